@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Xunit;
+
+namespace SecureLambda.Testing;
+
+/// <summary>
+/// A <c>moto_server</c> process on a free loopback port, plus the AWS CLI pointed at it. Tests that need moto
+/// fail (never skip) when it is missing, with the command that installs it.
+/// </summary>
+public sealed class MotoServer : IAsyncDisposable
+{
+    public const string Region = "us-east-1";
+    public const string AccessKeyId = "testing";
+    public const string SecretAccessKey = "testing";
+    public const string InstallHint = "moto_server is not on PATH. Install it with: pip install \"moto[server]\"";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+
+    private MotoServer(Process process, Uri endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>The variables an AWS client needs to talk to this server, as a Lambda function would get them.</summary>
+    public IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string>
+    {
+        ["AWS_ENDPOINT_URL"] = Endpoint.ToString().TrimEnd('/'),
+        ["AWS_REGION"] = Region,
+        ["AWS_DEFAULT_REGION"] = Region,
+        ["AWS_ACCESS_KEY_ID"] = AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
+    };
+
+    public static async Task<MotoServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var executable = FindOnPath("moto_server") ?? throw new InvalidOperationException(InstallHint);
+        var port = FreeTcpPort();
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            ArgumentList = { "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        // Drain its output so a chatty server never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}/"));
+        try
+        {
+            await server.WaitUntilReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>
+    /// Runs <c>aws --endpoint-url … --output json ARGS</c> and returns the parsed output (null when it printed nothing).
+    /// A non-zero exit throws with the CLI's error text.
+    /// </summary>
+    public async Task<JsonElement?> AwsCliAsync(params string[] args)
+    {
+        var executable = FindOnPath("aws") ?? throw new InvalidOperationException("The AWS CLI (aws) is not on PATH.");
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["--endpoint-url", Endpoint.ToString().TrimEnd('/'), "--output", "json", .. args])
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in ClientEnvironment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        startInfo.Environment["AWS_PAGER"] = string.Empty;
+
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the AWS CLI.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(CliTimeout);
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"aws {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
+        }
+
+        var output = await stdout;
+        return string.IsNullOrWhiteSpace(output) ? null : JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    /// <summary>Forgets every resource, so each test class can start from an empty account.</summary>
+    public async Task ResetAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Endpoint };
+        using var response = await http.PostAsync(new Uri("moto-api/reset", UriKind.Relative), content: null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = Endpoint, Timeout = TimeSpan.FromSeconds(2) };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartTimeout);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode} before it was ready.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("moto-api/", UriKind.Relative), deadline.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // One probe timed out; the overall deadline has not.
+            }
+
+            // Poll, bounded by the deadline above: the server gives no other signal that it is ready.
+            await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
+}
+
+/// <summary>One moto server for a whole test collection; starting it costs about a second.</summary>
+public sealed class MotoServerFixture : IAsyncLifetime
+{
+    private MotoServer? _server;
+
+    public MotoServer Server => _server ?? throw new InvalidOperationException("The fixture has not been initialized.");
+
+    public async ValueTask InitializeAsync() => _server = await MotoServer.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
