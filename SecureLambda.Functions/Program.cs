@@ -1,1 +1,1 @@
-Console.WriteLine("bootstrap");
+return 0;
