@@ -79,6 +79,17 @@ public sealed class ApiGatewayPolicyTests
         Assert.Contains(account.LogicalId, stage.DependsOn);
     }
 
+    [Fact]
+    public void Deployment_WaitsForEveryMethod()
+    {
+        var deployment = Assert.Single(Template.OfType("AWS::ApiGateway::Deployment"));
+        var methods = Template.OfType("AWS::ApiGateway::Method").Select(method => method.LogicalId).ToList();
+
+        Assert.Equal(2, methods.Count);
+        Assert.All(methods, method => Assert.Contains(method, deployment.DependsOn));
+        Assert.Equal(deployment.LogicalId, Intrinsics.RefTarget(Template.Resource("GreetingApiStage")["DeploymentId"]));
+    }
+
     private static (string Authorizer, string UserPool, string Function) RouteFor(string pathPart)
     {
         var resource = Assert.Single(Template.OfType("AWS::ApiGateway::Resource"), r => r.Text("PathPart") == pathPart);
