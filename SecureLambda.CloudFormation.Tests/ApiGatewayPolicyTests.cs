@@ -1,0 +1,108 @@
+using SecureLambda.CloudFormation.Tests.Policies;
+using SecureLambda.CloudFormation.Tests.Template;
+using Xunit;
+
+namespace SecureLambda.CloudFormation.Tests;
+
+public sealed class ApiGatewayPolicyTests
+{
+    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+
+    [Fact]
+    public void EveryMethod_HasACognitoAuthorizer()
+    {
+        Assert.NotEmpty(Template.OfType("AWS::ApiGateway::Method"));
+        Assert.Empty(TemplatePolicies.MethodsWithoutCognitoAuthorizer(Template));
+    }
+
+    [Fact]
+    public void EachRoute_IsGuardedByItsOwnUserPoolOnly()
+    {
+        var pool1 = RouteFor("lambda1");
+        var pool2 = RouteFor("lambda2");
+
+        Assert.NotEqual(pool1.Authorizer, pool2.Authorizer);
+        Assert.NotEqual(pool1.UserPool, pool2.UserPool);
+        Assert.Equal(("MyUserPool1", "ExternalLambda1"), (pool1.UserPool, pool1.Function));
+        Assert.Equal(("MyUserPool2", "ExternalLambda2"), (pool2.UserPool, pool2.Function));
+    }
+
+    [Fact]
+    public void EveryMethod_ValidatesItsJsonBodyAgainstTheGreetingModel()
+    {
+        foreach (var method in Template.OfType("AWS::ApiGateway::Method"))
+        {
+            var validator = Template.Target(method["RequestValidatorId"]);
+            Assert.True(validator is { Type: "AWS::ApiGateway::RequestValidator" }, $"{method} has no request validator");
+            Assert.Equal("true", validator.Text("ValidateRequestBody"));
+            Assert.Equal("GreetingRequestModel", Intrinsics.RefTarget(method["RequestModels"]?["application/json"]));
+        }
+
+        var schema = Template.Resource("GreetingRequestModel")["Schema"]!;
+        Assert.Equal("http://json-schema.org/draft-04/schema#", (string?)schema["$schema"]);
+        Assert.Equal(["name"], schema["required"]!.AsArray().Select(item => (string?)item));
+        Assert.Equal("string", (string?)schema["properties"]!["name"]!["type"]);
+        Assert.Equal("1", (string?)schema["properties"]!["name"]!["minLength"]);
+        Assert.Equal("128", (string?)schema["properties"]!["name"]!["maxLength"]);
+    }
+
+    [Fact]
+    public void Stage_ThrottlesEveryMethodFromTheThrottlingParameters()
+    {
+        var stage = Assert.Single(Template.OfType("AWS::ApiGateway::Stage"));
+        var settings = Assert.Single(
+            stage["MethodSettings"]!.AsArray(),
+            setting => (string?)setting!["ResourcePath"] == "/*" && (string?)setting["HttpMethod"] == "*")!;
+
+        Assert.Equal("ThrottlingRateLimit", Intrinsics.RefTarget(settings["ThrottlingRateLimit"]));
+        Assert.Equal("ThrottlingBurstLimit", Intrinsics.RefTarget(settings["ThrottlingBurstLimit"]));
+        Assert.Equal("50", (string?)Template.Parameters["ThrottlingRateLimit"]!["Default"]);
+        Assert.Equal("100", (string?)Template.Parameters["ThrottlingBurstLimit"]!["Default"]);
+    }
+
+    [Fact]
+    public void Stage_WritesAccessLogsAndDependsOnTheAccountLoggingRole()
+    {
+        var stage = Template.Resource("GreetingApiStage");
+
+        Assert.Equal("true", stage.Text("TracingEnabled"));
+        Assert.Contains("ApiAccessLogGroup", Intrinsics.References(stage["AccessLogSetting"]?["DestinationArn"]));
+        var format = (string?)stage["AccessLogSetting"]?["Format"];
+        Assert.NotNull(format);
+        foreach (var variable in new[] { "$context.requestId", "$context.identity.sourceIp", "$context.status",
+                     "$context.authorizer.error", "$context.wafResponseCode" })
+        {
+            Assert.Contains(variable, format, StringComparison.Ordinal);
+        }
+
+        var account = Assert.Single(Template.OfType("AWS::ApiGateway::Account"));
+        Assert.Contains(account.LogicalId, stage.DependsOn);
+    }
+
+    [Fact]
+    public void Deployment_WaitsForEveryMethod()
+    {
+        var deployment = Assert.Single(Template.OfType("AWS::ApiGateway::Deployment"));
+        var methods = Template.OfType("AWS::ApiGateway::Method").Select(method => method.LogicalId).ToList();
+
+        Assert.Equal(2, methods.Count);
+        Assert.All(methods, method => Assert.Contains(method, deployment.DependsOn));
+        Assert.Equal(deployment.LogicalId, Intrinsics.RefTarget(Template.Resource("GreetingApiStage")["DeploymentId"]));
+    }
+
+    private static (string Authorizer, string UserPool, string Function) RouteFor(string pathPart)
+    {
+        var resource = Assert.Single(Template.OfType("AWS::ApiGateway::Resource"), r => r.Text("PathPart") == pathPart);
+        var method = Assert.Single(
+            Template.OfType("AWS::ApiGateway::Method"),
+            m => Intrinsics.RefTarget(m["ResourceId"]) == resource.LogicalId);
+        var authorizer = Template.Target(method["AuthorizerId"])!;
+        var provider = Assert.Single(authorizer["ProviderARNs"]!.AsArray());
+        var pool = Template.Target(provider);
+        Assert.True(pool is { Type: "AWS::Cognito::UserPool" }, $"{authorizer} does not reference a user pool");
+        var function = Assert.Single(
+            Intrinsics.References(method["Integration"]?["Uri"]),
+            name => Template.Resources.TryGetValue(name, out var r) && r.Type == "AWS::Lambda::Function");
+        return (authorizer.LogicalId, pool.LogicalId, function);
+    }
+}

@@ -1,0 +1,33 @@
+using SecureLambda.CloudFormation.Tests.Template;
+using Xunit;
+
+namespace SecureLambda.CloudFormation.Tests;
+
+public sealed class OutputsTests
+{
+    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+
+    [Fact]
+    public void Outputs_HaveExactlyTheAgreedKeys()
+    {
+        Assert.Equal(
+            ["ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
+            Template.Outputs.Select(output => output.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("UserPool1Id", "MyUserPool1")]
+    [InlineData("UserPool1ClientId", "UserPool1Client")]
+    [InlineData("UserPool2Id", "MyUserPool2")]
+    [InlineData("UserPool2ClientId", "UserPool2Client")]
+    [InlineData("TopicArn", "GreetingTopic")]
+    [InlineData("SecretArn", "TopicArnSecret")]
+    public void Output_RefersToItsResource(string output, string logicalId) =>
+        Assert.Equal(logicalId, Intrinsics.RefTarget(Template.Outputs[output]?["Value"]));
+
+    [Fact]
+    public void ApiUrl_IsTheStageInvokeUrl() =>
+        Assert.Equal(
+            "https://${GreetingApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${GreetingApiStage}",
+            Intrinsics.SubTemplate(Template.Outputs["ApiUrl"]?["Value"]));
+}

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation.Tests.Template;
+
+namespace SecureLambda.CloudFormation.Tests.Policies;
+
+/// <summary>
+/// The security invariants of the stack, each a function from a template to the list of its violations (empty when
+/// the template complies), so the same check runs on the real template and on small templates that break it.
+/// </summary>
+public static class TemplatePolicies
+{
+    /// <summary>
+    /// The only actions that may be granted on <c>Resource: "*"</c>: X-Ray's PutTraceSegments and PutTelemetryRecords
+    /// support no resource-level permissions, so AWS accepts no other resource for them.
+    /// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html
+    /// </summary>
+    public static readonly IReadOnlySet<string> ActionsWithoutResourceLevelPermissions =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "xray:PutTraceSegments", "xray:PutTelemetryRecords" };
+
+    public static IReadOnlyList<string> WildcardIamGrants(TemplateDocument template)
+    {
+        var violations = new List<string>();
+        foreach (var statement in IamStatement.AllIn(template).Where(statement => statement.IsAllow))
+        {
+            if (statement.Body.ContainsKey("NotAction") || statement.Body.ContainsKey("NotResource"))
+            {
+                violations.Add($"{statement}: Allow with NotAction/NotResource grants everything not listed");
+            }
+
+            foreach (var action in statement.Actions)
+            {
+                if (action is not JsonValue literal)
+                {
+                    violations.Add($"{statement}: action {action?.ToJsonString()} is not a literal and cannot be checked");
+                }
+                else if (literal.GetValue<string>().Contains('*', StringComparison.Ordinal))
+                {
+                    violations.Add($"{statement}: wildcard action {literal.GetValue<string>()}");
+                }
+            }
+
+            foreach (var resource in statement.Resources)
+            {
+                var text = resource is JsonValue literal ? literal.GetValue<string>() : Intrinsics.SubTemplate(resource);
+                if (text == "*")
+                {
+                    var unlisted = statement.LiteralActions
+                        .Where(action => !ActionsWithoutResourceLevelPermissions.Contains(action))
+                        .ToList();
+                    if (unlisted.Count > 0 || statement.Actions.Count == 0)
+                    {
+                        violations.Add($"{statement}: Resource * for {string.Join(", ", unlisted)}");
+                    }
+                }
+                else if (text is not null && text.Contains('*', StringComparison.Ordinal))
+                {
+                    violations.Add($"{statement}: wildcard resource {text}");
+                }
+            }
+        }
+
+        return violations;
+    }
+
+    public static IReadOnlyList<string> MethodsWithoutCognitoAuthorizer(TemplateDocument template)
+    {
+        var violations = new List<string>();
+        foreach (var method in template.OfType("AWS::ApiGateway::Method"))
+        {
+            if (method.Text("AuthorizationType") != "COGNITO_USER_POOLS")
+            {
+                violations.Add($"{method}: AuthorizationType is {method.Text("AuthorizationType") ?? "absent"}");
+            }
+
+            var authorizer = template.Target(method["AuthorizerId"]);
+            if (authorizer is not { Type: "AWS::ApiGateway::Authorizer" } || authorizer.Text("Type") != "COGNITO_USER_POOLS")
+            {
+                violations.Add($"{method}: AuthorizerId does not reference a COGNITO_USER_POOLS authorizer");
+            }
+        }
+
+        return violations;
+    }
+
+    public static IReadOnlyList<string> LogGroupsWithoutRetention(TemplateDocument template) =>
+        [.. template.OfType("AWS::Logs::LogGroup")
+            .Where(group => group["RetentionInDays"] is null)
+            .Select(group => $"{group}: no RetentionInDays, so logs are kept forever")];
+
+    /// <summary>Every function logs to a log group of the template that no other function logs to.</summary>
+    public static IReadOnlyList<string> FunctionsWithoutOwnLogGroup(TemplateDocument template)
+    {
+        var violations = new List<string>();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var function in template.OfType("AWS::Lambda::Function"))
+        {
+            var group = template.Target(function["LoggingConfig"]?["LogGroup"]);
+            if (group is not { Type: "AWS::Logs::LogGroup" })
+            {
+                violations.Add($"{function}: LoggingConfig.LogGroup does not reference a log group of the template");
+            }
+            else if (!owners.TryAdd(group.LogicalId, function.LogicalId))
+            {
+                violations.Add($"{function}: shares {group.LogicalId} with {owners[group.LogicalId]}");
+            }
+        }
+
+        return violations;
+    }
+
+    /// <summary>
+    /// Every AWS::Lambda::Permission for a service principal names its source by a reference into this template, so
+    /// no other topic, API or account can invoke the function through it.
+    /// </summary>
+    public static IReadOnlyList<string> UnscopedLambdaPermissions(TemplateDocument template)
+    {
+        var violations = new List<string>();
+        foreach (var permission in template.OfType("AWS::Lambda::Permission"))
+        {
+            var source = permission["SourceArn"];
+            if (source is null)
+            {
+                violations.Add($"{permission}: no SourceArn");
+            }
+            else if (!Intrinsics.References(source).Any(template.Resources.ContainsKey))
+            {
+                violations.Add($"{permission}: SourceArn {source.ToJsonString()} names no resource of this stack");
+            }
+        }
+
+        return violations;
+    }
+}
