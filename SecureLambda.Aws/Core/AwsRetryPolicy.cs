@@ -2,17 +2,16 @@ using System.Net;
 
 namespace SecureLambda.Aws.Core;
 
-/// <summary>
-/// The AWS SDKs' "standard" retry mode, so a throttled or briefly failing service costs a short wait instead of a failed
-/// request (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html): at most 3 attempts, and before
-/// retry <c>i</c> (from 0) a full-jitter wait of <c>random(0, 1) × min(MaxBackoff, BaseDelay × 2^i)</c>.
-/// The SDKs' base (1 s) and cap (20 s) are scaled down to 100 ms and 2 s, because our calls sit on a synchronous API
-/// Gateway request. The SDKs' client-wide retry quota (token bucket) is left out: one Lambda instance serves one
-/// request at a time, so it would rarely come into play.
-/// </summary>
+/// <summary>Retries throttling and transient failures the way the AWS SDKs' "standard" mode does, so a blip costs a short wait, not a failed request.</summary>
+/// <remarks>
+/// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html: at most 3 attempts, and before retry
+/// <c>i</c> (from 0) a full-jitter wait of <c>random(0, 1) × min(MaxBackoff, BaseDelay × 2^i)</c>. The SDKs' base (1 s)
+/// and cap (20 s) are scaled down to 100 ms and 2 s because our calls sit on a synchronous API Gateway request. The SDKs'
+/// client-wide retry quota (token bucket) is left out: one Lambda instance serves one request at a time.
+/// </remarks>
 public sealed record AwsRetryPolicy
 {
-    /// <summary>Throttling error codes, as listed by the SDKs' retry behavior documentation.</summary>
+    /// <summary>Throttling error codes, the same list as botocore's <c>retries/standard.py</c> (<c>_THROTTLED_ERROR_CODES</c>).</summary>
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",

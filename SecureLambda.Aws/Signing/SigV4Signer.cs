@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using SecureLambda.Aws.Core;
 
 namespace SecureLambda.Aws.Signing;
 
@@ -32,7 +33,7 @@ public static class SigV4Signer
     public static void Sign(
         HttpRequestMessage request,
         ReadOnlySpan<byte> body,
-        Core.AwsCredentials credentials,
+        AwsCredentials credentials,
         string region,
         string signingName,
         DateTimeOffset now) =>
@@ -41,7 +42,7 @@ public static class SigV4Signer
     internal static SigV4Signature SignWithDetails(
         HttpRequestMessage request,
         ReadOnlySpan<byte> body,
-        Core.AwsCredentials credentials,
+        AwsCredentials credentials,
         string region,
         string signingName,
         DateTimeOffset now)
