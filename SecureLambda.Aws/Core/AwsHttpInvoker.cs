@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using SecureLambda.Aws.Signing;
+
+namespace SecureLambda.Aws.Core;
+
+/// <summary>One operation call on the wire: the serialized body and the headers that pick the operation.</summary>
+internal sealed record AwsOperationRequest(string Operation, byte[] Body, string ContentType, string? Target = null);
+
+/// <summary>A successful reply, read in full.</summary>
+internal sealed record AwsOperationResponse(HttpStatusCode StatusCode, byte[] Body, string? RequestId);
+
+/// <summary>
+/// The request pipeline every client shares: per attempt it builds a fresh request, signs it at the current time, sends
+/// it and maps an error reply to <see cref="AwsServiceException"/>; it retries what <see cref="AwsRetryPolicy"/> calls
+/// retryable and traces the whole call as one client span.
+/// </summary>
+internal sealed class AwsHttpInvoker
+{
+    private const string RequestIdHeader = "x-amzn-RequestId";
+
+    private readonly HttpClient _http;
+    private readonly AwsClientContext _context;
+    private readonly AwsServiceDescriptor _service;
+    private readonly AwsProtocol _protocol;
+
+    public AwsHttpInvoker(HttpClient http, AwsClientContext context, AwsServiceDescriptor service, AwsProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(context);
+        _http = http;
+        _context = context;
+        _service = service;
+        _protocol = protocol;
+        Endpoint = context.Endpoints.Resolve(service, context.Region);
+    }
+
+    public Uri Endpoint { get; }
+
+    public async Task<AwsOperationResponse> SendAsync(AwsOperationRequest request, CancellationToken cancellationToken)
+    {
+        // Attribute names follow the OpenTelemetry semantic conventions for AWS SDK client spans
+        // (https://opentelemetry.io/docs/specs/semconv/cloud-providers/aws-sdk/). Bodies and secrets never go in.
+        using var activity = AwsDiagnostics.ActivitySource.StartActivity(
+            $"{_service.ClientName}.{request.Operation}", ActivityKind.Client);
+        activity?.SetTag("rpc.system", "aws-api");
+        activity?.SetTag("rpc.service", _service.ClientName);
+        activity?.SetTag("rpc.method", request.Operation);
+        activity?.SetTag("cloud.region", _context.Region);
+        activity?.SetTag("server.address", Endpoint.Host);
+        activity?.SetTag("server.port", Endpoint.Port);
+        try
+        {
+            return await SendWithRetriesAsync(request, activity, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            var errorType = exception is AwsServiceException serviceError ? serviceError.ErrorCode : exception.GetType().FullName;
+            activity?.SetTag("error.type", errorType);
+            activity?.SetStatus(ActivityStatusCode.Error, errorType);
+            throw;
+        }
+    }
+
+    private async Task<AwsOperationResponse> SendWithRetriesAsync(
+        AwsOperationRequest request,
+        Activity? activity,
+        CancellationToken cancellationToken)
+    {
+        var policy = _context.RetryPolicy;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (attempt > 1)
+            {
+                activity?.SetTag("http.request.resend_count", attempt - 1);
+            }
+
+            try
+            {
+                return await SendOnceAsync(request, activity, cancellationToken);
+            }
+            catch (AwsServiceException error) when (attempt < policy.MaxAttempts && AwsRetryPolicy.IsRetryable(error))
+            {
+            }
+            catch (Exception exception) when (attempt < policy.MaxAttempts && IsTransient(exception, cancellationToken))
+            {
+            }
+
+            await Task.Delay(policy.BackoffDelay(attempt - 1), _context.TimeProvider, cancellationToken);
+        }
+    }
+
+    private async Task<AwsOperationResponse> SendOnceAsync(
+        AwsOperationRequest request,
+        Activity? activity,
+        CancellationToken cancellationToken)
+    {
+        var credentials = await _context.Credentials.GetCredentialsAsync(cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(request.Body) };
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        if (request.Target is not null)
+        {
+            message.Headers.TryAddWithoutValidation("X-Amz-Target", request.Target);
+        }
+
+        SigV4Signer.Sign(message, request.Body, credentials, _context.Region, _service.SigningName, _context.TimeProvider.GetUtcNow());
+
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var requestId = response.Headers.NonValidated.TryGetValues(RequestIdHeader, out var values) ? values.FirstOrDefault() : null;
+        activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+        activity?.SetTag("aws.request_id", requestId);
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = AwsErrorParser.Parse(_protocol, _service, response.StatusCode, response.Headers, body);
+            activity?.SetTag("aws.request_id", error.RequestId);
+            throw error;
+        }
+
+        return new AwsOperationResponse(response.StatusCode, body, requestId);
+    }
+
+    /// <summary>
+    /// A connection or read failure, or an <see cref="HttpClient.Timeout"/>; never the caller's own cancellation.
+    /// </summary>
+    private static bool IsTransient(Exception exception, CancellationToken cancellationToken) =>
+        exception switch
+        {
+            HttpRequestException or IOException => true,
+            OperationCanceledException => !cancellationToken.IsCancellationRequested,
+            _ => false,
+        };
+}

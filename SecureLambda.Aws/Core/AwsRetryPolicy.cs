@@ -1,0 +1,59 @@
+using System.Net;
+
+namespace SecureLambda.Aws.Core;
+
+/// <summary>Retries throttling and transient failures the way the AWS SDKs' "standard" mode does, so a blip costs a short wait, not a failed request.</summary>
+/// <remarks>
+/// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html: at most 3 attempts, and before retry
+/// <c>i</c> (from 0) a full-jitter wait of <c>random(0, 1) × min(MaxBackoff, BaseDelay × 2^i)</c>. The SDKs' base (1 s)
+/// and cap (20 s) are scaled down to 100 ms and 2 s because our calls sit on a synchronous API Gateway request. The SDKs'
+/// client-wide retry quota (token bucket) is left out: one Lambda instance serves one request at a time.
+/// </remarks>
+public sealed record AwsRetryPolicy
+{
+    /// <summary>Throttling error codes, the same list as botocore's <c>retries/standard.py</c> (<c>_THROTTLED_ERROR_CODES</c>).</summary>
+    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
+    {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
+        "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "EC2ThrottledException",
+        "PriorRequestNotComplete",
+    };
+
+    /// <summary>Transient error codes retried beside the 500/502/503/504 statuses (botocore <c>retries/standard.py</c>).</summary>
+    private static readonly HashSet<string> TransientCodes = new(StringComparer.Ordinal)
+    {
+        "RequestTimeout", "RequestTimeoutException",
+    };
+
+    public static AwsRetryPolicy Default { get; } = new();
+
+    /// <summary>Attempts in total, the first one included.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A number in [0, 1); replace it to make the jitter deterministic in tests.</summary>
+    public Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
+
+    /// <summary>The wait before retry <paramref name="retryIndex"/> (0 for the first retry).</summary>
+    public TimeSpan BackoffDelay(int retryIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(retryIndex);
+        var ceiling = Math.Min(MaxBackoff.Ticks, BaseDelay.Ticks * Math.Pow(2, Math.Min(retryIndex, 62)));
+        var jitter = Math.Clamp(Jitter(), 0, 1);
+        return TimeSpan.FromTicks((long)(jitter * ceiling));
+    }
+
+    /// <summary>True for throttling codes, the transient codes and HTTP 500, 502, 503 and 504; never for other 4xx.</summary>
+    public static bool IsRetryable(AwsServiceException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return ThrottlingCodes.Contains(error.ErrorCode)
+            || TransientCodes.Contains(error.ErrorCode)
+            || error.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+                or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    }
+}
