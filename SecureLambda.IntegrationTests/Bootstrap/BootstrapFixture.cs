@@ -103,7 +103,7 @@ public sealed class BootstrapFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class BootstrapCollection : ICollectionFixture<BootstrapFixture>
+public sealed class BootstrapCollectionDefinition : ICollectionFixture<BootstrapFixture>
 {
     public const string Name = "bootstrap on moto";
 }

@@ -7,7 +7,7 @@ namespace SecureLambda.IntegrationTests.Bootstrap;
 /// The function binary, as its own process, against a Runtime API and moto: the proxy and SNS events in, exactly the
 /// specified answers out, and exactly the specified messages published.
 /// </summary>
-[Collection(BootstrapCollection.Name)]
+[Collection(BootstrapCollectionDefinition.Name)]
 public sealed class BootstrapProcessTests(BootstrapFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
