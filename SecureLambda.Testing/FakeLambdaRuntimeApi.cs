@@ -25,6 +25,8 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     private readonly Channel<PendingInvocation> _queue = Channel.CreateUnbounded<PendingInvocation>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<InvocationOutcome>> _pending = new();
     private readonly TaskCompletionSource<InvocationOutcome> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _nextCalls;
+    private TaskCompletionSource _nextCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeLambdaRuntimeApi(WebApplication app, string pathPrefix)
     {
@@ -39,11 +41,6 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 
     /// <summary>Completes when the function posts to <c>/runtime/init/error</c>.</summary>
     public Task<InvocationOutcome> InitError => _initError.Task;
-
-    /// <summary>How many times a function has called <c>/invocation/next</c>.</summary>
-    public int NextCalls => _nextCalls;
-
-    private int _nextCalls;
 
     public static async Task<FakeLambdaRuntimeApi> StartAsync(string pathPrefix = "")
     {
@@ -75,6 +72,24 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         return outcome.Task;
     }
 
+    /// <summary>
+    /// Waits until the function has called <c>/invocation/next</c> <paramref name="count"/> times in all. Lambda freezes
+    /// the process while that call waits, so whatever the function does for an invocation must be done by then.
+    /// </summary>
+    public async Task WaitForNextCallsAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var called = Volatile.Read(ref _nextCalled).Task;
+            if (Volatile.Read(ref _nextCalls) >= count)
+            {
+                return;
+            }
+
+            await called.WaitAsync(cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -85,6 +100,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     private async Task NextAsync(HttpContext context)
     {
         Interlocked.Increment(ref _nextCalls);
+        Interlocked.Exchange(ref _nextCalled, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         PendingInvocation invocation;
         try
         {

@@ -26,7 +26,7 @@ public sealed class FunctionObservability : IDisposable
     {
         var exportOtlp = !string.IsNullOrWhiteSpace(variable("OTEL_EXPORTER_OTLP_ENDPOINT"));
 
-        // Simple (synchronous) export: Lambda freezes the process as soon as the response is posted,
+        // Simple (synchronous) export: Lambda freezes the process while it waits on /invocation/next,
         // so a batch exporter's background timer would hold spans and logs until some later thaw.
         var tracerProvider = exportOtlp
             ? Sdk.CreateTracerProviderBuilder()

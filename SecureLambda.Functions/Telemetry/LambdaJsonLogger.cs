@@ -9,7 +9,7 @@ namespace SecureLambda.Functions.Telemetry;
 /// <summary>
 /// Writes each log entry as one JSON line to standard output, synchronously, in the shape of Lambda's JSON log format
 /// (<c>timestamp</c>, <c>level</c>, <c>message</c>, <c>requestId</c>, plus the template's fields).
-/// Synchronous on purpose: Lambda freezes the process once the response is posted, so a background
+/// Synchronous on purpose: Lambda freezes the process while it waits for the next event, so a background
 /// writer (as the console logger has) can lose or delay the lines of the invocation that wrote them.
 /// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
 /// </summary>
