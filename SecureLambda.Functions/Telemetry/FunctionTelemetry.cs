@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SecureLambda.Aws.Tracing;
 using SecureLambda.Functions.Runtime;
 
 namespace SecureLambda.Functions.Telemetry;

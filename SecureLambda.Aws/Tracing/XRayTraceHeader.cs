@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SecureLambda.Functions.Runtime;
+namespace SecureLambda.Aws.Tracing;
 
 /// <summary>
 /// Reads the X-Ray trace header that Lambda passes in <c>Lambda-Runtime-Trace-Id</c>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using SecureLambda.Functions.Runtime;
+using SecureLambda.Aws.Tracing;
 
-namespace SecureLambda.Functions.Tests.Runtime;
+namespace SecureLambda.Aws.Tests.Tracing;
 
 public sealed class XRayTraceHeaderTests
 {
