@@ -18,7 +18,6 @@ public sealed class MotoServer : IAsyncDisposable
     public const string InstallHint = "moto_server is not on PATH. Install it with: pip install \"moto[server]\"";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
 
@@ -73,42 +72,13 @@ public sealed class MotoServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <c>aws --endpoint-url … --output json ARGS</c> and returns the parsed output (null when it printed nothing).
-    /// A non-zero exit throws with the CLI's error text.
+    /// Runs <c>aws --endpoint-url {this server} --output json ARGS</c> and returns the parsed output (null when it printed
+    /// nothing). A non-zero exit throws with the CLI's error text.
     /// </summary>
     public async Task<JsonElement?> AwsCliAsync(params string[] args)
     {
-        var executable = FindOnPath("aws") ?? throw new InvalidOperationException("The AWS CLI (aws) is not on PATH.");
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["--endpoint-url", Endpoint.ToString().TrimEnd('/'), "--output", "json", .. args])
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in ClientEnvironment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        startInfo.Environment["AWS_PAGER"] = string.Empty;
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the AWS CLI.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CliTimeout);
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"aws {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
-        }
-
-        var output = await stdout;
-        return string.IsNullOrWhiteSpace(output) ? null : JsonDocument.Parse(output).RootElement.Clone();
+        var output = await AwsCli.RunAsync(["--endpoint-url", Endpoint.ToString().TrimEnd('/'), .. args]);
+        return output.ValueKind == JsonValueKind.Object && !output.EnumerateObject().Any() ? null : output;
     }
 
     /// <summary>Forgets every resource, so each test class can start from an empty account.</summary>

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.Testing;
+
+namespace SecureLambda.LocalCloud.Tests.Lambda;
+
+/// <summary>The Runtime API and the Invoke API over HTTP, as a function process and the AWS CLI use them.</summary>
+public sealed class LambdaApiTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly LambdaFunctionDefinition Echo =
+        new("EchoFunction", "secure-lambda-Echo", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-Echo", TimeSpan.FromSeconds(5));
+
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("EchoFunction")]
+    [InlineData("secure-lambda-Echo")]
+    public async Task RuntimeApi_ServesTheFunctionUnderItsLogicalIdOrName_WithTheLambdaHeaders(string prefix)
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        await using var runtime = new TestRuntime(host.Address, prefix, payload => payload.GetRawText());
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        using var response = await http.PostAsync(new Uri("/2015-03-31/functions/secure-lambda-Echo/invocations", UriKind.Relative), new StringContent("{\"n\":1}"), _cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"n\":1}", await response.Content.ReadAsStringAsync(_cancellation));
+        Assert.Equal("$LATEST", response.Headers.GetValues("X-Amz-Executed-Version").Single());
+        Assert.Contains(runtime.LastHeaders, h => h.Name == "Lambda-Runtime-Invoked-Function-Arn" && h.Value == Echo.Arn);
+        Assert.Contains(runtime.LastHeaders, h => h.Name == "Lambda-Runtime-Deadline-Ms" && long.Parse(h.Value, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task InvokeApi_MarksAFunctionErrorWithXAmzFunctionError_AndStill200()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        await using var runtime = new TestRuntime(host.Address, "EchoFunction", _ => null);
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        using var response = await http.PostAsync(new Uri("/2015-03-31/functions/EchoFunction/invocations", UriKind.Relative), new StringContent("{}"), _cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Unhandled", response.Headers.GetValues("X-Amz-Function-Error").Single());
+        Assert.Equal("TestFailure", JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation)).RootElement.GetProperty("errorType").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeApi_Answers404ResourceNotFound_ForAnUnknownFunction()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        using var response = await http.PostAsync(new Uri("/2015-03-31/functions/nope/invocations", UriKind.Relative), new StringContent("{}"), _cancellation);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("ResourceNotFoundException", response.Headers.GetValues("x-amzn-ErrorType").Single());
+        Assert.Equal("Function not found: nope", JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation)).RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeApi_DryRunIs204_AndEventIs202ThenDelivered()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        var delivered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var runtime = new TestRuntime(host.Address, "EchoFunction", payload =>
+        {
+            delivered.TrySetResult(payload.GetRawText());
+            return "null";
+        });
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        using var dryRun = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/EchoFunction/invocations") { Content = new StringContent("{}") };
+        dryRun.Headers.Add("X-Amz-Invocation-Type", "DryRun");
+        using var dryRunResponse = await http.SendAsync(dryRun, _cancellation);
+        using var asyncEvent = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/EchoFunction/invocations") { Content = new StringContent("{\"async\":1}") };
+        asyncEvent.Headers.Add("X-Amz-Invocation-Type", "Event");
+        using var eventResponse = await http.SendAsync(asyncEvent, _cancellation);
+
+        Assert.Equal(HttpStatusCode.NoContent, dryRunResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, eventResponse.StatusCode);
+        Assert.Equal("{\"async\":1}", await delivered.Task.WaitAsync(Timeout, _cancellation));
+        Assert.Equal(1, runtime.Events);
+    }
+
+    [Fact]
+    public async Task RuntimeApi_Refuses400_AnAnswerForAnUnknownRequest()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        using var response = await http.PostAsync(new Uri("/EchoFunction/2018-06-01/runtime/invocation/not-a-request/response", UriKind.Relative), new StringContent("{}"), _cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidRequestID", JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation)).RootElement.GetProperty("errorType").GetString());
+    }
+
+    [Fact]
+    public async Task RuntimeApi_Answers404_ForAFunctionTheStackDoesNotHave()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        using var response = await http.GetAsync(new Uri("/Nope/2018-06-01/runtime/invocation/next", UriKind.Relative), _cancellation);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AwsCli_LambdaInvoke_GetsTheFunctionsResponse()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        await using var runtime = new TestRuntime(host.Address, "EchoFunction", payload =>
+            $"{{\"greeting\":\"Hello {payload.GetProperty("name").GetString()}\"}}");
+        var outFile = Path.Combine(Path.GetTempPath(), $"lambda-invoke-{Guid.NewGuid():N}.json");
+        var payloadFile = Path.Combine(Path.GetTempPath(), $"lambda-payload-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(payloadFile, "{\"name\":\"Ada\"}", _cancellation);
+        try
+        {
+            // fileb:// reads the payload as bytes in both CLI v1 and v2 (v2 would take a plain --payload as base64).
+            var result = await AwsCli.RunAsync(
+                "lambda", "invoke", "--endpoint-url", host.Address.ToString().TrimEnd('/'), "--function-name", "secure-lambda-Echo",
+                "--payload", $"fileb://{payloadFile}", outFile);
+
+            Assert.Equal(200, result.GetProperty("StatusCode").GetInt32());
+            Assert.Equal("$LATEST", result.GetProperty("ExecutedVersion").GetString());
+            Assert.False(result.TryGetProperty("FunctionError", out _));
+            Assert.Equal("{\"greeting\":\"Hello Ada\"}", await File.ReadAllTextAsync(outFile, _cancellation));
+        }
+        finally
+        {
+            File.Delete(outFile);
+            File.Delete(payloadFile);
+        }
+    }
+
+    [Fact]
+    public async Task AwsCli_LambdaInvoke_ReportsFunctionErrorUnhandled()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Echo]);
+        await using var runtime = new TestRuntime(host.Address, "EchoFunction", _ => null);
+        var outFile = Path.Combine(Path.GetTempPath(), $"lambda-invoke-{Guid.NewGuid():N}.json");
+        try
+        {
+            var result = await AwsCli.RunAsync(
+                "lambda", "invoke", "--endpoint-url", host.Address.ToString().TrimEnd('/'), "--function-name", Echo.Arn, outFile);
+
+            Assert.Equal("Unhandled", result.GetProperty("FunctionError").GetString());
+            Assert.Contains("TestFailure", await File.ReadAllTextAsync(outFile, Encoding.UTF8, _cancellation), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outFile);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.SQS;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SecureLambda.LocalCloud.Lambda;
+
+namespace SecureLambda.LocalCloud.Tests.Lambda;
+
+/// <summary>The local Lambda alone (Runtime API, Invoke API, async delivery) on a free loopback port.</summary>
+internal sealed class LocalLambdaHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LocalLambdaHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<LocalLambdaHost> StartAsync(
+        IEnumerable<LambdaFunctionDefinition> functions,
+        IAmazonSQS? sqs = null,
+        IEnumerable<AsyncDeliverySubscription>? subscriptions = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LocalCloud:Lambda:AsyncRetryDelay"] = "00:00:00" });
+        if (sqs is not null)
+        {
+            builder.Services.AddSingleton(sqs);
+        }
+        else
+        {
+            builder.Services.AddSingleton<IAmazonSQS>(_ => new AmazonSQSClient(new AmazonSQSConfig { ServiceURL = "http://127.0.0.1:9" }));
+        }
+
+        builder.Services.AddLocalLambda();
+        var app = builder.Build();
+        app.MapLambdaRuntimeApi();
+        app.MapLambdaInvokeApi();
+        app.Services.GetRequiredService<LambdaFunctions>().Register(functions);
+        app.Services.GetRequiredService<AsyncDeliverySubscriptions>().Register(subscriptions ?? []);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new LocalLambdaHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A function process reduced to its Runtime API loop: it polls <c>/{prefix}/2018-06-01/runtime/invocation/next</c>
+/// and answers each event with what the handler returns (null posts an error), counting the events it saw.
+/// </summary>
+internal sealed class TestRuntime : IAsyncDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _events;
+
+    public TestRuntime(Uri host, string prefix, Func<JsonElement, string?> handler)
+    {
+        _http.BaseAddress = new Uri(host, $"{prefix}/2018-06-01/runtime/");
+        _loop = RunAsync(handler);
+    }
+
+    public int Events => Volatile.Read(ref _events);
+
+    public List<JsonElement> Received { get; } = [];
+
+    public List<(string Name, string Value)> LastHeaders { get; } = [];
+
+    private async Task RunAsync(Func<JsonElement, string?> handler)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpResponseMessage next;
+            try
+            {
+                next = await _http.GetAsync(new Uri("invocation/next", UriKind.Relative), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using (next)
+            {
+                var requestId = next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single();
+                lock (LastHeaders)
+                {
+                    LastHeaders.Clear();
+                    LastHeaders.AddRange(next.Headers.Select(h => (h.Key, string.Join(',', h.Value))));
+                }
+
+                var payload = JsonDocument.Parse(await next.Content.ReadAsStringAsync()).RootElement.Clone();
+                lock (Received)
+                {
+                    Received.Add(payload);
+                }
+
+                Interlocked.Increment(ref _events);
+                var answer = handler(payload);
+                using var post = answer is null
+                    ? await _http.PostAsJsonAsync(new Uri($"invocation/{requestId}/error", UriKind.Relative), new { errorMessage = "handler failed", errorType = "TestFailure", stackTrace = Array.Empty<string>() })
+                    : await _http.PostAsync(new Uri($"invocation/{requestId}/response", UriKind.Relative), new StringContent(answer));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _http.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json.Serialization;
+
+namespace SecureLambda.LocalCloud.Lambda;
+
+/// <summary>
+/// The Lambda <c>Invoke</c> API, so that <c>aws lambda invoke --endpoint-url http://localhost:4567 …</c> and the SDKs
+/// work against LocalCloud. Answers as Lambda does: a function error is still 200, marked with
+/// <c>X-Amz-Function-Error: Unhandled</c>; service errors carry <c>x-amzn-ErrorType</c>.
+/// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+/// </summary>
+public static class InvokeApiEndpoints
+{
+    /// <summary>Lambda's limits on the request payload: 6 MB synchronous, 1 MB asynchronous.</summary>
+    public const int MaxSyncPayloadBytes = 6 * 1024 * 1024;
+    public const int MaxAsyncPayloadBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapLambdaInvokeApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/2015-03-31/functions/{function}/invocations", InvokeAsync).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task InvokeAsync(
+        string function,
+        HttpContext context,
+        LambdaFunctions functions,
+        LambdaInvoker invoker,
+        EventInvocations events)
+    {
+        var cancellationToken = context.RequestAborted;
+        var requestId = Guid.NewGuid().ToString();
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+
+        var target = await functions.FindAsync(Uri.UnescapeDataString(function), cancellationToken);
+        if (target is null)
+        {
+            await WriteServiceErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFoundException", $"Function not found: {function}");
+            return;
+        }
+
+        var invocationType = context.Request.Headers["X-Amz-Invocation-Type"].FirstOrDefault() ?? "RequestResponse";
+        var limit = invocationType == "Event" ? MaxAsyncPayloadBytes : MaxSyncPayloadBytes;
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, cancellationToken);
+        if (body.Length > limit)
+        {
+            await WriteServiceErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestTooLargeException",
+                $"Request must be smaller than {limit} bytes for the {invocationType} invocation type");
+            return;
+        }
+
+        var payload = body.Length == 0 ? "{}"u8.ToArray() : body.ToArray();
+        switch (invocationType)
+        {
+            case "RequestResponse":
+                await RespondAsync(context, target, await invoker.InvokeAsync(target, payload, cancellationToken));
+                return;
+            case "Event":
+                events.Enqueue(target, payload);
+                context.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+            case "DryRun":
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            default:
+                await WriteServiceErrorAsync(context, StatusCodes.Status400BadRequest, "InvalidParameterValueException",
+                    $"Unsupported invocation type '{invocationType}'; expected RequestResponse, Event or DryRun.");
+                return;
+        }
+    }
+
+    private static async Task RespondAsync(HttpContext context, LocalFunction function, InvocationResult result)
+    {
+        context.Response.Headers["X-Amz-Executed-Version"] = "$LATEST";
+        switch (result.Status)
+        {
+            case InvocationStatus.Succeeded:
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(result.Payload, context.RequestAborted);
+                return;
+            case InvocationStatus.FunctionError:
+                context.Response.Headers["X-Amz-Function-Error"] = "Unhandled";
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(result.Payload, context.RequestAborted);
+                return;
+            case InvocationStatus.TimedOut:
+                // What Lambda returns for a function that outlives its timeout.
+                context.Response.Headers["X-Amz-Function-Error"] = "Unhandled";
+                await context.Response.WriteAsJsonAsync(
+                    new FunctionErrorDocument($"RequestId: {result.RequestId} Error: Task timed out after {function.Definition.Timeout.TotalSeconds:0.00} seconds", "Sandbox.Timedout"),
+                    InvokeApiJsonContext.Default.FunctionErrorDocument, contentType: null, context.RequestAborted);
+                return;
+            case InvocationStatus.Throttled:
+                await WriteServiceErrorAsync(context, StatusCodes.Status429TooManyRequests, "TooManyRequestsException", "Rate Exceeded.");
+                return;
+            default:
+                await WriteServiceErrorAsync(context, StatusCodes.Status502BadGateway, "ResourceNotReadyException",
+                    $"No process is polling the Runtime API of {function.Definition.FunctionName}; start it with AWS_LAMBDA_RUNTIME_API=<localcloud host:port>/{function.Definition.LogicalId}");
+                return;
+        }
+    }
+
+    private static Task WriteServiceErrorAsync(HttpContext context, int status, string errorType, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers["x-amzn-ErrorType"] = errorType;
+        return context.Response.WriteAsJsonAsync(new ServiceError("User", message), InvokeApiJsonContext.Default.ServiceError, contentType: null, context.RequestAborted);
+    }
+}
+
+internal sealed record ServiceError(string Type, [property: JsonPropertyName("message")] string Message);
+
+internal sealed record FunctionErrorDocument(
+    [property: JsonPropertyName("errorMessage")] string ErrorMessage,
+    [property: JsonPropertyName("errorType")] string ErrorType);
+
+[JsonSerializable(typeof(ServiceError))]
+[JsonSerializable(typeof(FunctionErrorDocument))]
+internal sealed partial class InvokeApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace SecureLambda.LocalCloud.Lambda;
+
+/// <summary>
+/// One function's execution side: events wait in a bounded queue until a function process asks for one with
+/// <c>GET …/invocation/next</c>; each process holds at most one event at a time, because it asks for the next event only
+/// after it has posted the outcome of the last one, exactly as a Lambda execution environment does.
+/// </summary>
+public sealed class LocalFunction(LambdaFunctionDefinition definition, TimeProvider timeProvider, int queueCapacity = LocalFunction.DefaultQueueCapacity)
+{
+    public const int DefaultQueueCapacity = 100;
+
+    private readonly Channel<PendingInvocation> _waiting = Channel.CreateBounded<PendingInvocation>(
+        new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly ConcurrentDictionary<string, PendingInvocation> _inFlight = new(StringComparer.Ordinal);
+    private int _pollers;
+
+    public LambdaFunctionDefinition Definition { get; } = definition;
+
+    /// <summary>How many requests for the next event are waiting right now: the processes that are connected and idle.</summary>
+    public int IdlePollers => Volatile.Read(ref _pollers);
+
+    /// <summary>
+    /// Queues the event and waits for its outcome: <see cref="InvocationStatus.NoRuntime"/> when no process takes it
+    /// within the function's timeout, <see cref="InvocationStatus.TimedOut"/> when the process that took it does not
+    /// answer by its deadline.
+    /// </summary>
+    public async Task<InvocationResult> InvokeAsync(byte[] payload, string? traceHeader, CancellationToken cancellationToken)
+    {
+        var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload, traceHeader);
+        if (!_waiting.Writer.TryWrite(invocation))
+        {
+            return new InvocationResult(invocation.RequestId, InvocationStatus.Throttled, []);
+        }
+
+        try
+        {
+            await invocation.Started.Task.WaitAsync(Definition.Timeout, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException) when (invocation.TryAbandon(PendingInvocation.Waiting))
+        {
+            return new InvocationResult(invocation.RequestId, InvocationStatus.NoRuntime, []);
+        }
+        catch (TimeoutException)
+        {
+            // A process took it at the same moment: go on and wait for its answer.
+        }
+        catch (OperationCanceledException) when (invocation.TryAbandon(PendingInvocation.Waiting))
+        {
+            // The caller gave up before any process took the event: no process may run it any more.
+            throw;
+        }
+
+        var remaining = invocation.Deadline - timeProvider.GetUtcNow();
+        try
+        {
+            return await invocation.Completion.Task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException) when (invocation.TryAbandon(PendingInvocation.Running))
+        {
+            _inFlight.TryRemove(invocation.RequestId, out _);
+            return new InvocationResult(invocation.RequestId, InvocationStatus.TimedOut, []);
+        }
+        catch (TimeoutException)
+        {
+            // The outcome arrived at the deadline itself.
+            return await invocation.Completion.Task;
+        }
+    }
+
+    /// <summary>Hands the next waiting event to a polling process, marking it started with its deadline.</summary>
+    public async Task<PendingInvocation> NextAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pollers);
+        try
+        {
+            while (true)
+            {
+                var invocation = await _waiting.Reader.ReadAsync(cancellationToken);
+                if (invocation.TryStart(timeProvider.GetUtcNow() + Definition.Timeout))
+                {
+                    _inFlight[invocation.RequestId] = invocation;
+                    return invocation;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pollers);
+        }
+    }
+
+    /// <summary>Records the outcome a process posted; false when the request id is unknown or already finished.</summary>
+    public bool Complete(string requestId, InvocationStatus status, byte[] payload, string? errorType)
+    {
+        if (!_inFlight.TryRemove(requestId, out var invocation) || !invocation.TryFinish())
+        {
+            return false;
+        }
+
+        invocation.Completion.TrySetResult(new InvocationResult(requestId, status, payload, errorType));
+        return true;
+    }
+}
+
+/// <summary>An event on its way through a function: waiting, running (with a deadline), or finished.</summary>
+public sealed class PendingInvocation(string requestId, byte[] payload, string? traceHeader)
+{
+    internal const int Waiting = 0;
+    internal const int Running = 1;
+    private const int Finished = 2;
+
+    private int _state = Waiting;
+
+    public string RequestId { get; } = requestId;
+
+    public byte[] Payload { get; } = payload;
+
+    /// <summary>The X-Ray header passed as <c>Lambda-Runtime-Trace-Id</c>.</summary>
+    public string? TraceHeader { get; } = traceHeader;
+
+    public DateTimeOffset Deadline { get; private set; }
+
+    internal TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal TaskCompletionSource<InvocationResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal bool TryStart(DateTimeOffset deadline)
+    {
+        if (Interlocked.CompareExchange(ref _state, Running, Waiting) != Waiting)
+        {
+            return false;
+        }
+
+        Deadline = deadline;
+        Started.TrySetResult();
+        return true;
+    }
+
+    internal bool TryFinish() => Interlocked.CompareExchange(ref _state, Finished, Running) == Running;
+
+    internal bool TryAbandon(int from) => Interlocked.CompareExchange(ref _state, Finished, from) == from;
+}

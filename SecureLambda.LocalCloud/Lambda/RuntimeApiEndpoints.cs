@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace SecureLambda.LocalCloud.Lambda;
+
+/// <summary>
+/// The Lambda Runtime API (2018-06-01) for every function of the stack, under the function's own path prefix
+/// (<c>/{function}/2018-06-01/runtime/…</c>), so that one LocalCloud serves all the function processes: each is started
+/// with <c>AWS_LAMBDA_RUNTIME_API=host:port/{function}</c>.
+/// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+/// </summary>
+public static partial class RuntimeApiEndpoints
+{
+    /// <summary>Lambda's limit on a synchronous response payload (6 MB).</summary>
+    public const int MaxResponseBytes = 6 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapLambdaRuntimeApi(this IEndpointRouteBuilder endpoints)
+    {
+        var runtime = endpoints.MapGroup("/{function}/2018-06-01/runtime").ExcludeFromDescription();
+        runtime.MapGet("/invocation/next", NextAsync);
+        runtime.MapPost("/invocation/{requestId}/response", (string function, string requestId, HttpContext context, LambdaFunctions functions) =>
+            CompleteAsync(function, requestId, InvocationStatus.Succeeded, context, functions));
+        runtime.MapPost("/invocation/{requestId}/error", (string function, string requestId, HttpContext context, LambdaFunctions functions) =>
+            CompleteAsync(function, requestId, InvocationStatus.FunctionError, context, functions));
+        runtime.MapPost("/init/error", InitErrorAsync);
+        return endpoints;
+    }
+
+    private static async Task NextAsync(string function, HttpContext context, LambdaFunctions functions)
+    {
+        var target = await functions.FindAsync(function, context.RequestAborted);
+        if (target is null)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFound", $"No function '{function}' in the stack.");
+            return;
+        }
+
+        PendingInvocation invocation;
+        try
+        {
+            invocation = await target.NextAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;
+        headers["Lambda-Runtime-Deadline-Ms"] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        headers["Lambda-Runtime-Invoked-Function-Arn"] = target.Definition.Arn;
+        if (invocation.TraceHeader is not null)
+        {
+            headers["Lambda-Runtime-Trace-Id"] = invocation.TraceHeader;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(invocation.Payload, context.RequestAborted);
+    }
+
+    private static async Task CompleteAsync(string function, string requestId, InvocationStatus status, HttpContext context, LambdaFunctions functions)
+    {
+        var target = await functions.FindAsync(function, context.RequestAborted);
+        if (target is null)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFound", $"No function '{function}' in the stack.");
+            return;
+        }
+
+        var body = await ReadBodyAsync(context.Request, MaxResponseBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"The response is larger than {MaxResponseBytes} bytes.");
+            return;
+        }
+
+        var errorType = status == InvocationStatus.FunctionError ? ErrorType(context.Request, body) : null;
+        if (!target.Complete(requestId, status, body, errorType))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "InvalidRequestID", $"Request {requestId} is not running (unknown, finished, or timed out).");
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        await context.Response.WriteAsJsonAsync(new RuntimeStatus("OK"), RuntimeApiJsonContext.Default.RuntimeStatus, cancellationToken: context.RequestAborted);
+    }
+
+    private static async Task InitErrorAsync(string function, HttpContext context, ILoggerFactory loggers)
+    {
+        var body = await ReadBodyAsync(context.Request, MaxResponseBytes, context.RequestAborted) ?? [];
+        LogInitError(loggers.CreateLogger(typeof(RuntimeApiEndpoints).FullName!), function, ErrorType(context.Request, body), System.Text.Encoding.UTF8.GetString(body));
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        await context.Response.WriteAsJsonAsync(new RuntimeStatus("OK"), RuntimeApiJsonContext.Default.RuntimeStatus, cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>The error type: the <c>Lambda-Runtime-Function-Error-Type</c> header, else the document's <c>errorType</c>.</summary>
+    private static string? ErrorType(HttpRequest request, byte[] body)
+    {
+        if (request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault() is { Length: > 0 } header)
+        {
+            return header;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("errorType", out var type)
+                ? type.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string errorType, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new RuntimeError(message, errorType), RuntimeApiJsonContext.Default.RuntimeError, contentType: null, context.RequestAborted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} failed to initialize ({ErrorType}): {Error}")]
+    private static partial void LogInitError(ILogger logger, string function, string? errorType, string error);
+}
