@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,8 @@ public sealed partial class AsyncDeliveryWorker(
 
     /// <summary>The long-poll wait of each receive.</summary>
     private const int ReceiveWaitSeconds = 5;
+
+    private static readonly TimeSpan ReceiveFailureBackoff = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// How long a failed message stays invisible before its next attempt. AWS waits about one, then two minutes;
@@ -69,16 +72,25 @@ public sealed partial class AsyncDeliveryWorker(
             {
                 return;
             }
-            catch (AmazonSQSException exception)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // An engine that is down or misconfigured must not stop the host; keep trying, visibly.
                 LogReceiveFailed(exception, subscription.QueueUrl);
-                await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(ReceiveFailureBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
 
             foreach (var message in response.Messages ?? [])
             {
-                await DeliverAsync(subscription, function, message, stoppingToken);
+                try
+                {
+                    await DeliverAsync(subscription, function, message, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The message stays in the queue: it is delivered again once its visibility times out.
+                    LogDeliveryFailed(exception, message.MessageId, subscription.QueueUrl);
+                }
             }
         }
     }
@@ -131,15 +143,18 @@ public sealed partial class AsyncDeliveryWorker(
         {
             await sqs.ChangeMessageVisibilityAsync(subscription.QueueUrl, message.ReceiptHandle, (int)RetryDelay.TotalSeconds, stoppingToken);
         }
-        catch (AmazonSQSException exception)
+        catch (AmazonServiceException exception)
         {
             // The message then reappears after the full visibility timeout instead: later, but not lost.
-            LogReceiveFailed(exception, subscription.QueueUrl);
+            LogDeliveryFailed(exception, message.MessageId, subscription.QueueUrl);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving from {QueueUrl} failed")]
     private partial void LogReceiveFailed(Exception exception, string queueUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering message {MessageId} from {QueueUrl} failed; it will be received again")]
+    private partial void LogDeliveryFailed(Exception exception, string messageId, string queueUrl);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} in {QueueUrl} is not deliverable to Lambda: {Problem}")]
     private partial void LogNotAnSnsEnvelope(string messageId, string queueUrl, string problem);

@@ -35,16 +35,27 @@ public static class LambdaServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>An SQS client for the engine: endpoint and region from the standard AWS variables.</summary>
+    /// <summary>An SQS client for the engine: endpoint, region and credentials from the standard AWS variables.</summary>
     public static AmazonSQSClient CreateSqsClient(Func<string, string?> variable)
     {
         var region = AwsRegion.FromEnvironment(variable);
         var endpoint = new AwsEndpointResolver(variable).Resolve(AwsServiceDescriptor.Sqs, region);
-        return new AmazonSQSClient(new AmazonSQSConfig
+        var config = new AmazonSQSConfig
         {
             ServiceURL = endpoint.ToString(),
             AuthenticationRegion = region,
             RetryMode = RequestRetryMode.Standard,
-        });
+        };
+        var accessKey = variable("AWS_ACCESS_KEY_ID");
+        var secretKey = variable("AWS_SECRET_ACCESS_KEY");
+        if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey))
+        {
+            return new AmazonSQSClient(config);
+        }
+
+        AWSCredentials credentials = variable("AWS_SESSION_TOKEN") is { Length: > 0 } token
+            ? new SessionAWSCredentials(accessKey, secretKey, token)
+            : new BasicAWSCredentials(accessKey, secretKey);
+        return new AmazonSQSClient(credentials, config);
     }
 }
