@@ -9,7 +9,7 @@ public sealed class CognitoPoolsTestGroup : ICollectionFixture<CognitoPoolsFixtu
     public const string Name = "moto cognito pools";
 }
 
-/// <summary>One real signed-in user per pool</summary>
+/// <summary>A pool's app client and its signed-in user, with the tokens moto issued.</summary>
 public sealed record PoolUser(string PoolId, string ClientId, string Email, string IdToken, string AccessToken);
 
 /// <summary>

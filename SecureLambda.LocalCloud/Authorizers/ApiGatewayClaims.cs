@@ -17,7 +17,8 @@ namespace SecureLambda.LocalCloud.Authorizers;
 /// we treat <c>nbf</c>, the other JWT NumericDate claim, the same way.</item>
 /// <item>Other numbers keep their JSON text (<c>auth_time</c> → <c>"1795593600"</c>); booleans become <c>"true"</c>/<c>"false"</c>.</item>
 /// <item>Arrays such as <c>cognito:groups</c> become their elements joined with commas (<c>["a","b"]</c> → <c>"a,b"</c>,
-/// one group → <c>"a"</c>).</item>
+/// one group → <c>"a"</c>; reported at https://openillumi.com/en/en-api-gateway-cognito-jwt-claim-conversion-zero-trust and
+/// in the re:Post event above).</item>
 /// </list>
 /// Not observed, so chosen here: a JSON object claim keeps its JSON text, and a null claim is left out.
 /// </remarks>

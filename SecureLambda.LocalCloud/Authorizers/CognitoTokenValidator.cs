@@ -94,9 +94,13 @@ public sealed partial class CognitoTokenValidator(IJwksProvider jwks, TimeProvid
 
         var encoded = headerValue.Trim();
 
-        // Clients are told to send Cognito tokens "as bearer tokens" in the Authorization header
+        // Cognito tells apps to send its tokens "as bearer tokens to an Authorization header"
         // (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-accessing-resources-api-gateway-and-lambda.html),
-        // and API Gateway accepts the token with or without the "Bearer " scheme; both forms are accepted here.
+        // while API Gateway's own page only says to include the token in the header
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-invoke-api-integrated-with-cognito-user-pool.html).
+        // Neither page says what the authorizer does with the scheme. Tests against real API Gateway show it accepts
+        // "Bearer <id token>" as well as the bare token (e.g. https://github.com/awslabs/nx-plugin-for-aws/pull/828,
+        // https://github.com/amazon-archives/amazon-cognito-identity-js/issues/165), so one "Bearer " prefix is stripped.
         if (encoded.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase))
         {
             encoded = encoded[BearerScheme.Length..].Trim();
