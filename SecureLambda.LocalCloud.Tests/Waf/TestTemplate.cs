@@ -5,9 +5,10 @@ namespace SecureLambda.LocalCloud.Tests.Waf;
 
 /// <summary>
 /// Loads the real <c>cloudformation/secure-lambda.yaml</c> and resolves just the intrinsics the WAF and Stage
-/// resources use (<c>!Ref</c> to parameters, <c>!GetAtt X.Arn</c>, <c>!If</c> on WafIpRuleBlocks, <c>!Sub</c> with
-/// <c>${AWS::StackName}</c>), so the tests read the properties as the template's resolver would hand them over:
-/// scalars as strings, as CloudFormation coerces them. Anything else it meets fails the test.
+/// resources use: <c>!Ref</c> to parameters (or to a resource, as its logical id), <c>!GetAtt X.Arn</c>, <c>!If</c> on
+/// WafIpRuleBlocks, and <c>!Sub</c> with <c>${AWS::StackName}</c> (other variables left as written). The tests thus
+/// read the properties as the template's resolver hands them over: scalars as strings, as CloudFormation coerces them.
+/// Any other intrinsic fails the test.
 /// </summary>
 internal sealed class TestTemplate
 {
@@ -99,7 +100,13 @@ internal sealed class TestTemplate
 
     private JsonNode RefParameter(string name)
     {
-        var value = _parameters[name];
+        // A Ref to a resource (the stage's RestApiId, DeploymentId) is not what these tests look at: its logical id stands in.
+        if (!_parameters.TryGetValue(name, out var value))
+        {
+            return _resources.Children.ContainsKey(name)
+                ? JsonValue.Create(name)
+                : throw new NotSupportedException($"Ref {name} is neither a parameter with a default nor a resource.");
+        }
 
         // CommaDelimitedList parameters resolve to a list of strings.
         return name is "AllowedCidrs" or "AllowedIpv6Cidrs"
