@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -10,7 +9,9 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <summary>
 /// Makes each configured dev user exist with a known, permanent password: <c>AdminGetUser</c>, else
 /// <c>AdminCreateUser</c> (no invitation, email verified), then <c>AdminSetUserPassword</c> with
-/// <c>Permanent</c> so the first sign-in needs no password change.
+/// <c>Permanent</c> so the first sign-in needs no password change. A configured password is set every time; without
+/// one, a password is generated (and logged once) only when the user is new or has none yet, so a restart against the
+/// same engine keeps the password the developer was shown.
 /// </summary>
 public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProvisioner> logger)
 {
@@ -21,9 +22,6 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
     // Cognito's accepted special characters (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html),
     // limited to those that need no quoting in a shell.
     private const string Symbols = "!#%+,-.:=@^_~";
-
-    /// <summary>Generated passwords, kept for the process so a second provisioning neither changes nor logs them again.</summary>
-    private readonly ConcurrentDictionary<(string PoolId, string Email), string> _generated = new();
 
     public async Task<IReadOnlyList<DevUser>> ProvisionAsync(
         IReadOnlyList<DevUserOptions> users,
@@ -50,8 +48,16 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
                     resource.Type == CognitoUserPoolClientProvisioner.Type && resource.GetString("UserPoolId") == pool.PhysicalId)
                 ?? throw new InvalidOperationException($"User pool {user.UserPool} has no AWS::Cognito::UserPoolClient to sign in with.");
 
-            var password = user.Password ?? GeneratedPassword(index, user.Email, pool);
-            await EnsureUserAsync(pool.PhysicalId, user.Email, password, cancellationToken);
+            var hasPassword = await EnsureUserAsync(pool.PhysicalId, user.Email, cancellationToken);
+            var password = user.Password ?? (hasPassword ? null : GeneratedPassword(index, user.Email, pool));
+            if (password is not null)
+            {
+                await engine.Cognito.CallAsync(
+                    "AdminSetUserPassword",
+                    new JsonObject { ["UserPoolId"] = pool.PhysicalId, ["Username"] = user.Email, ["Password"] = password, ["Permanent"] = true },
+                    cancellationToken);
+            }
+
             ProvisioningLog.DevUserReady(logger, user.Email, pool.LogicalId, pool.PhysicalId);
             devUsers.Add(new DevUser(user.Email, pool.LogicalId, pool.PhysicalId, client.PhysicalId));
         }
@@ -59,12 +65,14 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
         return devUsers;
     }
 
-    private async Task EnsureUserAsync(string poolId, string email, string password, CancellationToken cancellationToken)
+    /// <summary>Creates the user if missing; returns whether it already had a permanent password.</summary>
+    private async Task<bool> EnsureUserAsync(string poolId, string email, CancellationToken cancellationToken)
     {
         var cognito = engine.Cognito;
         try
         {
-            await cognito.CallAsync("AdminGetUser", new JsonObject { ["UserPoolId"] = poolId, ["Username"] = email }, cancellationToken);
+            var existing = await cognito.CallAsync("AdminGetUser", new JsonObject { ["UserPoolId"] = poolId, ["Username"] = email }, cancellationToken);
+            return (string?)existing["UserStatus"] != "FORCE_CHANGE_PASSWORD";
         }
         catch (AwsServiceException error) when (error.ErrorCode == "UserNotFoundException")
         {
@@ -80,26 +88,21 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
                         new JsonObject { ["Name"] = "email_verified", ["Value"] = "true" }),
                 },
                 cancellationToken);
+            return false;
         }
-
-        await cognito.CallAsync(
-            "AdminSetUserPassword",
-            new JsonObject { ["UserPoolId"] = poolId, ["Username"] = email, ["Password"] = password, ["Permanent"] = true },
-            cancellationToken);
     }
 
-    private string GeneratedPassword(int index, string email, ProvisionedResource pool) =>
-        _generated.GetOrAdd((pool.PhysicalId, email), _ =>
-        {
-            var password = StrongPassword(MinimumLength(pool));
-            ProvisioningLog.GeneratedDevUserPassword(
-                logger,
-                email,
-                pool.LogicalId,
-                password,
-                $"LocalCloud__DevUsers__{index.ToString(CultureInfo.InvariantCulture)}__Password");
-            return password;
-        });
+    private string GeneratedPassword(int index, string email, ProvisionedResource pool)
+    {
+        var password = StrongPassword(MinimumLength(pool));
+        ProvisioningLog.GeneratedDevUserPassword(
+            logger,
+            email,
+            pool.LogicalId,
+            password,
+            $"LocalCloud__DevUsers__{index.ToString(CultureInfo.InvariantCulture)}__Password");
+        return password;
+    }
 
     private static int MinimumLength(ProvisionedResource pool) =>
         ResolvedProperties.Object(pool.Properties, "Policies")?["PasswordPolicy"] is JsonObject policy

@@ -29,8 +29,7 @@ public sealed class StackProvisioningOptions
     public IDictionary<string, string> Parameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
-    /// Users to create in the pools. Unset means <see cref="DefaultDevUsers"/>; an entry that sets only some fields
-    /// (<c>LocalCloud__DevUsers__0__Password</c>) takes the rest from the default at the same index.
+    /// Users to create in the pools, over <see cref="DefaultDevUsers"/>; see <see cref="EffectiveDevUsers"/>.
     /// </summary>
     public IList<DevUserOptions> DevUsers { get; } = [];
 
@@ -53,21 +52,25 @@ public sealed class StackProvisioningOptions
         new() { Email = "user2@example.com", UserPool = "MyUserPool2" },
     ];
 
-    /// <summary>The dev users after defaults are applied.</summary>
-    public IReadOnlyList<DevUserOptions> EffectiveDevUsers()
-    {
-        if (DevUsers.Count == 0)
+    /// <summary>
+    /// The dev users after defaults are applied: entry N of the configuration overrides the fields it sets of default N,
+    /// so <c>LocalCloud__DevUsers__0__Password</c> alone sets user1's password and keeps user2. Entries past the
+    /// defaults add users.
+    /// </summary>
+    public IReadOnlyList<DevUserOptions> EffectiveDevUsers() =>
+    [
+        .. Enumerable.Range(0, Math.Max(DevUsers.Count, DefaultDevUsers.Count)).Select(index =>
         {
-            return DefaultDevUsers;
-        }
-
-        return [.. DevUsers.Select((user, index) => new DevUserOptions
-        {
-            Email = user.Email ?? (index < DefaultDevUsers.Count ? DefaultDevUsers[index].Email : null),
-            UserPool = user.UserPool ?? (index < DefaultDevUsers.Count ? DefaultDevUsers[index].UserPool : null),
-            Password = user.Password,
-        })];
-    }
+            var configured = index < DevUsers.Count ? DevUsers[index] : null;
+            var fallback = index < DefaultDevUsers.Count ? DefaultDevUsers[index] : null;
+            return new DevUserOptions
+            {
+                Email = configured?.Email ?? fallback?.Email,
+                UserPool = configured?.UserPool ?? fallback?.UserPool,
+                Password = configured?.Password,
+            };
+        }),
+    ];
 }
 
 /// <summary>One entry of <c>LocalCloud:DevUsers</c>.</summary>
