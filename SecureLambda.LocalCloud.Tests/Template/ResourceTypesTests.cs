@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Tests.Template;
+
+public sealed class ResourceTypesTests
+{
+    [Fact]
+    public void Validate_AcceptsTheProductionTemplate_AndLogsEachSkippedTypeOnce()
+    {
+        var logger = new FakeLogger();
+
+        ResourceTypes.Validate(CloudFormationTemplate.Load(TemplateTestHelpers.ProductionTemplatePath), logger);
+
+        var records = logger.Collector.GetSnapshot();
+        Assert.All(records, record => Assert.Equal(LogLevel.Information, record.Level));
+        Assert.Equal(
+            ["AWS::ApiGateway::Account", "AWS::IAM::Role", "AWS::Lambda::Permission", "AWS::Logs::LogGroup"],
+            records.Select(record => record.GetStructuredStateValue("ResourceType")).Order(StringComparer.Ordinal));
+        var logGroups = records.Single(record => record.GetStructuredStateValue("ResourceType") == "AWS::Logs::LogGroup");
+        Assert.Contains("ExternalLambda1LogGroup", logGroups.Message, StringComparison.Ordinal);
+        Assert.Contains("ApiAccessLogGroup", logGroups.Message, StringComparison.Ordinal);
+        Assert.Contains("Aspire dashboard", logGroups.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_FailsNamingTheResource_ForAnUnknownType()
+    {
+        var template = CloudFormationTemplate.Parse(
+            "Resources:\n  Topic: { Type: AWS::SNS::Topic }\n  Bucket: { Type: AWS::S3::Bucket }\n", "t.yaml");
+
+        var ex = Assert.Throws<TemplateException>(() => ResourceTypes.Validate(template, new FakeLogger()));
+
+        Assert.Equal("Resource Bucket has type AWS::S3::Bucket, which LocalCloud does not emulate or knowingly skip.", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("AWS::SNS::Topic")]
+    [InlineData("AWS::Lambda::Function")]
+    [InlineData("AWS::ApiGateway::GatewayResponse")]
+    [InlineData("AWS::WAFv2::WebACLAssociation")]
+    public void IsEmulated_IsTrue_ForEmulatedTypes(string type)
+    {
+        Assert.True(ResourceTypes.IsEmulated(type));
+        Assert.Null(ResourceTypes.SkipReason(type));
+    }
+
+    [Theory]
+    [InlineData("AWS::IAM::Role", "IAM")]
+    [InlineData("AWS::IAM::Policy", "IAM")]
+    [InlineData("AWS::Lambda::Permission", "resource policies")]
+    [InlineData("AWS::Logs::LogGroup", "process output")]
+    [InlineData("AWS::ApiGateway::Account", "CloudWatch role")]
+    public void SkipReason_ExplainsEachKnowinglySkippedType(string type, string reason)
+    {
+        Assert.False(ResourceTypes.IsEmulated(type));
+        Assert.Contains(reason, ResourceTypes.SkipReason(type), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheTwoListsDoNotOverlap()
+    {
+        Assert.Empty(ResourceTypes.Emulated.Intersect(ResourceTypes.Skipped.Keys));
+        Assert.False(ResourceTypes.IsEmulated("AWS::S3::Bucket"));
+        Assert.Null(ResourceTypes.SkipReason("AWS::S3::Bucket"));
+    }
+}
