@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Template;
 using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Provisioning;
@@ -223,7 +225,7 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
         public bool CanProvision(string type) => type == SqsQueueProvisioner.Type;
 
         public Task<ProvisionedResource> ProvisionAsync(
-            Template.TemplateResource resource, System.Text.Json.Nodes.JsonObject resolvedProperties, Template.StackState state, CancellationToken cancellationToken) =>
+            TemplateResource resource, JsonObject resolvedProperties, StackState state, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("engine said no");
     }
 }
