@@ -1,0 +1,231 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Template;
+using SecureLambda.Testing;
+
+namespace SecureLambda.LocalCloud.Tests.Provisioning;
+
+[Collection(ProvisioningMotoCollectionDefinition.Name)]
+public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
+{
+    private static readonly TimeSpan ReceiveDeadline = TimeSpan.FromSeconds(30);
+
+    private ProvisionedStack Stack => fixture.Stack;
+
+    private Task<JsonElement?> Aws(params string[] args) => fixture.Moto.AwsCliAsync(args);
+
+    [Fact]
+    public async Task Outputs_ResolveToTheEnginesRealIds()
+    {
+        var outputs = Stack.Outputs;
+        Assert.Equal(
+            ["ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
+            outputs.Keys.Order(StringComparer.Ordinal));
+
+        foreach (var (pool, client) in new[] { ("UserPool1Id", "UserPool1ClientId"), ("UserPool2Id", "UserPool2ClientId") })
+        {
+            var described = (await Aws("cognito-idp", "describe-user-pool-client", "--user-pool-id", outputs[pool], "--client-id", outputs[client]))!.Value;
+            Assert.Equal(outputs[client], described.GetProperty("UserPoolClient").GetProperty("ClientId").GetString());
+            var flows = described.GetProperty("UserPoolClient").GetProperty("ExplicitAuthFlows").EnumerateArray().Select(f => f.GetString());
+            Assert.Contains("ALLOW_USER_PASSWORD_AUTH", flows);
+        }
+
+        var poolName = (await Aws("cognito-idp", "describe-user-pool", "--user-pool-id", outputs["UserPool1Id"]))!.Value
+            .GetProperty("UserPool").GetProperty("Name").GetString();
+        Assert.Equal("secure-lambda-UserPool1", poolName);
+
+        var topic = (await Aws("sns", "get-topic-attributes", "--topic-arn", outputs["TopicArn"]))!.Value.GetProperty("Attributes");
+        Assert.Equal("alias/aws/sns", topic.GetProperty("KmsMasterKeyId").GetString());
+        Assert.EndsWith(":secure-lambda-GreetingTopic", outputs["TopicArn"], StringComparison.Ordinal);
+
+        var secret = (await Aws("secretsmanager", "get-secret-value", "--secret-id", "LambdaSNSTopicARN"))!.Value;
+        Assert.Equal(outputs["SecretArn"], secret.GetProperty("ARN").GetString());
+        using var value = JsonDocument.Parse(secret.GetProperty("SecretString").GetString()!);
+        Assert.Equal(outputs["TopicArn"], value.RootElement.GetProperty("TOPIC_ARN").GetString());
+
+        var apiId = Stack.Get("GreetingApi").PhysicalId;
+        Assert.Matches("^[a-z0-9]{10}$", apiId);
+        Assert.Equal($"https://{apiId}.execute-api.us-east-1.amazonaws.com/development", outputs["ApiUrl"]);
+    }
+
+    [Fact]
+    public async Task DeadLetterQueue_HasTemplateAttributes_AndRefIsItsUrl()
+    {
+        var queue = Stack.Get("InternalLambdaDeadLetterQueue");
+        var attributes = (await Aws("sqs", "get-queue-attributes", "--queue-url", queue.PhysicalId, "--attribute-names", "All"))!.Value
+            .GetProperty("Attributes");
+
+        Assert.Equal("1209600", attributes.GetProperty("MessageRetentionPeriod").GetString());
+        Assert.Equal("true", attributes.GetProperty("SqsManagedSseEnabled").GetString());
+        Assert.Equal(attributes.GetProperty("QueueArn").GetString(), queue.Attributes["Arn"].GetValue<string>());
+        Assert.Equal("secure-lambda-InternalLambda-dlq", queue.Attributes["QueueName"].GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ProvisioningTwice_ReusesEveryEngineResource()
+    {
+        var again = await fixture.Services.GetRequiredService<StackProvisioner>().ProvisionAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(Stack.Outputs, again.Outputs);
+        Assert.Equal(Stack.AsyncDeliveries, again.AsyncDeliveries);
+        Assert.Equal(Stack.DevUsers, again.DevUsers);
+        var pools = (await Aws("cognito-idp", "list-user-pools", "--max-results", "60"))!.Value.GetProperty("UserPools");
+        Assert.Equal(2, pools.GetArrayLength());
+        var queues = (await Aws("sqs", "list-queues"))!.Value.GetProperty("QueueUrls").EnumerateArray().Select(q => q.GetString()).ToList();
+        Assert.Equal(3, queues.Count);
+        foreach (var user in again.DevUsers)
+        {
+            var users = (await Aws("cognito-idp", "list-users", "--user-pool-id", user.UserPoolId))!.Value.GetProperty("Users");
+            Assert.Equal(1, users.GetArrayLength());
+            var clients = (await Aws("cognito-idp", "list-user-pool-clients", "--user-pool-id", user.UserPoolId, "--max-results", "60"))!.Value
+                .GetProperty("UserPoolClients");
+            Assert.Equal(1, clients.GetArrayLength());
+        }
+
+        var subscriptions = (await Aws("sns", "list-subscriptions-by-topic", "--topic-arn", Stack.Outputs["TopicArn"]))!.Value
+            .GetProperty("Subscriptions");
+        Assert.Equal(1, subscriptions.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task DevUserWithConfiguredPassword_SignsInWithAwsCli()
+    {
+        var user = Assert.Single(Stack.DevUsers, u => u.Email == "user1@example.com");
+        Assert.Equal("MyUserPool1", user.UserPoolLogicalId);
+        Assert.Equal(Stack.Outputs["UserPool1Id"], user.UserPoolId);
+        Assert.Equal(Stack.Outputs["UserPool1ClientId"], user.ClientId);
+
+        var tokens = await SignInAsync(user, ProvisioningFixture.User1Password);
+
+        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("IdToken").GetString()));
+    }
+
+    [Fact]
+    public async Task DevUserWithoutPassword_GetsGeneratedPassword_LoggedOnceAtWarning_ThatSignsIn_AndSurvivesReprovisioning()
+    {
+        var user = Assert.Single(Stack.DevUsers, u => u.Email == "user2@example.com");
+        Assert.Equal(Stack.Outputs["UserPool2Id"], user.UserPoolId);
+        await fixture.Services.GetRequiredService<StackProvisioner>().ProvisionAsync(TestContext.Current.CancellationToken);
+        var logs = fixture.Services.GetFakeLogCollector().GetSnapshot();
+
+        var warning = Assert.Single(logs, record => record.Message.Contains("generated password", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("LocalCloud__DevUsers__1__Password", warning.Message, StringComparison.Ordinal);
+        var password = warning.StructuredState!.Single(pair => pair.Key == "GeneratedPassword").Value!;
+        var tokens = await SignInAsync(user, password);
+        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("IdToken").GetString()));
+        Assert.DoesNotContain(logs, record => record.Message.Contains(ProvisioningFixture.User1Password, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AsyncDelivery_QueuesHaveRedrivePolicy_AndTopicMessageArrivesAsEnvelopeWithAttributes()
+    {
+        var route = Assert.Single(Stack.AsyncDeliveries);
+        Assert.Equal("InternalLambda", route.FunctionLogicalId);
+        Assert.Equal("secure-lambda-InternalLambda", route.FunctionName);
+        Assert.Equal(Stack.Outputs["TopicArn"], route.TopicArn);
+        Assert.Equal(3, route.MaxReceiveCount);
+        Assert.EndsWith("/secure-lambda-InternalLambda-async", route.QueueUrl, StringComparison.Ordinal);
+        Assert.EndsWith("/secure-lambda-InternalLambda-async-dlq", route.DeadLetterQueueUrl, StringComparison.Ordinal);
+        Assert.Equal(route.SubscriptionArn, Stack.Get("InternalLambdaSubscription").PhysicalId);
+
+        var attributes = (await Aws("sqs", "get-queue-attributes", "--queue-url", route.QueueUrl, "--attribute-names", "All"))!.Value
+            .GetProperty("Attributes");
+        var dlqArn = (await Aws("sqs", "get-queue-attributes", "--queue-url", route.DeadLetterQueueUrl, "--attribute-names", "QueueArn"))!.Value
+            .GetProperty("Attributes").GetProperty("QueueArn").GetString();
+        using var redrive = JsonDocument.Parse(attributes.GetProperty("RedrivePolicy").GetString()!);
+        Assert.Equal(dlqArn, redrive.RootElement.GetProperty("deadLetterTargetArn").GetString());
+        Assert.Equal(3, int.Parse(redrive.RootElement.GetProperty("maxReceiveCount").ToString(), System.Globalization.CultureInfo.InvariantCulture));
+
+        await Aws(
+            "sns", "publish", "--topic-arn", route.TopicArn, "--message", "Ada",
+            "--message-attributes", """{"traceparent":{"DataType":"String","StringValue":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}""");
+
+        var envelope = await ReceiveOneAsync(route.QueueUrl);
+        Assert.Equal("Notification", envelope.GetProperty("Type").GetString());
+        Assert.Equal("Ada", envelope.GetProperty("Message").GetString());
+        Assert.Equal(
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            envelope.GetProperty("MessageAttributes").GetProperty("traceparent").GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public void LocalResources_GetTheirDocumentedRefAndGetAttValues()
+    {
+        Assert.Equal("secure-lambda-InternalLambda", Stack.Get("InternalLambda").PhysicalId);
+        Assert.Equal(
+            "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-InternalLambda",
+            Stack.Get("InternalLambda").Attributes["Arn"].GetValue<string>());
+        Assert.Equal("development", Stack.Get("GreetingApiStage").PhysicalId);
+        var ipSet = Stack.Get("AllowedIpSet");
+        var id = ipSet.Attributes["Id"].GetValue<string>();
+        Assert.Equal($"secure-lambda-AllowedIpv4|{id}|REGIONAL", ipSet.PhysicalId);
+        Assert.Equal(
+            $"arn:aws:wafv2:us-east-1:123456789012:regional/ipset/secure-lambda-AllowedIpv4/{id}",
+            ipSet.Attributes["Arn"].GetValue<string>());
+        Assert.Equal(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/secure-lambda-GreetingApi-access:*",
+            Stack.Get("ApiAccessLogGroup").Attributes["Arn"].GetValue<string>());
+        Assert.StartsWith(
+            "arn:aws:iam::123456789012:role/secure-lambda-InternalLambdaRole",
+            Stack.Get("InternalLambdaRole").Attributes["Arn"].GetValue<string>(),
+            StringComparison.Ordinal);
+        // Intrinsics that point at local resources resolved into the engine-facing ones, e.g. the authorizer's pool ARN.
+        Assert.Equal(
+            Stack.Get("MyUserPool1").Attributes["Arn"].GetValue<string>(),
+            Stack.Get("Lambda1Authorizer").Properties["ProviderARNs"]![0]!.GetValue<string>());
+        Assert.Equal(3, Stack.OfType("AWS::Lambda::Function").Count);
+    }
+
+    [Fact]
+    public async Task ResourceProvisionerFailure_NamesTheLogicalId()
+    {
+        await using var services = ProvisioningFixture.BuildServices(
+            fixture.Moto,
+            collection => collection.AddSingleton<IResourceProvisioner, FailingQueueProvisioner>());
+
+        var error = await Assert.ThrowsAsync<ResourceProvisioningException>(
+            () => services.GetRequiredService<StackProvisioner>().ProvisionAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("InternalLambdaDeadLetterQueue", error.LogicalId);
+        Assert.Contains("InternalLambdaDeadLetterQueue (AWS::SQS::Queue)", error.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+    }
+
+    private async Task<JsonElement> SignInAsync(DevUser user, string password)
+    {
+        var reply = await Aws(
+            "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH", "--client-id", user.ClientId,
+            "--auth-parameters", $"USERNAME={user.Email},PASSWORD={password}");
+        return reply!.Value.GetProperty("AuthenticationResult");
+    }
+
+    private async Task<JsonElement> ReceiveOneAsync(string queueUrl)
+    {
+        var deadline = DateTimeOffset.UtcNow + ReceiveDeadline;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var reply = await Aws("sqs", "receive-message", "--queue-url", queueUrl, "--wait-time-seconds", "1");
+            if (reply is { } json && json.TryGetProperty("Messages", out var messages) && messages.GetArrayLength() > 0)
+            {
+                using var envelope = JsonDocument.Parse(messages[0].GetProperty("Body").GetString()!);
+                return envelope.RootElement.Clone();
+            }
+        }
+
+        throw new TimeoutException($"No message reached {queueUrl} within {ReceiveDeadline}.");
+    }
+
+    private sealed class FailingQueueProvisioner : IResourceProvisioner
+    {
+        public bool CanProvision(string type) => type == SqsQueueProvisioner.Type;
+
+        public Task<ProvisionedResource> ProvisionAsync(
+            TemplateResource resource, JsonObject resolvedProperties, StackState state, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("engine said no");
+    }
+}

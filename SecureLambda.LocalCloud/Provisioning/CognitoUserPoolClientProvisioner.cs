@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>
+/// <c>AWS::Cognito::UserPoolClient</c>: found by name in its pool with <c>ListUserPoolClients</c> and updated to the
+/// template's settings, else created. Ref is the client id; GetAtt <c>ClientId</c> and <c>Name</c>
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#aws-resource-cognito-userpoolclient-return-values).
+/// </summary>
+public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : IResourceProvisioner
+{
+    public const string Type = "AWS::Cognito::UserPoolClient";
+
+    private static readonly string[] Lists =
+    [
+        "ExplicitAuthFlows", "ReadAttributes", "WriteAttributes", "SupportedIdentityProviders", "CallbackURLs", "LogoutURLs",
+        "AllowedOAuthFlows", "AllowedOAuthScopes",
+    ];
+
+    private static readonly string[] Numbers = ["AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity", "AuthSessionValidity"];
+
+    private static readonly string[] Flags = ["EnableTokenRevocation", "AllowedOAuthFlowsUserPoolClient", "EnablePropagateAdditionalUserContextData"];
+
+    private static readonly string[] Strings = ["PreventUserExistenceErrors", "DefaultRedirectURI"];
+
+    public bool CanProvision(string type) => type == Type;
+
+    public async Task<ProvisionedResource> ProvisionAsync(
+        TemplateResource resource,
+        JsonObject resolvedProperties,
+        StackState state,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(resolvedProperties);
+        ArgumentNullException.ThrowIfNull(state);
+
+        var poolId = ResolvedProperties.RequiredString(resolvedProperties, "UserPoolId");
+        var name = ResolvedProperties.String(resolvedProperties, "ClientName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
+        var settings = Settings(resolvedProperties);
+        settings["UserPoolId"] = poolId;
+        settings["ClientName"] = name;
+
+        var clientId = await FindClientIdAsync(poolId, name, cancellationToken);
+        if (clientId is null)
+        {
+            settings["GenerateSecret"] = ResolvedProperties.Bool(resolvedProperties, "GenerateSecret") ?? false;
+            var created = await engine.Cognito.CallAsync("CreateUserPoolClient", settings, cancellationToken);
+            clientId = (string)created["UserPoolClient"]!["ClientId"]!;
+        }
+        else
+        {
+            settings["ClientId"] = clientId;
+            await engine.Cognito.CallAsync("UpdateUserPoolClient", settings, cancellationToken);
+        }
+
+        return new ProvisionedResource(
+            resource.LogicalId,
+            resource.Type,
+            clientId,
+            resolvedProperties,
+            new Dictionary<string, JsonNode> { ["ClientId"] = clientId, ["Name"] = name });
+    }
+
+    private static JsonObject Settings(JsonObject properties)
+    {
+        var request = new JsonObject();
+        foreach (var list in Lists)
+        {
+            if (properties.ContainsKey(list))
+            {
+                request[list] = new JsonArray([.. ResolvedProperties.StringList(properties, list).Select(item => JsonValue.Create(item))]);
+            }
+        }
+
+        foreach (var number in Numbers)
+        {
+            if (ResolvedProperties.Int(properties, number) is { } value)
+            {
+                request[number] = value;
+            }
+        }
+
+        foreach (var flag in Flags)
+        {
+            if (ResolvedProperties.Bool(properties, flag) is { } value)
+            {
+                request[flag] = value;
+            }
+        }
+
+        foreach (var text in Strings)
+        {
+            if (ResolvedProperties.String(properties, text) is { } value)
+            {
+                request[text] = value;
+            }
+        }
+
+        if (ResolvedProperties.Object(properties, "TokenValidityUnits") is { } units)
+        {
+            request["TokenValidityUnits"] = units.DeepClone();
+        }
+
+        return request;
+    }
+
+    private async Task<string?> FindClientIdAsync(string poolId, string name, CancellationToken cancellationToken)
+    {
+        string? nextToken = null;
+        do
+        {
+            var request = new JsonObject { ["UserPoolId"] = poolId, ["MaxResults"] = 60 };
+            if (nextToken is not null)
+            {
+                request["NextToken"] = nextToken;
+            }
+
+            var page = await engine.Cognito.CallAsync("ListUserPoolClients", request, cancellationToken);
+            var match = page["UserPoolClients"]?.AsArray().FirstOrDefault(client => (string?)client?["ClientName"] == name);
+            if (match is not null)
+            {
+                return (string)match["ClientId"]!;
+            }
+
+            nextToken = (string?)page["NextToken"];
+        }
+        while (nextToken is not null);
+
+        return null;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>
+/// <c>AWS::Cognito::UserPool</c>: found by name with <c>ListUserPools</c>, else created with <c>CreateUserPool</c>.
+/// Ref is the pool id; GetAtt <c>Arn</c>, <c>ProviderName</c>, <c>ProviderURL</c> and <c>UserPoolId</c>
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#aws-resource-cognito-userpool-return-values).
+/// </summary>
+public sealed class CognitoUserPoolProvisioner(EngineClients engine) : IResourceProvisioner
+{
+    public const string Type = "AWS::Cognito::UserPool";
+
+    /// <summary>Properties that CreateUserPool takes under the same name and shape.</summary>
+    private static readonly string[] PassThrough =
+    [
+        "UsernameAttributes", "AliasAttributes", "AutoVerifiedAttributes", "Schema", "AccountRecoverySetting",
+        "AdminCreateUserConfig", "UsernameConfiguration", "MfaConfiguration", "DeletionProtection", "UserPoolTags",
+        "UserAttributeUpdateSettings", "VerificationMessageTemplate", "EmailConfiguration", "UserPoolAddOns",
+    ];
+
+    private static readonly string[] PasswordPolicyNumbers = ["MinimumLength", "TemporaryPasswordValidityDays", "PasswordHistorySize"];
+
+    private static readonly string[] PasswordPolicyFlags = ["RequireUppercase", "RequireLowercase", "RequireNumbers", "RequireSymbols"];
+
+    public bool CanProvision(string type) => type == Type;
+
+    public async Task<ProvisionedResource> ProvisionAsync(
+        TemplateResource resource,
+        JsonObject resolvedProperties,
+        StackState state,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(resolvedProperties);
+        ArgumentNullException.ThrowIfNull(state);
+
+        var name = ResolvedProperties.String(resolvedProperties, "UserPoolName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
+        var poolId = await FindPoolIdAsync(name, cancellationToken);
+        if (poolId is null)
+        {
+            var created = await engine.Cognito.CallAsync("CreateUserPool", CreateRequest(name, resolvedProperties), cancellationToken);
+            poolId = (string)created["UserPool"]!["Id"]!;
+        }
+
+        var settings = state.Settings;
+        var provider = $"cognito-idp.{settings.Region}.{state.UrlSuffix}/{poolId}";
+        return new ProvisionedResource(
+            resource.LogicalId,
+            resource.Type,
+            poolId,
+            resolvedProperties,
+            new Dictionary<string, JsonNode>
+            {
+                ["Arn"] = $"arn:{state.Partition}:cognito-idp:{settings.Region}:{settings.AccountId}:userpool/{poolId}",
+                ["ProviderName"] = provider,
+                ["ProviderURL"] = "https://" + provider,
+                ["UserPoolId"] = poolId,
+            });
+    }
+
+    private async Task<string?> FindPoolIdAsync(string name, CancellationToken cancellationToken)
+    {
+        string? nextToken = null;
+        do
+        {
+            var request = new JsonObject { ["MaxResults"] = 60 };
+            if (nextToken is not null)
+            {
+                request["NextToken"] = nextToken;
+            }
+
+            var page = await engine.Cognito.CallAsync("ListUserPools", request, cancellationToken);
+            var match = page["UserPools"]?.AsArray().FirstOrDefault(pool => (string?)pool?["Name"] == name);
+            if (match is not null)
+            {
+                return (string)match["Id"]!;
+            }
+
+            nextToken = (string?)page["NextToken"];
+        }
+        while (nextToken is not null);
+
+        return null;
+    }
+
+    private static JsonObject CreateRequest(string name, JsonObject properties)
+    {
+        var request = new JsonObject { ["PoolName"] = name };
+        foreach (var property in PassThrough)
+        {
+            if (properties[property] is { } value)
+            {
+                request[property] = value.DeepClone();
+            }
+        }
+
+        if (ResolvedProperties.Object(properties, "Policies")?["PasswordPolicy"] is JsonObject passwordPolicy)
+        {
+            request["Policies"] = new JsonObject { ["PasswordPolicy"] = TypedPasswordPolicy(passwordPolicy) };
+        }
+
+        if (ResolvedProperties.Object(properties, "AccountRecoverySetting") is { } recovery)
+        {
+            var mechanisms = new JsonArray();
+            foreach (var mechanism in recovery["RecoveryMechanisms"]?.AsArray().OfType<JsonObject>() ?? [])
+            {
+                mechanisms.Add(new JsonObject
+                {
+                    ["Name"] = ResolvedProperties.String(mechanism, "Name"),
+                    ["Priority"] = ResolvedProperties.Int(mechanism, "Priority"),
+                });
+            }
+
+            request["AccountRecoverySetting"] = new JsonObject { ["RecoveryMechanisms"] = mechanisms };
+        }
+
+        return request;
+    }
+
+    /// <summary>The API wants numbers and booleans where a template (or a parameter) may hold strings.</summary>
+    internal static JsonObject TypedPasswordPolicy(JsonObject policy)
+    {
+        var typed = new JsonObject();
+        foreach (var (key, value) in policy)
+        {
+            typed[key] = PasswordPolicyNumbers.Contains(key) ? ResolvedProperties.Int(policy, key)
+                : PasswordPolicyFlags.Contains(key) ? ResolvedProperties.Bool(policy, key)
+                : value?.DeepClone();
+        }
+
+        return typed;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>Creates (or finds again, by name) the resources of some CloudFormation types.</summary>
+public interface IResourceProvisioner
+{
+    bool CanProvision(string type);
+
+    /// <summary>
+    /// Makes the resource exist and returns its physical id and attributes. Must be idempotent: a second call with the
+    /// same properties reuses what the first created.
+    /// </summary>
+    Task<ProvisionedResource> ProvisionAsync(
+        TemplateResource resource,
+        JsonObject resolvedProperties,
+        StackState state,
+        CancellationToken cancellationToken);
+}
+
+/// <summary>Thrown when provisioning one resource fails; the message names its logical id and type.</summary>
+public sealed class ResourceProvisioningException : Exception
+{
+    public ResourceProvisioningException()
+    {
+    }
+
+    public ResourceProvisioningException(string message)
+        : base(message)
+    {
+    }
+
+    public ResourceProvisioningException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public ResourceProvisioningException(string logicalId, string type, Exception innerException)
+        : base($"Provisioning {logicalId} ({type}) failed: {innerException?.Message}", innerException)
+    {
+        LogicalId = logicalId;
+        Type = type;
+    }
+
+    public string? LogicalId { get; }
+
+    public string? Type { get; }
+}

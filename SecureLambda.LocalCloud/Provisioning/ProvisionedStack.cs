@@ -1,0 +1,66 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>
+/// One provisioned resource: its physical id (what <c>Ref</c> returns), its resolved properties and the
+/// <c>Fn::GetAtt</c> attributes CloudFormation documents for its type.
+/// </summary>
+public sealed record ProvisionedResource(
+    string LogicalId,
+    string Type,
+    string PhysicalId,
+    JsonObject Properties,
+    IReadOnlyDictionary<string, JsonNode> Attributes)
+{
+    /// <summary>Set for an <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>: the engine queues that model Lambda's async queue.</summary>
+    public AsyncDeliveryRoute? AsyncDelivery { get; init; }
+
+    /// <summary>A string property of the resolved properties, or null.</summary>
+    public string? GetString(string property) =>
+        Properties[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}
+
+/// <summary>
+/// SNS → Lambda asynchronous delivery, modelled with real engine queues: the topic delivers its envelope (raw delivery
+/// off, so MessageAttributes survive) into <see cref="QueueUrl"/>; after <see cref="MaxReceiveCount"/> receives without a
+/// delete the engine moves the message to <see cref="DeadLetterQueueUrl"/>. AWS makes 1 attempt plus
+/// MaximumRetryAttempts (default 2) retries for an async invoke
+/// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+/// </summary>
+public sealed record AsyncDeliveryRoute(
+    string TopicArn,
+    string FunctionLogicalId,
+    string FunctionName,
+    string SubscriptionArn,
+    string QueueUrl,
+    string DeadLetterQueueUrl,
+    int MaxReceiveCount);
+
+/// <summary>A developer account in one of the stack's user pools. The password is deliberately not part of it.</summary>
+public sealed record DevUser(string Email, string UserPoolLogicalId, string UserPoolId, string ClientId);
+
+/// <summary>Everything the data plane reads from the provisioned stack.</summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A CloudFormation stack, not a stack collection.")]
+public sealed record ProvisionedStack(
+    StackState State,
+    IReadOnlyList<ProvisionedResource> Resources,
+    IReadOnlyDictionary<string, string> Outputs,
+    IReadOnlyList<DevUser> DevUsers,
+    IReadOnlyList<AsyncDeliveryRoute> AsyncDeliveries)
+{
+    public string StackName => State.Settings.StackName;
+
+    /// <summary>The provisioned resources of one CloudFormation type, in provisioning order.</summary>
+    public IReadOnlyList<ProvisionedResource> OfType(string type) =>
+        [.. Resources.Where(resource => string.Equals(resource.Type, type, StringComparison.Ordinal))];
+
+    /// <summary>The resource with this logical id; throws naming it when it was not provisioned (absent or its condition is false).</summary>
+    public ProvisionedResource Get(string logicalId) =>
+        Find(logicalId) ?? throw new KeyNotFoundException($"Resource '{logicalId}' is not part of the provisioned stack.");
+
+    public ProvisionedResource? Find(string logicalId) =>
+        Resources.FirstOrDefault(resource => string.Equals(resource.LogicalId, logicalId, StringComparison.Ordinal));
+}

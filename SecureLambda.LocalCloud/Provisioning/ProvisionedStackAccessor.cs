@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>The provisioned stack, once provisioning has finished; the data plane awaits <see cref="Stack"/>.</summary>
+public interface IProvisionedStackAccessor
+{
+    /// <summary>Completes when the stack is provisioned; faults with the provisioning error.</summary>
+    Task<ProvisionedStack> Stack { get; }
+}
+
+/// <summary>Completed once by <see cref="StackProvisioningService"/>.</summary>
+public sealed class ProvisionedStackAccessor : IProvisionedStackAccessor
+{
+    private readonly TaskCompletionSource<ProvisionedStack> _stack = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<ProvisionedStack> Stack => _stack.Task;
+
+    public void SetStack(ProvisionedStack stack) => _stack.TrySetResult(stack);
+
+    public void SetFailed(Exception exception) => _stack.TrySetException(exception);
+}
+
+/// <summary>Provisions the stack when the host starts, writes the outputs file and completes the accessor.</summary>
+public sealed class StackProvisioningService(
+    StackProvisioner provisioner,
+    ProvisionedStackAccessor accessor,
+    IOptions<StackProvisioningOptions> options,
+    ILogger<StackProvisioningService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var stack = await provisioner.ProvisionAsync(stoppingToken);
+            var file = await OutputsDocument.WriteFileAsync(stack, options.Value, stoppingToken);
+            ProvisioningLog.OutputsWritten(logger, file);
+            accessor.SetStack(stack);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            accessor.SetFailed(new OperationCanceledException("The host stopped before the stack was provisioned."));
+        }
+        catch (Exception exception)
+        {
+            // The app keeps running so /health can say why; the data plane sees the fault when it awaits the stack.
+            ProvisioningLog.ProvisioningFailed(logger, options.Value.StackName, exception);
+            accessor.SetFailed(exception);
+        }
+    }
+}
+
+/// <summary>Unhealthy until the stack is provisioned, and with the error when provisioning failed.</summary>
+public sealed class StackProvisioningHealthCheck(IProvisionedStackAccessor accessor) : IHealthCheck
+{
+    public const string Name = "stack-provisioning";
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var stack = accessor.Stack;
+        return Task.FromResult(stack.Status switch
+        {
+            TaskStatus.RanToCompletion => HealthCheckResult.Healthy($"Stack {stack.Result.StackName} is provisioned."),
+            TaskStatus.Faulted => HealthCheckResult.Unhealthy("Provisioning the stack failed.", stack.Exception?.GetBaseException()),
+            TaskStatus.Canceled => HealthCheckResult.Unhealthy("Provisioning the stack was canceled."),
+            _ => HealthCheckResult.Unhealthy("The stack is still being provisioned."),
+        });
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using SecureLambda.Aws.Core;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>
+/// <c>AWS::SecretsManager::Secret</c> by name: created when missing, and given the resolved <c>SecretString</c> as a
+/// new version when its value differs (a re-created topic has a new ARN). Ref is the secret ARN, and so is GetAtt
+/// <c>Id</c>
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#aws-resource-secretsmanager-secret-return-values).
+/// <c>GenerateSecretString</c> is not supported: the template's only secret holds a known value.
+/// </summary>
+public sealed class SecretProvisioner(EngineClients engine) : IResourceProvisioner
+{
+    public const string Type = "AWS::SecretsManager::Secret";
+
+    public bool CanProvision(string type) => type == Type;
+
+    public async Task<ProvisionedResource> ProvisionAsync(
+        TemplateResource resource,
+        JsonObject resolvedProperties,
+        StackState state,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(resolvedProperties);
+        ArgumentNullException.ThrowIfNull(state);
+        if (resolvedProperties.ContainsKey("GenerateSecretString"))
+        {
+            throw new NotSupportedException("GenerateSecretString is not supported by LocalCloud; give the secret a SecretString.");
+        }
+
+        var name = ResolvedProperties.String(resolvedProperties, "Name") ?? PhysicalNames.Generate(state, resource.LogicalId, 512);
+        var secretString = ResolvedProperties.String(resolvedProperties, "SecretString");
+        var sm = engine.SecretsManager;
+
+        string arn;
+        try
+        {
+            var described = await sm.CallAsync("DescribeSecret", new JsonObject { ["SecretId"] = name }, cancellationToken);
+            arn = (string)described["ARN"]!;
+            if (secretString is not null && await CurrentValueAsync(name, cancellationToken) != secretString)
+            {
+                await sm.CallAsync(
+                    "PutSecretValue",
+                    new JsonObject { ["SecretId"] = arn, ["SecretString"] = secretString },
+                    cancellationToken);
+            }
+        }
+        catch (AwsServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
+        {
+            var request = new JsonObject { ["Name"] = name };
+            if (ResolvedProperties.String(resolvedProperties, "Description") is { } description)
+            {
+                request["Description"] = description;
+            }
+
+            if (ResolvedProperties.String(resolvedProperties, "KmsKeyId") is { } kmsKeyId)
+            {
+                request["KmsKeyId"] = kmsKeyId;
+            }
+
+            if (secretString is not null)
+            {
+                request["SecretString"] = secretString;
+            }
+
+            var created = await sm.CallAsync("CreateSecret", request, cancellationToken);
+            arn = (string)created["ARN"]!;
+        }
+
+        return new ProvisionedResource(
+            resource.LogicalId,
+            resource.Type,
+            arn,
+            resolvedProperties,
+            new Dictionary<string, JsonNode> { ["Id"] = arn });
+    }
+
+    private async Task<string?> CurrentValueAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var value = await engine.SecretsManager.CallAsync("GetSecretValue", new JsonObject { ["SecretId"] = name }, cancellationToken);
+            return (string?)value["SecretString"];
+        }
+        catch (AwsServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
+        {
+            // A secret without a current version.
+            return null;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>
+/// <c>AWS::SNS::Topic</c> through <c>CreateTopic</c>, which is idempotent by name. Ref is the topic ARN; GetAtt
+/// <c>TopicArn</c> and <c>TopicName</c>
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#aws-resource-sns-topic-return-values).
+/// </summary>
+public sealed class SnsTopicProvisioner(EngineClients engine) : IResourceProvisioner
+{
+    public const string Type = "AWS::SNS::Topic";
+
+    /// <summary>Topic properties that are also CreateTopic attributes of the same name and meaning.</summary>
+    private static readonly string[] AttributeProperties =
+        ["DisplayName", "KmsMasterKeyId", "FifoTopic", "ContentBasedDeduplication", "SignatureVersion", "TracingConfig", "ArchivePolicy"];
+
+    public bool CanProvision(string type) => type == Type;
+
+    public async Task<ProvisionedResource> ProvisionAsync(
+        TemplateResource resource,
+        JsonObject resolvedProperties,
+        StackState state,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(resolvedProperties);
+        ArgumentNullException.ThrowIfNull(state);
+
+        var fifo = ResolvedProperties.Bool(resolvedProperties, "FifoTopic") == true;
+        var name = ResolvedProperties.String(resolvedProperties, "TopicName")
+            ?? PhysicalNames.Generate(state, resource.LogicalId, fifo ? 251 : 256) + (fifo ? ".fifo" : string.Empty);
+
+        var parameters = new List<KeyValuePair<string, string>> { new("Name", name) };
+        var index = 0;
+        foreach (var property in AttributeProperties)
+        {
+            if (ResolvedProperties.String(resolvedProperties, property) is { } value)
+            {
+                var prefix = "Attributes.entry." + (++index).ToString(CultureInfo.InvariantCulture);
+                parameters.Add(new($"{prefix}.key", property));
+                parameters.Add(new($"{prefix}.value", value));
+            }
+        }
+
+        var result = await engine.Sns.CallAsync("CreateTopic", parameters, cancellationToken);
+        var arn = result.Elements().Single(element => element.Name.LocalName == "TopicArn").Value;
+        return new ProvisionedResource(
+            resource.LogicalId,
+            resource.Type,
+            arn,
+            resolvedProperties,
+            new Dictionary<string, JsonNode> { ["TopicArn"] = arn, ["TopicName"] = name });
+    }
+}

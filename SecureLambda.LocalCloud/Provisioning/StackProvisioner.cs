@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>
+/// Provisions the template in the engine: validates its resource types, then in dependency order resolves each
+/// resource's properties, hands it to the provisioner for its type and records the physical id and attributes, so
+/// later intrinsics and the Outputs resolve as they would in AWS. Then it makes the dev users exist.
+/// </summary>
+public sealed class StackProvisioner(
+    IOptions<StackProvisioningOptions> options,
+    EngineClients engine,
+    IEnumerable<IResourceProvisioner> provisioners,
+    DevUserProvisioner devUsers,
+    IEnumerable<IOutputRewriter> outputRewriters,
+    ILogger<StackProvisioner> logger)
+{
+    /// <summary>
+    /// Locally the functions run from the built executable, so the template's code location is never read; these fill
+    /// the template's required code parameters unless they are overridden.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LocalParameterDefaults { get; } = new Dictionary<string, string>
+    {
+        ["CodeS3Bucket"] = "localcloud-code",
+        ["CodeS3Key"] = "bootstrap.zip",
+    };
+
+    private readonly IResourceProvisioner[] _provisioners = [.. provisioners];
+    private readonly IOutputRewriter[] _outputRewriters = [.. outputRewriters];
+
+    public async Task<ProvisionedStack> ProvisionAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var templatePath = ResolveTemplatePath(settings);
+        ProvisioningLog.ProvisioningStack(logger, settings.StackName, templatePath);
+
+        var template = CloudFormationTemplate.Load(templatePath);
+        ResourceTypes.Validate(template, logger);
+        var state = new StackState(template, new StackSettings(
+            settings.StackName,
+            settings.Region ?? engine.Context.Region,
+            settings.AccountId,
+            ParameterOverrides(template, settings)));
+
+        var resources = new List<ProvisionedResource>();
+        foreach (var resource in ResourceGraph.Order(state))
+        {
+            var provisioned = await ProvisionResourceAsync(resource, state, cancellationToken);
+            state.SetPhysicalId(resource.LogicalId, provisioned.PhysicalId);
+            foreach (var (attribute, value) in provisioned.Attributes)
+            {
+                state.SetAttribute(resource.LogicalId, attribute, value.DeepClone());
+            }
+
+            ProvisioningLog.ResourceProvisioned(logger, resource.LogicalId, resource.Type, provisioned.PhysicalId);
+            resources.Add(provisioned);
+        }
+
+        var outputs = ResolveOutputs(state, resources);
+        var users = await devUsers.ProvisionAsync(settings.EffectiveDevUsers(), resources, cancellationToken);
+        var routes = resources.Select(resource => resource.AsyncDelivery).OfType<AsyncDeliveryRoute>().ToList();
+        ProvisioningLog.StackProvisioned(logger, settings.StackName, resources.Count, users.Count);
+        return new ProvisionedStack(state, resources, outputs, users, routes);
+    }
+
+    /// <summary>
+    /// An absolute path as is; a relative one from the content root upward, so the app finds the repository's template
+    /// from its project directory as well as from the repository root.
+    /// </summary>
+    public static string ResolveTemplatePath(StackProvisioningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Path.IsPathRooted(options.TemplatePath))
+        {
+            return options.TemplatePath;
+        }
+
+        var start = options.ContentRoot ?? Directory.GetCurrentDirectory();
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, options.TemplatePath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(
+            $"Template '{options.TemplatePath}' was found neither in {start} nor in any of its parents; set LocalCloud:TemplatePath.",
+            options.TemplatePath);
+    }
+
+    private async Task<ProvisionedResource> ProvisionResourceAsync(
+        TemplateResource resource,
+        StackState state,
+        CancellationToken cancellationToken)
+    {
+        var provisioner = _provisioners.FirstOrDefault(candidate => candidate.CanProvision(resource.Type))
+            ?? throw new ResourceProvisioningException(
+                resource.LogicalId, resource.Type, new NotSupportedException($"No provisioner handles {resource.Type}."));
+        try
+        {
+            var resolved = IntrinsicResolver.Resolve(resource.Properties, state, resource.LogicalId) as JsonObject ?? [];
+            return await provisioner.ProvisionAsync(resource, resolved, state, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new ResourceProvisioningException(resource.LogicalId, resource.Type, exception);
+        }
+    }
+
+    private Dictionary<string, string> ResolveOutputs(StackState state, IReadOnlyList<ProvisionedResource> resources)
+    {
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var output in state.Template.Outputs.Values)
+        {
+            if (output.Condition is not null && !state.EvaluateCondition(output.Condition))
+            {
+                continue;
+            }
+
+            var value = IntrinsicResolver.Resolve(output.Value, state, output.Name) switch
+            {
+                JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String => scalar.GetValue<string>(),
+                JsonArray list => string.Join(',', list.Select(item => item?.GetValue<string>())),
+                { } other => other.ToJsonString(),
+                null => throw new TemplateException($"Output {output.Name} resolves to no value."),
+            };
+            foreach (var rewriter in _outputRewriters)
+            {
+                value = rewriter.Rewrite(output.Name, value, state, resources);
+            }
+
+            outputs[output.Name] = value;
+        }
+
+        return outputs;
+    }
+
+    private static Dictionary<string, string> ParameterOverrides(CloudFormationTemplate template, StackProvisioningOptions options)
+    {
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in LocalParameterDefaults)
+        {
+            if (template.Parameters.ContainsKey(name))
+            {
+                overrides[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in options.Parameters)
+        {
+            overrides[name] = value;
+        }
+
+        return overrides;
+    }
+}
