@@ -1,10 +1,23 @@
+using SecureLambda.LocalCloud.ApiGateway;
+using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Provisioning;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.Services.AddStackProvisioning(builder.Configuration);
+builder.Services.AddLocalLambda();
+builder.Services.AddCognitoAuthorizers();
+builder.Services.AddApiGateway();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapLocalCloudOutputs();
+app.MapLambdaRuntimeApi();
+app.MapLambdaInvokeApi();
+app.MapApiGateway();
 
 app.Run();
 

@@ -28,7 +28,7 @@ public static class LambdaServiceCollectionExtensions
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<LambdaInvoker>();
         services.TryAddSingleton<AsyncDeliverySubscriptions>();
-        services.TryAddSingleton<IAmazonSQS>(_ => CreateSqsClient(Environment.GetEnvironmentVariable));
+        services.TryAddSingleton<IAmazonSQS>(provider => CreateSqsClient(name => provider.GetRequiredService<IConfiguration>()[name]));
         services.TryAddSingleton<EventInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocations>());
         services.AddHostedService<AsyncDeliveryWorker>();

@@ -29,7 +29,8 @@ public static class ProvisioningServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddHttpClient(EngineHttpClientName);
-        services.TryAddSingleton(_ => AwsClientContext.FromEnvironment());
+        // The standard variables, read through configuration (which includes the environment) so a host can set them.
+        services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
         services.TryAddSingleton(provider => new EngineClients(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(EngineHttpClientName),
             provider.GetRequiredService<AwsClientContext>()));

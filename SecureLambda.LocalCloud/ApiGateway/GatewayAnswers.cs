@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace SecureLambda.LocalCloud.ApiGateway;
+
+/// <summary>
+/// The answers API Gateway gives on its own, by gateway response type, with AWS's exact status codes, bodies (note the
+/// space after the colon where AWS writes one) and <c>x-amzn-ErrorType</c>. A template's
+/// <c>AWS::ApiGateway::GatewayResponse</c> replaces them per type, with <c>DEFAULT_4XX</c>/<c>DEFAULT_5XX</c> as fallbacks.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+/// </summary>
+public sealed record GatewayAnswer(string ResponseType, int StatusCode, string Message, string ErrorType, bool SpaceAfterColon = false)
+{
+    public static readonly GatewayAnswer MissingAuthenticationToken = new("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
+    public static readonly GatewayAnswer WafFiltered = new("WAF_FILTERED", 403, "Forbidden", "ForbiddenException");
+    public static readonly GatewayAnswer Throttled = new("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException");
+    public static readonly GatewayAnswer Unauthorized = new("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException");
+    public static readonly GatewayAnswer ExpiredToken = new("UNAUTHORIZED", 401, "The incoming token has expired", "UnauthorizedException");
+    public static readonly GatewayAnswer AuthorizerConfigurationError = new("AUTHORIZER_CONFIGURATION_ERROR", 500, "Internal server error", "AuthorizerConfigurationException", SpaceAfterColon: true);
+    public static readonly GatewayAnswer BadRequestBody = new("BAD_REQUEST_BODY", 400, "Invalid request body", "BadRequestException", SpaceAfterColon: true);
+    public static readonly GatewayAnswer IntegrationFailure = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException", SpaceAfterColon: true);
+    public static readonly GatewayAnswer IntegrationTimeout = new("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", "InternalServerErrorException", SpaceAfterColon: true);
+    public static readonly GatewayAnswer RequestTooLarge = new("REQUEST_TOO_LARGE", 413, "Request Too Long", "RequestTooLongException");
+    public static readonly GatewayAnswer StageNotFound = new("DEFAULT_4XX", 403, "Forbidden", "ForbiddenException");
+
+    /// <summary>The default JSON body, byte for byte as AWS sends it.</summary>
+    public string Body => $"{{\"message\":{(SpaceAfterColon ? " " : "")}{JsonSerializer.Serialize(Message)}}}";
+}
+
+/// <summary>Writes a gateway answer, applying the stage's GatewayResponse override when the template has one.</summary>
+public static class GatewayAnswerWriter
+{
+    public static async Task WriteAsync(HttpContext context, GatewayAnswer answer, GatewayStage? stage, string requestId)
+    {
+        var status = answer.StatusCode;
+        var body = answer.Body;
+        var responses = stage?.GatewayResponses;
+        var fallback = status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
+        if (responses is not null
+            && (responses.GetValueOrDefault(answer.ResponseType) ?? responses.GetValueOrDefault(fallback)) is { } custom)
+        {
+            status = custom.StatusCode ?? status;
+            foreach (var (name, value) in custom.Headers)
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            if (custom.JsonTemplate is not null)
+            {
+                body = Render(custom.JsonTemplate, answer, requestId, stage!);
+            }
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.Headers["x-amzn-ErrorType"] = answer.ErrorType;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The few <c>$context</c> variables a gateway response template commonly uses; any other <c>$</c> expression is left
+    /// as written, so a template that needs more shows it plainly instead of rendering wrongly.
+    /// </summary>
+    private static string Render(string template, GatewayAnswer answer, string requestId, GatewayStage stage) => template
+        .Replace("$context.error.messageString", JsonSerializer.Serialize(answer.Message), StringComparison.Ordinal)
+        .Replace("$context.error.message", answer.Message, StringComparison.Ordinal)
+        .Replace("$context.error.responseType", answer.ResponseType, StringComparison.Ordinal)
+        .Replace("$context.requestId", requestId, StringComparison.Ordinal)
+        .Replace("$context.stage", stage.StageName, StringComparison.Ordinal)
+        .Replace("$context.apiId", stage.ApiId, StringComparison.Ordinal);
+}

@@ -1,0 +1,228 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.ApiGateway.Throttling;
+using SecureLambda.LocalCloud.ApiGateway.Validation;
+using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Waf;
+
+namespace SecureLambda.LocalCloud.ApiGateway;
+
+/// <summary>
+/// Reads the REST APIs of the provisioned stack into the stages the gateway serves: the resource tree, methods with their
+/// authorizers, validators and models, the stage's throttling, its WAF web ACL and the gateway responses. Anything the
+/// gateway cannot emulate exactly (another integration or authorization type) is a startup error naming the resource.
+/// </summary>
+public static class GatewayModelBuilder
+{
+    public static IReadOnlyList<GatewayStage> Build(ProvisionedStack stack, TimeProvider timeProvider)
+    {
+        var stages = new List<GatewayStage>();
+        foreach (var api in stack.OfType("AWS::ApiGateway::RestApi"))
+        {
+            var apiId = api.PhysicalId;
+            var resources = BuildResources(stack, api);
+            var responses = stack.OfType("AWS::ApiGateway::GatewayResponse")
+                .Where(r => r.GetString("RestApiId") == apiId)
+                .Select(ReadGatewayResponse)
+                .ToDictionary(r => r.ResponseType, StringComparer.Ordinal);
+            foreach (var stage in stack.OfType("AWS::ApiGateway::Stage").Where(s => s.GetString("RestApiId") == apiId))
+            {
+                var stageName = stage.GetString("StageName") ?? stage.PhysicalId;
+                stages.Add(new GatewayStage(
+                    apiId,
+                    stageName,
+                    resources,
+                    StageThrottle.FromTemplate(stage.Properties, timeProvider),
+                    WebAclFor(stack, apiId, stageName, timeProvider),
+                    responses));
+            }
+        }
+
+        return stages;
+    }
+
+    private static List<GatewayResource> BuildResources(ProvisionedStack stack, ProvisionedResource api)
+    {
+        var apiId = api.PhysicalId;
+        var rootId = api.Attributes.TryGetValue("RootResourceId", out var root) ? root.GetValue<string>() : throw Unsupported(api, "it has no RootResourceId");
+        var apiResources = stack.OfType("AWS::ApiGateway::Resource").Where(r => r.GetString("RestApiId") == apiId).ToList();
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal) { [rootId] = "/" };
+
+        string PathOf(ProvisionedResource resource, int depth)
+        {
+            if (paths.TryGetValue(resource.PhysicalId, out var known))
+            {
+                return known;
+            }
+
+            if (depth > apiResources.Count)
+            {
+                throw Unsupported(resource, "its ParentId chain does not reach the API's root resource");
+            }
+
+            var parentId = resource.GetString("ParentId") ?? throw Unsupported(resource, "it has no ParentId");
+            var parentPath = parentId == rootId
+                ? "/"
+                : PathOf(apiResources.FirstOrDefault(r => r.PhysicalId == parentId) ?? throw Unsupported(resource, $"its parent {parentId} is not a resource of the API"), depth + 1);
+            var path = (parentPath == "/" ? "" : parentPath) + "/" + (resource.GetString("PathPart") ?? throw Unsupported(resource, "it has no PathPart"));
+            paths[resource.PhysicalId] = path;
+            return path;
+        }
+
+        foreach (var resource in apiResources)
+        {
+            PathOf(resource, 0);
+        }
+
+        var methods = stack.OfType("AWS::ApiGateway::Method").Where(m => m.GetString("RestApiId") == apiId)
+            .Select(m => BuildMethod(stack, m, paths))
+            .GroupBy(m => m.ResourceId);
+        return [.. methods.Select(group => new GatewayResource(
+            group.Key,
+            paths[group.Key],
+            group.ToDictionary(m => m.HttpMethod, StringComparer.Ordinal)))];
+    }
+
+    private static GatewayMethod BuildMethod(ProvisionedStack stack, ProvisionedResource method, Dictionary<string, string> paths)
+    {
+        var httpMethod = (method.GetString("HttpMethod") ?? throw Unsupported(method, "it has no HttpMethod")).ToUpperInvariant();
+        var resourceId = method.GetString("ResourceId") ?? throw Unsupported(method, "it has no ResourceId");
+        if (!paths.TryGetValue(resourceId, out var path))
+        {
+            throw Unsupported(method, $"its ResourceId {resourceId} is not a resource of the API");
+        }
+
+        var authorizationType = method.GetString("AuthorizationType") ?? "NONE";
+        var authorizer = authorizationType switch
+        {
+            "NONE" => null,
+            "COGNITO_USER_POOLS" => CognitoAuthorizer(stack, method),
+            _ => throw Unsupported(method, $"AuthorizationType {authorizationType} is not emulated (only NONE and COGNITO_USER_POOLS)"),
+        };
+
+        var integration = method.Properties["Integration"] as JsonObject ?? throw Unsupported(method, "it has no Integration");
+        var integrationType = Text(integration["Type"]);
+        if (integrationType != "AWS_PROXY")
+        {
+            throw Unsupported(method, $"integration type {integrationType} is not emulated (only AWS_PROXY)");
+        }
+
+        var functionArn = FunctionArnFromIntegrationUri(Text(integration["Uri"]) ?? throw Unsupported(method, "its integration has no Uri"))
+            ?? throw Unsupported(method, "its integration Uri is not a Lambda function invocation URI");
+
+        return new GatewayMethod(httpMethod, resourceId, path, authorizer, BodyModels(stack, method), functionArn);
+    }
+
+    private static CognitoAuthorizerSettings CognitoAuthorizer(ProvisionedStack stack, ProvisionedResource method)
+    {
+        var authorizerId = method.GetString("AuthorizerId") ?? throw Unsupported(method, "AuthorizationType COGNITO_USER_POOLS needs an AuthorizerId");
+        var authorizer = stack.OfType("AWS::ApiGateway::Authorizer").FirstOrDefault(a => a.PhysicalId == authorizerId)
+            ?? throw Unsupported(method, $"its authorizer {authorizerId} is not in the stack");
+        if (authorizer.GetString("Type") != "COGNITO_USER_POOLS")
+        {
+            throw Unsupported(authorizer, $"authorizer type {authorizer.GetString("Type")} is not emulated (only COGNITO_USER_POOLS)");
+        }
+
+        var poolIds = (authorizer.Properties["ProviderARNs"] as JsonArray ?? throw Unsupported(authorizer, "it has no ProviderARNs"))
+            .Select(arn => CognitoAuthorizerSettings.PoolIdFromArn(Text(arn)!))
+            .ToList();
+        var clientIds = stack.OfType("AWS::Cognito::UserPoolClient")
+            .Where(client => poolIds.Contains(client.GetString("UserPoolId") ?? ""))
+            .Select(client => client.PhysicalId)
+            .ToHashSet(StringComparer.Ordinal);
+        return new CognitoAuthorizerSettings(
+            authorizer.GetString("Name") ?? authorizer.LogicalId,
+            stack.State.Settings.Region,
+            poolIds,
+            clientIds,
+            authorizer.GetString("IdentityValidationExpression"),
+            CognitoAuthorizerSettings.HeaderFromIdentitySource(authorizer.GetString("IdentitySource") ?? "method.request.header.Authorization"));
+    }
+
+    private static Dictionary<string, JsonSchema>? BodyModels(ProvisionedStack stack, ProvisionedResource method)
+    {
+        var validatorId = method.GetString("RequestValidatorId");
+        if (validatorId is null)
+        {
+            return null;
+        }
+
+        var validator = stack.OfType("AWS::ApiGateway::RequestValidator").FirstOrDefault(v => v.PhysicalId == validatorId)
+            ?? throw Unsupported(method, $"its request validator {validatorId} is not in the stack");
+        if (!IsTrue(validator.Properties["ValidateRequestBody"]))
+        {
+            return null;
+        }
+
+        var models = new Dictionary<string, JsonSchema>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (contentType, modelName) in method.Properties["RequestModels"] as JsonObject ?? [])
+        {
+            var model = stack.OfType("AWS::ApiGateway::Model").FirstOrDefault(m => m.PhysicalId == Text(modelName))
+                ?? throw Unsupported(method, $"its model {Text(modelName)} is not in the stack");
+            models[contentType] = JsonSchema.Parse(model.Properties["Schema"] ?? throw Unsupported(model, "it has no Schema"));
+        }
+
+        return models;
+    }
+
+    private static WebAclEvaluator? WebAclFor(ProvisionedStack stack, string apiId, string stageName, TimeProvider timeProvider)
+    {
+        var stageArnSuffix = $"/restapis/{apiId}/stages/{stageName}";
+        var association = stack.OfType("AWS::WAFv2::WebACLAssociation")
+            .FirstOrDefault(a => a.GetString("ResourceArn")?.EndsWith(stageArnSuffix, StringComparison.Ordinal) == true);
+        if (association is null)
+        {
+            return null;
+        }
+
+        var webAclArn = association.GetString("WebACLArn");
+        var webAcl = stack.OfType("AWS::WAFv2::WebACL").FirstOrDefault(acl => AttributeText(acl, "Arn") == webAclArn)
+            ?? throw Unsupported(association, $"its web ACL {webAclArn} is not in the stack");
+        var ipSets = stack.OfType("AWS::WAFv2::IPSet").ToDictionary(set => AttributeText(set, "Arn") ?? set.PhysicalId, set => set.Properties, StringComparer.Ordinal);
+        return new WebAclEvaluator(WebAcl.FromTemplate(webAcl.Properties, arn => ipSets.GetValueOrDefault(arn)), timeProvider);
+    }
+
+    private static GatewayResponseOverride ReadGatewayResponse(ProvisionedResource response)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in response.Properties["ResponseParameters"] as JsonObject ?? [])
+        {
+            const string prefix = "gatewayresponse.header.";
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && Text(value) is { } text)
+            {
+                // Static values are single-quoted in the template: 'value'.
+                headers[name[prefix.Length..]] = text.Length >= 2 && text[0] == '\'' && text[^1] == '\'' ? text[1..^1] : text;
+            }
+        }
+
+        var templates = response.Properties["ResponseTemplates"] as JsonObject;
+        var statusCode = response.GetString("StatusCode");
+        return new GatewayResponseOverride(
+            response.GetString("ResponseType") ?? throw Unsupported(response, "it has no ResponseType"),
+            statusCode is null ? null : int.Parse(statusCode, System.Globalization.CultureInfo.InvariantCulture),
+            headers,
+            templates is null ? null : Text(templates["application/json"]));
+    }
+
+    /// <summary>The function ARN in <c>arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations</c>.</summary>
+    public static string? FunctionArnFromIntegrationUri(string uri)
+    {
+        const string marker = ":lambda:path/2015-03-31/functions/";
+        var start = uri.IndexOf(marker, StringComparison.Ordinal);
+        var end = uri.LastIndexOf("/invocations", StringComparison.Ordinal);
+        return start < 0 || end <= start ? null : uri[(start + marker.Length)..end];
+    }
+
+    private static string? AttributeText(ProvisionedResource resource, string attribute) =>
+        resource.Attributes.TryGetValue(attribute, out var value) ? Text(value) : null;
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString();
+
+    private static bool IsTrue(JsonNode? node) =>
+        node is JsonValue value && (value.GetValueKind() == JsonValueKind.True || (value.GetValueKind() == JsonValueKind.String && bool.TryParse(value.GetValue<string>(), out var b) && b));
+
+    private static InvalidOperationException Unsupported(ProvisionedResource resource, string why) =>
+        new($"LocalCloud cannot serve {resource.LogicalId} ({resource.Type}): {why}.");
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Options;
+using SecureLambda.Aws.Tracing;
+using SecureLambda.LocalCloud.ApiGateway.Validation;
+using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Waf;
+
+namespace SecureLambda.LocalCloud.ApiGateway;
+
+/// <summary>Options of the local API Gateway (section <c>LocalCloud:Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "LocalCloud:Gateway";
+
+    /// <summary>Take the client address from <c>X-Forwarded-For</c> (behind a trusted proxy) instead of the connection.</summary>
+    public bool TrustForwardedFor { get; set; }
+}
+
+/// <summary>
+/// One request through the REST API, in AWS's order: WAF (web ACL rules run before API Gateway's own processing) →
+/// route → stage throttling (so that a flood costs no token validation) → Cognito authorizer → request validation →
+/// <c>AWS_PROXY</c> integration. Each step is a span with its decision as attributes; every answer carries
+/// <c>x-amzn-RequestId</c>; on any refusal the function is never invoked.
+/// </summary>
+public sealed partial class GatewayPipeline(
+    GatewayStages stages,
+    CognitoTokenValidator authorizer,
+    LambdaFunctions functions,
+    LambdaInvoker invoker,
+    IProvisionedStackAccessor stack,
+    IOptions<GatewayOptions> options,
+    TimeProvider timeProvider,
+    ILogger<GatewayPipeline> logger)
+{
+    /// <summary>API Gateway's payload limit (10 MB).</summary>
+    public const int MaxPayloadBytes = 10 * 1024 * 1024;
+
+    private readonly SourceIpResolver _sourceIps = new(options.Value.TrustForwardedFor);
+
+    public async Task HandleAsync(HttpContext context, string stageName, string? path)
+    {
+        var cancellationToken = context.RequestAborted;
+        var requestId = Guid.NewGuid().ToString();
+        var requestTime = timeProvider.GetUtcNow();
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        Activity.Current?.SetTag("aws.request_id", requestId);
+
+        if (await stages.FindAsync(stageName, cancellationToken) is not var (stage, routes))
+        {
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.StageNotFound, null, requestId);
+            return;
+        }
+
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var sourceIp = _sourceIps.Resolve(context.Connection.RemoteIpAddress, headers);
+        if (stage.WebAcl is { } webAcl)
+        {
+            using var wafSpan = LocalCloudTelemetry.Source.StartActivity("WAF");
+            if (webAcl.Evaluate(new WafRequest(sourceIp, headers)).Action == WafAction.Block)
+            {
+                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.WafFiltered, stage, requestId);
+                return;
+            }
+        }
+
+        var method = context.Request.Method;
+        var route = routes.Match("/" + (path ?? ""), method);
+        if (route is null)
+        {
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.MissingAuthenticationToken, stage, requestId);
+            return;
+        }
+
+        Activity.Current?.SetTag("http.route", $"/{stage.StageName}{route.Method.ResourcePath}");
+        using (var throttleSpan = LocalCloudTelemetry.Source.StartActivity("Throttle"))
+        {
+            if (!stage.Throttle.TryAcquire(route.Method.ResourcePath, method))
+            {
+                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.Throttled, stage, requestId);
+                return;
+            }
+        }
+
+        IReadOnlyDictionary<string, string>? claims = null;
+        if (route.Method.Authorizer is { } settings)
+        {
+            AuthorizerResult result;
+            try
+            {
+                result = await authorizer.AuthorizeAsync(context.Request.Headers[settings.IdentitySourceHeader].FirstOrDefault(), settings, cancellationToken);
+            }
+            catch (HttpRequestException exception)
+            {
+                // The pool's keys could not be fetched from the engine: AWS's answer to an authorizer it cannot run.
+                LogAuthorizerUnavailable(exception, settings.AuthorizerName);
+                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.AuthorizerConfigurationError, stage, requestId);
+                return;
+            }
+
+            if (!result.IsAuthorized)
+            {
+                var answer = result.Failure == AuthorizerFailure.ExpiredToken ? GatewayAnswer.ExpiredToken : GatewayAnswer.Unauthorized;
+                await GatewayAnswerWriter.WriteAsync(context, answer, stage, requestId);
+                return;
+            }
+
+            claims = result.Claims;
+        }
+
+        var body = await ReadBodyAsync(context.Request, cancellationToken);
+        if (body is null)
+        {
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.RequestTooLarge, stage, requestId);
+            return;
+        }
+
+        if (route.Method.BodyModels is { } models
+            && RequestBodyValidator.SchemaFor(models, context.Request.ContentType) is { } schema)
+        {
+            using var validationSpan = LocalCloudTelemetry.Source.StartActivity("Request validation");
+            if (!RequestBodyValidator.IsValid(schema, body, out var reason))
+            {
+                validationSpan?.SetTag("securelambda.validation.result", "invalid");
+                validationSpan?.SetTag("securelambda.validation.reason", reason);
+                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.BadRequestBody, stage, requestId);
+                return;
+            }
+
+            validationSpan?.SetTag("securelambda.validation.result", "valid");
+        }
+
+        await IntegrateAsync(context, stage, route, requestId, requestTime, sourceIp, claims, body);
+    }
+
+    private async Task IntegrateAsync(
+        HttpContext context,
+        GatewayStage stage,
+        RouteMatch route,
+        string requestId,
+        DateTimeOffset requestTime,
+        IPAddress sourceIp,
+        IReadOnlyDictionary<string, string>? claims,
+        string body)
+    {
+        var cancellationToken = context.RequestAborted;
+        var function = await functions.FindAsync(route.Method.FunctionArn, cancellationToken);
+        if (function is null)
+        {
+            LogNoSuchFunction(route.Method.FunctionArn, route.Method.ResourcePath);
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+            return;
+        }
+
+        var accountId = (await stack.Stack).State.Settings.AccountId;
+        var traceHeader = Activity.Current is { } current ? XRayTraceHeader.Format(current.Context) : null;
+        var proxyEvent = ProxyEvent.Build(context.Request, body, new ProxyRequestContext(
+            stage, route, requestId, sourceIp.ToString(), requestTime, accountId, claims, traceHeader));
+        var result = await invoker.InvokeAsync(function, Encoding.UTF8.GetBytes(proxyEvent.ToJsonString()), cancellationToken);
+        switch (result.Status)
+        {
+            case InvocationStatus.Succeeded when await ProxyEvent.TryWriteResponseAsync(context, result.Payload):
+                return;
+            case InvocationStatus.Succeeded:
+                LogMalformedProxyResponse(function.Definition.FunctionName, result.RequestId);
+                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+                return;
+            case InvocationStatus.TimedOut:
+                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationTimeout, stage, requestId);
+                return;
+            default:
+                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+                return;
+        }
+    }
+
+    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxPayloadBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxPayloadBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The keys of authorizer {Authorizer}'s user pool could not be fetched from the engine")]
+    private partial void LogAuthorizerUnavailable(Exception exception, string authorizer);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The integration of {ResourcePath} names function {FunctionArn}, which the stack does not have")]
+    private partial void LogNoSuchFunction(string functionArn, string resourcePath);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function {FunctionName} answered invocation {RequestId} with a malformed Lambda proxy response")]
+    private partial void LogMalformedProxyResponse(string functionName, string requestId);
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SecureLambda.LocalCloud.ApiGateway;
+
+/// <summary>What the gateway knows about a request when it hands it to the function.</summary>
+public sealed record ProxyRequestContext(
+    GatewayStage Stage,
+    RouteMatch Route,
+    string RequestId,
+    string SourceIp,
+    DateTimeOffset RequestTime,
+    string AccountId,
+    IReadOnlyDictionary<string, string>? Claims,
+    string? TraceHeader);
+
+/// <summary>
+/// The Lambda proxy integration: the REST API event (payload format 1.0) in, the proxy response out.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
+/// </summary>
+public static class ProxyEvent
+{
+    public static JsonObject Build(HttpRequest request, string body, ProxyRequestContext context)
+    {
+        var headers = new JsonObject();
+        var multiValueHeaders = new JsonObject();
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = values.LastOrDefault();
+            multiValueHeaders[name] = new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+        }
+
+        // API Gateway adds the client address and the trace header it forwards.
+        var forwardedFor = request.Headers["X-Forwarded-For"].LastOrDefault() is { Length: > 0 } existing
+            ? $"{existing}, {context.SourceIp}"
+            : context.SourceIp;
+        Set(headers, multiValueHeaders, "X-Forwarded-For", forwardedFor);
+        Set(headers, multiValueHeaders, "X-Forwarded-Proto", request.Scheme);
+        Set(headers, multiValueHeaders, "X-Forwarded-Port", (request.Host.Port ?? (request.IsHttps ? 443 : 80)).ToString(CultureInfo.InvariantCulture));
+        if (context.TraceHeader is not null)
+        {
+            Set(headers, multiValueHeaders, "X-Amzn-Trace-Id", context.TraceHeader);
+        }
+
+        JsonObject? query = null, multiQuery = null;
+        if (request.Query.Count > 0)
+        {
+            query = [];
+            multiQuery = [];
+            foreach (var (name, values) in request.Query)
+            {
+                query[name] = values.LastOrDefault();
+                multiQuery[name] = new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+            }
+        }
+
+        JsonObject? pathParameters = null;
+        if (context.Route.PathParameters.Count > 0)
+        {
+            pathParameters = [];
+            foreach (var (name, value) in context.Route.PathParameters)
+            {
+                pathParameters[name] = value;
+            }
+        }
+
+        var method = context.Route.Method;
+        var stage = context.Stage;
+        var path = request.Path.Value ?? "/";
+        var pathInStage = "/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        var domain = request.Host.Value ?? "localhost";
+        JsonObject? authorizer = null;
+        if (context.Claims is not null)
+        {
+            var claims = new JsonObject();
+            foreach (var (name, value) in context.Claims)
+            {
+                claims[name] = value;
+            }
+
+            authorizer = new JsonObject { ["claims"] = claims };
+        }
+
+        return new JsonObject
+        {
+            ["resource"] = method.ResourcePath,
+            ["path"] = pathInStage,
+            ["httpMethod"] = request.Method,
+            ["headers"] = headers,
+            ["multiValueHeaders"] = multiValueHeaders,
+            ["queryStringParameters"] = query,
+            ["multiValueQueryStringParameters"] = multiQuery,
+            ["pathParameters"] = pathParameters,
+            ["stageVariables"] = null,
+            ["requestContext"] = new JsonObject
+            {
+                ["resourceId"] = method.ResourceId,
+                ["resourcePath"] = method.ResourcePath,
+                ["httpMethod"] = request.Method,
+                ["extendedRequestId"] = context.RequestId,
+                ["requestTime"] = context.RequestTime.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
+                ["path"] = path,
+                ["accountId"] = context.AccountId,
+                ["protocol"] = request.Protocol,
+                ["stage"] = stage.StageName,
+                ["domainPrefix"] = domain.Split('.', ':')[0],
+                ["requestTimeEpoch"] = context.RequestTime.ToUnixTimeMilliseconds(),
+                ["requestId"] = context.RequestId,
+                ["identity"] = new JsonObject
+                {
+                    ["cognitoIdentityPoolId"] = null,
+                    ["accountId"] = null,
+                    ["cognitoIdentityId"] = null,
+                    ["caller"] = null,
+                    ["sourceIp"] = context.SourceIp,
+                    ["principalOrgId"] = null,
+                    ["accessKey"] = null,
+                    ["cognitoAuthenticationType"] = null,
+                    ["cognitoAuthenticationProvider"] = null,
+                    ["userArn"] = null,
+                    ["userAgent"] = request.Headers.UserAgent.LastOrDefault(),
+                    ["user"] = null,
+                },
+                ["authorizer"] = authorizer,
+                ["domainName"] = domain,
+                ["apiId"] = stage.ApiId,
+            },
+            ["body"] = body.Length == 0 ? null : body,
+            ["isBase64Encoded"] = false,
+        };
+    }
+
+    /// <summary>
+    /// Writes the function's proxy response; false when it is not one (API Gateway then answers 502 Internal server
+    /// error: "Malformed Lambda proxy response").
+    /// </summary>
+    public static async Task<bool> TryWriteResponseAsync(HttpContext context, byte[] payload)
+    {
+        JsonObject response;
+        try
+        {
+            response = JsonNode.Parse(payload) as JsonObject ?? throw new JsonException("not an object");
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        var statusCode = 200;
+        if (response["statusCode"] is JsonValue status)
+        {
+            if (!(status.TryGetValue<int>(out statusCode) || (status.TryGetValue<string>(out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out statusCode)))
+                || statusCode is < 100 or > 599)
+            {
+                return false;
+            }
+        }
+
+        var isBase64 = response["isBase64Encoded"] is JsonValue flag && flag.GetValueKind() == JsonValueKind.True;
+        byte[] body;
+        var bodyText = response["body"] is JsonValue bodyValue && bodyValue.GetValueKind() == JsonValueKind.String ? bodyValue.GetValue<string>() : "";
+        try
+        {
+            body = isBase64 ? Convert.FromBase64String(bodyText) : Encoding.UTF8.GetBytes(bodyText);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = statusCode;
+        foreach (var (name, value) in response["headers"] as JsonObject ?? [])
+        {
+            context.Response.Headers[name] = Scalar(value);
+        }
+
+        foreach (var (name, values) in response["multiValueHeaders"] as JsonObject ?? [])
+        {
+            if (values is JsonArray array)
+            {
+                context.Response.Headers[name] = new Microsoft.Extensions.Primitives.StringValues([.. array.Select(Scalar)]);
+            }
+        }
+
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        return true;
+    }
+
+    private static string? Scalar(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString();
+
+    private static void Set(JsonObject headers, JsonObject multiValueHeaders, string name, string value)
+    {
+        headers[name] = value;
+        multiValueHeaders[name] = new JsonArray(value);
+    }
+}
