@@ -31,7 +31,8 @@ public sealed partial class DataPlaneStartup(
             stages.Register(built);
             foreach (var stage in built)
             {
-                LogServing(stage.StageName, stage.ApiId, string.Join(", ", stage.Resources.SelectMany(r => r.Methods.Keys.Select(m => $"{m} {r.Path}"))));
+                var routes = string.Join(", ", stage.Resources.SelectMany(r => r.Methods.Keys.Select(m => $"{m} {r.Path}")));
+                LogServing(stage.StageName, stage.ApiId, routes);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

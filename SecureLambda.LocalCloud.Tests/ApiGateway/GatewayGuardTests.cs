@@ -2,12 +2,13 @@ using System.Net;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway;
 
-/// <summary>The template with the WAF IP rule switched to Block for everyone outside 127.0.0.0/8, and a small bucket.</summary>
+/// <summary>The template with the WAF IP rule switched to Block for everyone outside 127.0.0.0/8 and ::1, and a small bucket.</summary>
 public sealed class GuardedApp() : LocalCloudApp(new()
 {
     ["LocalCloud:StackName"] = "guarded",
     ["LocalCloud:Parameters:WafIpRuleAction"] = "Block",
     ["LocalCloud:Parameters:AllowedCidrs"] = "127.0.0.0/8",
+    ["LocalCloud:Parameters:AllowedIpv6Cidrs"] = "::1/128",
     ["LocalCloud:Parameters:ThrottlingRateLimit"] = "1",
     ["LocalCloud:Parameters:ThrottlingBurstLimit"] = "5",
     ["LocalCloud:Gateway:TrustForwardedFor"] = "true",

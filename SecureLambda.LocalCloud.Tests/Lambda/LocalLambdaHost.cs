@@ -68,7 +68,7 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
 /// A function process reduced to its Runtime API loop: it polls <c>/{prefix}/2018-06-01/runtime/invocation/next</c>
 /// and answers each event with what the handler returns (null posts an error), counting the events it saw.
 /// </summary>
-internal sealed class TestRuntime : IAsyncDisposable
+public sealed class TestRuntime : IAsyncDisposable
 {
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private readonly CancellationTokenSource _stop = new();
