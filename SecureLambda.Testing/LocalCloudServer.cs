@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SecureLambda.Testing;
+
+/// <summary>
+/// LocalCloud (its <c>Program</c>, given as <typeparamref name="TProgram"/> so this library needs no reference to it) on a
+/// real loopback port against a moto server, provisioned from the production template, with both dev users' password
+/// set to <see cref="DevPassword"/>. Ready once <c>/_localcloud/outputs</c> answers.
+/// </summary>
+public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
+    where TProgram : class
+{
+    private readonly WebApplicationFactory<TProgram> _factory;
+    private readonly MotoServer _moto;
+
+    private LocalCloudServer(WebApplicationFactory<TProgram> factory, MotoServer moto, Uri address)
+    {
+        _factory = factory;
+        _moto = moto;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>The value for a function process's <c>AWS_LAMBDA_RUNTIME_API</c>, without the function prefix.</summary>
+    public string RuntimeApiHost => $"{Address.Host}:{Address.Port}";
+
+    public HttpClient Http { get; }
+
+    /// <summary>The stack's Outputs, as <c>GET /_localcloud/outputs</c> serves them.</summary>
+    public JsonElement Outputs { get; private set; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    internal static async Task<LocalCloudServer<TProgram>> StartAsync(
+        MotoServer moto,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var outputsFile = Path.Combine(Path.GetTempPath(), $"localcloud-outputs-{Guid.NewGuid():N}.json");
+        var factory = new WebApplicationFactory<TProgram>().WithWebHostBuilder(web =>
+        {
+            foreach (var (name, value) in moto.ClientEnvironment)
+            {
+                web.UseSetting(name, value);
+            }
+
+            web.UseSetting("LocalCloud:OutputsFile", outputsFile);
+            web.UseSetting("LocalCloud:DevUsers:0:Password", LocalCloudServer.DevPassword);
+            web.UseSetting("LocalCloud:DevUsers:1:Password", LocalCloudServer.DevPassword);
+            web.UseSetting("LocalCloud:Lambda:AsyncRetryDelay", "00:00:00");
+            foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+            {
+                web.UseSetting(name, value);
+            }
+
+            if (configureServices is not null)
+            {
+                web.ConfigureServices(configureServices);
+            }
+        });
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        var server = new LocalCloudServer<TProgram>(factory, moto, address);
+        try
+        {
+            await server.WaitForOutputsAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>A real ID (or access) token for a dev user, from the engine's Cognito with the AWS CLI.</summary>
+    public async Task<string> SignInAsync(string user, string clientOutput, string tokenName = "IdToken")
+    {
+        var result = await _moto.AwsCliAsync("cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
+            "--client-id", Outputs.GetProperty(clientOutput).GetString()!, "--auth-parameters", $"USERNAME={user},PASSWORD={LocalCloudServer.DevPassword}");
+        return result!.Value.GetProperty("AuthenticationResult").GetProperty(tokenName).GetString()!;
+    }
+
+    /// <summary>POSTs a JSON body, with the token as the <c>Authorization</c> header when one is given.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path, string? token, string body = "{\"name\":\"Ada\"}", string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+        }
+
+        if (forwardedFor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private async Task WaitForOutputsAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var response = await Http.GetAsync(new Uri("/_localcloud/outputs", UriKind.Relative), deadline.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                Outputs = (await response.Content.ReadFromJsonAsync<JsonElement>(deadline.Token)).GetProperty("Outputs");
+                return;
+            }
+
+            // 503 while provisioning runs; anything else is a failure worth its body. Each ask is a round trip, so the loop paces itself.
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                throw new InvalidOperationException($"LocalCloud did not provision: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(deadline.Token)}");
+            }
+        }
+    }
+}
+
+/// <summary>Starts <see cref="LocalCloudServer{TProgram}"/>; the dev users it provisions and their password.</summary>
+public static class LocalCloudServer
+{
+    public const string User1 = "user1@example.com";
+    public const string User2 = "user2@example.com";
+    public const string DevPassword = "Correct-Horse-Battery-9";
+
+    public static Task<LocalCloudServer<TProgram>> StartAsync<TProgram>(
+        MotoServer moto,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
+        where TProgram : class =>
+        LocalCloudServer<TProgram>.StartAsync(moto, settings, configureServices);
+}
