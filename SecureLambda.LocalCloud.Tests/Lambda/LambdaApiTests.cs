@@ -30,6 +30,7 @@ public sealed class LambdaApiTests
         Assert.Equal("{\"n\":1}", await response.Content.ReadAsStringAsync(_cancellation));
         Assert.Equal("$LATEST", response.Headers.GetValues("X-Amz-Executed-Version").Single());
         Assert.Contains(runtime.LastHeaders, h => h.Name == "Lambda-Runtime-Invoked-Function-Arn" && h.Value == Echo.Arn);
+        Assert.Contains(runtime.LastHeaders, h => h.Name == "Lambda-Runtime-Trace-Id" && h.Value.StartsWith("Root=1-", StringComparison.Ordinal) && h.Value.Contains(";Parent=", StringComparison.Ordinal));
         Assert.Contains(runtime.LastHeaders, h => h.Name == "Lambda-Runtime-Deadline-Ms" && long.Parse(h.Value, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 

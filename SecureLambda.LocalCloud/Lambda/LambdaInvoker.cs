@@ -12,17 +12,19 @@ public sealed partial class LambdaInvoker(ILogger<LambdaInvoker> logger)
     public async Task<InvocationResult> InvokeAsync(LocalFunction function, byte[] payload, CancellationToken cancellationToken)
     {
         var name = function.Definition.FunctionName;
-        using var activity = LocalCloudTelemetry.Source.StartActivity($"Lambda invoke {name}", ActivityKind.Client);
-        activity?.SetTag("faas.invoked_name", name);
-        activity?.SetTag("faas.invoked_provider", "aws");
-        var traceHeader = activity is null ? null : XRayTraceHeader.Format(activity.Context);
+        // Started even when nothing listens, so the function always gets a trace header, as Lambda always passes one.
+        using var activity = LocalCloudTelemetry.Source.StartActivity($"Lambda invoke {name}", ActivityKind.Client)
+            ?? new Activity($"Lambda invoke {name}").Start();
+        activity.SetTag("faas.invoked_name", name);
+        activity.SetTag("faas.invoked_provider", "aws");
+        var traceHeader = XRayTraceHeader.Format(activity.Context);
 
         var result = await function.InvokeAsync(payload, traceHeader, cancellationToken);
-        activity?.SetTag("faas.invocation_id", result.RequestId);
-        activity?.SetTag("securelambda.lambda.status", result.Status.ToString());
+        activity.SetTag("faas.invocation_id", result.RequestId);
+        activity.SetTag("securelambda.lambda.status", result.Status.ToString());
         if (!result.Succeeded)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, result.ErrorType ?? result.Status.ToString());
+            activity.SetStatus(ActivityStatusCode.Error, result.ErrorType ?? result.Status.ToString());
         }
 
         switch (result.Status)
