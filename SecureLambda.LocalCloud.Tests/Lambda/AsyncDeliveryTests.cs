@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SecureLambda.Aws.Core;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.Testing;
 
@@ -78,7 +79,7 @@ public sealed class AsyncDeliveryTests : IClassFixture<MotoServerFixture>
     private async Task<LocalLambdaHost> StartHostAsync((string TopicArn, string SubscriptionArn, string QueueUrl, string DeadLetterQueueUrl) route) =>
         await LocalLambdaHost.StartAsync(
             [Internal],
-            LambdaServiceCollectionExtensions.CreateSqsClient(name => _moto.ClientEnvironment.GetValueOrDefault(name)),
+            EngineSqs.Create(AwsClientContext.FromEnvironment(name => _moto.ClientEnvironment.GetValueOrDefault(name))),
             [new AsyncDeliverySubscription("InternalLambda", route.TopicArn, route.SubscriptionArn, route.QueueUrl, MaxReceiveCount: 3)]);
 
     private async Task PublishAsync(string topicArn, string message, string traceParent)

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.Aws.Core;
@@ -28,34 +27,12 @@ public static class LambdaServiceCollectionExtensions
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<LambdaInvoker>();
         services.TryAddSingleton<AsyncDeliverySubscriptions>();
-        services.TryAddSingleton<IAmazonSQS>(provider => CreateSqsClient(name => provider.GetRequiredService<IConfiguration>()[name]));
+        // The standard AWS variables, read through configuration (which includes the environment).
+        services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
+        services.TryAddSingleton<IAmazonSQS>(provider => EngineSqs.Create(provider.GetRequiredService<AwsClientContext>()));
         services.TryAddSingleton<EventInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocations>());
         services.AddHostedService<AsyncDeliveryWorker>();
         return services;
-    }
-
-    /// <summary>An SQS client for the engine: endpoint, region and credentials from the standard AWS variables.</summary>
-    public static AmazonSQSClient CreateSqsClient(Func<string, string?> variable)
-    {
-        var region = AwsRegion.FromEnvironment(variable);
-        var endpoint = new AwsEndpointResolver(variable).Resolve(AwsServiceDescriptor.Sqs, region);
-        var config = new AmazonSQSConfig
-        {
-            ServiceURL = endpoint.ToString(),
-            AuthenticationRegion = region,
-            RetryMode = RequestRetryMode.Standard,
-        };
-        var accessKey = variable("AWS_ACCESS_KEY_ID");
-        var secretKey = variable("AWS_SECRET_ACCESS_KEY");
-        if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey))
-        {
-            return new AmazonSQSClient(config);
-        }
-
-        AWSCredentials credentials = variable("AWS_SESSION_TOKEN") is { Length: > 0 } token
-            ? new SessionAWSCredentials(accessKey, secretKey, token)
-            : new BasicAWSCredentials(accessKey, secretKey);
-        return new AmazonSQSClient(credentials, config);
     }
 }

@@ -106,28 +106,8 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : IRe
         return request;
     }
 
-    private async Task<string?> FindClientIdAsync(string poolId, string name, CancellationToken cancellationToken)
-    {
-        string? nextToken = null;
-        do
-        {
-            var request = new JsonObject { ["UserPoolId"] = poolId, ["MaxResults"] = 60 };
-            if (nextToken is not null)
-            {
-                request["NextToken"] = nextToken;
-            }
-
-            var page = await engine.Cognito.CallAsync("ListUserPoolClients", request, cancellationToken);
-            var match = page["UserPoolClients"]?.AsArray().FirstOrDefault(client => (string?)client?["ClientName"] == name);
-            if (match is not null)
-            {
-                return (string)match["ClientId"]!;
-            }
-
-            nextToken = (string?)page["NextToken"];
-        }
-        while (nextToken is not null);
-
-        return null;
-    }
+    private async Task<string?> FindClientIdAsync(string poolId, string name, CancellationToken cancellationToken) =>
+        (string?)(await engine.FindInCognitoListAsync(
+            "ListUserPoolClients", new JsonObject { ["UserPoolId"] = poolId }, "UserPoolClients",
+            client => (string?)client["ClientName"] == name, cancellationToken))?["ClientId"];
 }

@@ -60,30 +60,9 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : IResource
             });
     }
 
-    private async Task<string?> FindPoolIdAsync(string name, CancellationToken cancellationToken)
-    {
-        string? nextToken = null;
-        do
-        {
-            var request = new JsonObject { ["MaxResults"] = 60 };
-            if (nextToken is not null)
-            {
-                request["NextToken"] = nextToken;
-            }
-
-            var page = await engine.Cognito.CallAsync("ListUserPools", request, cancellationToken);
-            var match = page["UserPools"]?.AsArray().FirstOrDefault(pool => (string?)pool?["Name"] == name);
-            if (match is not null)
-            {
-                return (string)match["Id"]!;
-            }
-
-            nextToken = (string?)page["NextToken"];
-        }
-        while (nextToken is not null);
-
-        return null;
-    }
+    private async Task<string?> FindPoolIdAsync(string name, CancellationToken cancellationToken) =>
+        (string?)(await engine.FindInCognitoListAsync(
+            "ListUserPools", [], "UserPools", pool => (string?)pool["Name"] == name, cancellationToken))?["Id"];
 
     private static JsonObject CreateRequest(string name, JsonObject properties)
     {

@@ -1,4 +1,4 @@
-using Amazon.Runtime;
+using System.Text.Json.Nodes;
 using Amazon.SQS;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.Protocols;
@@ -19,13 +19,7 @@ public sealed class EngineClients : IDisposable
         Cognito = new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.CognitoIdentityProvider, "AWSCognitoIdentityProviderService");
         SecretsManager = new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.SecretsManager, "secretsmanager");
         Sns = new AwsQueryProtocolClient(http, context, AwsServiceDescriptor.Sns, "2010-03-31");
-        Sqs = new AmazonSQSClient(
-            new ProviderCredentials(context.Credentials),
-            new AmazonSQSConfig
-            {
-                ServiceURL = context.Endpoints.Resolve(AwsServiceDescriptor.Sqs, context.Region).ToString(),
-                AuthenticationRegion = context.Region,
-            });
+        Sqs = EngineSqs.Create(context);
     }
 
     public AwsClientContext Context { get; }
@@ -40,15 +34,34 @@ public sealed class EngineClients : IDisposable
 
     public void Dispose() => Sqs.Dispose();
 
-    /// <summary>Lets AWSSDK.SQS sign with the same credentials as our own clients.</summary>
-    private sealed class ProviderCredentials(IAwsCredentialsProvider provider) : AWSCredentials
+    /// <summary>
+    /// Pages through a Cognito list operation (<c>ListUserPools</c>, <c>ListUserPoolClients</c>) and returns the first
+    /// entry of <paramref name="listName"/> that matches, or null.
+    /// </summary>
+    public async Task<JsonNode?> FindInCognitoListAsync(
+        string operation, JsonObject request, string listName, Func<JsonNode, bool> match, CancellationToken cancellationToken)
     {
-        public override ImmutableCredentials GetCredentials() => GetCredentialsAsync().GetAwaiter().GetResult();
-
-        public override async Task<ImmutableCredentials> GetCredentialsAsync()
+        ArgumentNullException.ThrowIfNull(request);
+        string? nextToken = null;
+        do
         {
-            var credentials = await provider.GetCredentialsAsync(CancellationToken.None);
-            return new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
+            var pageRequest = (JsonObject)request.DeepClone();
+            pageRequest["MaxResults"] = 60;
+            if (nextToken is not null)
+            {
+                pageRequest["NextToken"] = nextToken;
+            }
+
+            var page = await Cognito.CallAsync(operation, pageRequest, cancellationToken);
+            if (page[listName]?.AsArray().FirstOrDefault(entry => entry is not null && match(entry)) is { } found)
+            {
+                return found;
+            }
+
+            nextToken = (string?)page["NextToken"];
         }
+        while (nextToken is not null);
+
+        return null;
     }
 }
