@@ -1,5 +1,66 @@
-// The local stack (engine, localcloud and the three function processes) is wired here by issue 4.
-// Until then this AppHost starts the Aspire dashboard with no resources.
+using Microsoft.Extensions.Configuration;
+using SecureLambda.AppHost;
+
 var builder = DistributedApplication.CreateBuilder(args);
+
+const string region = "us-east-1";
+var enginePort = builder.Configuration.GetValue("Engine:Port", 4566);
+var localCloudPort = builder.Configuration.GetValue("LocalCloud:Port", 4567);
+var useLocalStack = string.Equals(builder.Configuration["Engine"], "LocalStack", StringComparison.OrdinalIgnoreCase);
+
+// The engine: moto by default; LocalStack on request, with Cognito kept on moto where LocalStack's tier lacks it.
+IResourceBuilder<IResourceWithEndpoints> engine = useLocalStack
+    ? builder.AddLocalStack(ResourceNames.Engine, enginePort)
+    : builder.AddMoto(ResourceNames.Engine, enginePort);
+var cognitoEngine = useLocalStack ? builder.AddMoto(ResourceNames.CognitoEngine, enginePort + 100) : null;
+var engineUrl = engine.GetEndpoint("http");
+var cognitoUrl = (cognitoEngine ?? (IResourceBuilder<IResourceWithEndpoints>)engine).GetEndpoint("http");
+
+// The dev users' passwords: from user secrets or configuration (Parameters__user1-password), else generated once and kept.
+var user1Password = builder.AddParameter(ResourceNames.User1Password, new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true);
+var user2Password = builder.AddParameter(ResourceNames.User2Password, new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true);
+
+var localCloud = builder.AddProject<Projects.SecureLambda_LocalCloud>(ResourceNames.LocalCloud, launchProfileName: null)
+    .WithHttpEndpoint(port: localCloudPort, isProxied: false)
+    .WithAwsEngine(engineUrl, cognitoUrl, region)
+    .WithEnvironment("LocalCloud__DevUsers__0__Password", user1Password)
+    .WithEnvironment("LocalCloud__DevUsers__1__Password", user2Password)
+    .WithEnvironment("LocalCloud__ApiBaseUrl", ReferenceExpression.Create($"http://localhost:{localCloudPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))
+    .WithHttpHealthCheck("/health")
+    .WaitFor(engine);
+if (cognitoEngine is not null)
+{
+    localCloud.WaitFor(cognitoEngine);
+}
+
+// Template parameters and gateway options pass through: --LocalCloud:Parameters:WafIpRuleAction=Block, for example.
+foreach (var section in (string[])["Parameters", "Gateway"])
+{
+    foreach (var setting in builder.Configuration.GetSection($"LocalCloud:{section}").GetChildren())
+    {
+        localCloud.WithEnvironment($"LocalCloud__{section}__{setting.Key}", setting.Value);
+    }
+}
+
+// The three functions: the very binary that is deployed, each polling its own Runtime API on LocalCloud.
+var runtimeApi = localCloud.GetEndpoint("http");
+foreach (var (name, function, handler, greeter) in (ReadOnlySpan<(string, string, string, string?)>)
+    [
+        (ResourceNames.ExternalLambda1, "ExternalLambda1", "external", "ExternalLambda1"),
+        (ResourceNames.ExternalLambda2, "ExternalLambda2", "external", "ExternalLambda2"),
+        (ResourceNames.InternalLambda, "InternalLambda", "internal", null),
+    ])
+{
+    var process = builder.AddProject<Projects.SecureLambda_Functions>(name, launchProfileName: null)
+        .WithAwsEngine(engineUrl, cognitoUrl, region)
+        .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function}"))
+        .WithEnvironment("AWS_LAMBDA_FUNCTION_NAME", function)
+        .WithEnvironment("_HANDLER", handler)
+        .WaitFor(localCloud);
+    if (greeter is not null)
+    {
+        process.WithEnvironment("GREETER_NAME", greeter);
+    }
+}
 
 builder.Build().Run();
