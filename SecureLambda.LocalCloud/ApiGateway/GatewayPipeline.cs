@@ -75,7 +75,12 @@ public sealed partial class GatewayPipeline(
             return;
         }
 
-        Activity.Current?.SetTag("http.route", $"/{stage.StageName}{route.Method.ResourcePath}");
+        if (Activity.Current is { } serverSpan)
+        {
+            // The span reads as the API method it served, not as the catch-all endpoint that received it.
+            serverSpan.DisplayName = $"{method} /{stage.StageName}{route.Method.ResourcePath}";
+            serverSpan.SetTag("http.route", $"/{stage.StageName}{route.Method.ResourcePath}");
+        }
         using (var throttleSpan = LocalCloudTelemetry.Source.StartActivity("Throttle"))
         {
             if (!stage.Throttle.TryAcquire(route.Method.ResourcePath, method))
