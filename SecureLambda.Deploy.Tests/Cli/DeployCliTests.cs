@@ -124,4 +124,33 @@ public sealed class DeployCliCannedCloudFormationTests(MotoServerFixture moto)
         Assert.Contains("CREATE_FAILED", deployer.Out.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("REVIEW_IN_PROGRESS", deployer.Out.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Deploy_WhenTheChangeSetHasNoChanges_SaysSo_DeletesIt_AndExits0()
+    {
+        var aws = new CannedAws((action, _) => action switch
+        {
+            "DescribeStacks" => CannedAws.Response(action, Stack("UPDATE_COMPLETE")),
+            "CreateChangeSet" => CannedAws.Response(action, $"<Id>cs-1</Id><StackId>{StackId}</StackId>"),
+            // The reason text AWS gives (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets-create.html).
+            "DescribeChangeSet" => CannedAws.Response(action,
+                "<ChangeSetName>cs</ChangeSetName><Status>FAILED</Status><StatusReason>The submitted information didn't contain changes. Submit different information to create a change set.</StatusReason><Changes/>"),
+            "DeleteChangeSet" => CannedAws.Response(action, ""),
+            _ => null,
+        })
+        {
+            InnerHandler = new HttpClientHandler(),
+        };
+        using var deployer = new DeployerUnderTest(DeployerUnderTest.MotoEnvironment(moto.Server), aws);
+
+        var exitCode = await deployer.RunAsync(
+            "deploy", "--stack-name", "secure-lambda", "--region", DeployerUnderTest.Region, "--outputs-file", deployer.OutputsFile,
+            "--artifact-bucket", "no-change-bucket");
+
+        Assert.True(exitCode == 0, deployer.Error.ToString());
+        Assert.Contains("No changes: stack secure-lambda is already up to date.", deployer.Out.ToString(), StringComparison.Ordinal);
+        Assert.Contains(aws.Calls, call => call.Action == "DeleteChangeSet");
+        Assert.DoesNotContain(aws.Calls, call => call.Action == "ExecuteChangeSet");
+        Assert.True(File.Exists(deployer.OutputsFile));
+    }
 }
