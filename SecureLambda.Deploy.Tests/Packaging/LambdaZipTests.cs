@@ -100,6 +100,14 @@ public sealed class LambdaZipTests
     }
 
     [Fact]
+    public void NativeAot_IsChosen_WithAVersionedClang_OnLinuxX64()
+    {
+        var (aot, _) = BootstrapPublisher.CanPublishNativeAot(name => name == "clang-14" ? "/usr/bin/clang-14" : null);
+
+        Assert.Equal(OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64, aot);
+    }
+
+    [Fact]
     public void NativeAot_FallsBack_WhenClangIsMissing()
     {
         var (aot, why) = BootstrapPublisher.CanPublishNativeAot(_ => null);

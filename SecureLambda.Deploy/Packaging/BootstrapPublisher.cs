@@ -68,8 +68,10 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
             return (false, $"this machine is {RuntimeInformation.OSArchitecture}, and cross-architecture AOT needs a cross toolchain");
         }
 
+        // ILCompiler links with `clang`, or a versioned `clang-N` when that is all there is (Ubuntu's clang-14 package).
         findOnPath ??= FindOnPath;
-        return findOnPath("clang") is null ? (false, "clang is not on PATH (apt-get install clang zlib1g-dev)") : (true, "");
+        var found = findOnPath("clang") is not null || Enumerable.Range(10, 15).Any(version => findOnPath($"clang-{version}") is not null);
+        return found ? (true, "") : (false, "clang is not on PATH (apt-get install clang zlib1g-dev)");
     }
 
     private static string? FindOnPath(string name) =>
