@@ -1,0 +1,48 @@
+namespace SecureLambda.Deploy.CloudFormation;
+
+/// <summary>What <c>DescribeStacks</c> says about one stack.</summary>
+public sealed record StackDescription(
+    string StackId,
+    string StackName,
+    string Status,
+    string? StatusReason,
+    IReadOnlyList<string> ParameterKeys,
+    IReadOnlyDictionary<string, string> Outputs);
+
+/// <summary>One row of a change set: what CloudFormation will do to one resource.</summary>
+public sealed record ResourceChange(string Action, string LogicalResourceId, string ResourceType, string? Replacement);
+
+/// <summary>What <c>DescribeChangeSet</c> says, all pages of changes together.</summary>
+public sealed record ChangeSetDescription(
+    string ChangeSetId,
+    string ChangeSetName,
+    string StackId,
+    string Status,
+    string? StatusReason,
+    string? ExecutionStatus,
+    IReadOnlyList<ResourceChange> Changes);
+
+/// <summary>One entry of <c>DescribeStackEvents</c>.</summary>
+public sealed record StackEvent(
+    string EventId,
+    DateTimeOffset Timestamp,
+    string LogicalResourceId,
+    string ResourceType,
+    string ResourceStatus,
+    string? ResourceStatusReason);
+
+/// <summary>The input of <c>CreateChangeSet</c>.</summary>
+public sealed record ChangeSetRequest(
+    string StackName,
+    string ChangeSetName,
+    bool IsCreate,
+    TemplateSource Template,
+    IReadOnlyList<KeyValuePair<string, string>> Parameters);
+
+/// <summary>The template inline (<c>TemplateBody</c>) or by S3 URL (<c>TemplateURL</c>), exactly one of them.</summary>
+public sealed record TemplateSource(string? Body, Uri? Url)
+{
+    /// <summary>CloudFormation's limit on <c>TemplateBody</c>; larger templates must go through S3
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).</summary>
+    public const int MaxBodyBytes = 51_200;
+}
