@@ -33,6 +33,9 @@ if (cognitoEngine is not null)
     localCloud.WaitFor(cognitoEngine);
 }
 
+// Dashboard commands: sign a dev user in and send a greeting, each as one trace.
+localCloud.WithGreetingCommands(cognitoUrl, user1Password, user2Password);
+
 // Template parameters and gateway options pass through: --LocalCloud:Parameters:WafIpRuleAction=Block, for example.
 foreach (var section in (string[])["Parameters", "Gateway"])
 {

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace SecureLambda.AppHost;
+
+/// <summary>
+/// Dashboard commands on <c>localcloud</c>: sign a dev user in through Cognito and send a greeting through the
+/// gateway, the same two calls a client makes. Each click is one trace: the AppHost's span is the parent of
+/// LocalCloud's, and the functions' spans follow from there.
+/// </summary>
+public static class DashboardCommands
+{
+    private const string User1 = "user1@example.com";
+    private const string User2 = "user2@example.com";
+    private const int TokenPrefixLength = 16;
+
+    public static IResourceBuilder<ProjectResource> WithGreetingCommands(
+        this IResourceBuilder<ProjectResource> localCloud,
+        EndpointReference cognito,
+        IResourceBuilder<ParameterResource> user1Password,
+        IResourceBuilder<ParameterResource> user2Password)
+    {
+        localCloud.ApplicationBuilder.Services.AddSingleton<AppHostTracing>();
+        var gateway = localCloud.GetEndpoint("http");
+        var user1 = new DevUser(User1, "UserPool1ClientId", user1Password.Resource);
+        var user2 = new DevUser(User2, "UserPool2ClientId", user2Password.Resource);
+
+        return localCloud
+            .WithCommand("get-id-token-user1", "Get ID token (user1)",
+                context => GetIdTokenAsync(context, gateway, cognito, user1), Options("Signs user1 in to pool 1 and shows the start of the ID token.", "Key"))
+            .WithCommand("get-id-token-user2", "Get ID token (user2)",
+                context => GetIdTokenAsync(context, gateway, cognito, user2), Options("Signs user2 in to pool 2 and shows the start of the ID token.", "Key"))
+            .WithCommand("greet-user1-lambda1", "Send greeting as user1 → /lambda1",
+                context => SendGreetingAsync(context, gateway, cognito, user1, "lambda1", HttpStatusCode.OK), Options("POST {\"name\":\"Ada\"} with user1's token: expect 200 and a trace through ExternalLambda1 and InternalLambda.", "Send"))
+            .WithCommand("greet-user1-lambda2", "Send greeting as user1 → /lambda2 (expect 401)",
+                context => SendGreetingAsync(context, gateway, cognito, user1, "lambda2", HttpStatusCode.Unauthorized), Options("POST with pool 1's token to pool 2's route: the authorizer must refuse it.", "ShieldError"));
+    }
+
+    private static CommandOptions Options(string description, string icon) => new()
+    {
+        Description = description,
+        IconName = icon,
+        // The outputs, pools and dev users exist only once LocalCloud has provisioned them, which is what its health says.
+        UpdateState = context => context.ResourceSnapshot.HealthStatus == HealthStatus.Healthy
+            ? ResourceCommandState.Enabled
+            : ResourceCommandState.Disabled,
+    };
+
+    private static async Task<ExecuteCommandResult> GetIdTokenAsync(ExecuteCommandContext context, EndpointReference gateway, EndpointReference cognito, DevUser user)
+    {
+        context.Services.GetRequiredService<AppHostTracing>();
+        using var activity = StartClickActivity($"Get ID token ({user.Email})");
+        try
+        {
+            var token = await SignInAsync(gateway, cognito, user, context.CancellationToken);
+            return CommandResults.Success(string.Create(CultureInfo.InvariantCulture,
+                $"ID token for {user.Email} ({token.Length} characters): {token[..Math.Min(TokenPrefixLength, token.Length)]}…"));
+        }
+        catch (CommandException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return CommandResults.Failure(e.Message);
+        }
+    }
+
+    private static async Task<ExecuteCommandResult> SendGreetingAsync(
+        ExecuteCommandContext context, EndpointReference gateway, EndpointReference cognito, DevUser user, string route, HttpStatusCode expected)
+    {
+        context.Services.GetRequiredService<AppHostTracing>();
+        var ct = context.CancellationToken;
+        using var activity = StartClickActivity($"Send greeting as {user.Email} → /{route}");
+        try
+        {
+            var token = await SignInAsync(gateway, cognito, user, ct);
+            var outputs = await GetOutputsAsync(gateway, ct);
+            var apiUrl = outputs["ApiUrl"]?.GetValue<string>() ?? throw new CommandException("LocalCloud's outputs have no ApiUrl.");
+            var url = new Uri($"{apiUrl.TrimEnd('/')}/{route}");
+
+            using var post = AppHostTracing.Source.StartActivity($"POST /{route}", ActivityKind.Client);
+            post?.SetTag("http.request.method", "POST");
+            post?.SetTag("url.full", url.ToString());
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new StringContent("""{"name":"Ada"}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+            // W3C trace context from our span, so LocalCloud's request span becomes its child.
+            Propagate(post ?? activity, request);
+            using var response = await Http.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            post?.SetTag("http.response.status_code", (int)response.StatusCode);
+
+            var traceId = activity?.TraceId.ToHexString();
+            var summary = string.Create(CultureInfo.InvariantCulture,
+                $"{(int)response.StatusCode} {response.StatusCode}: {body}{(traceId is null ? string.Empty : $" (trace {traceId})")}");
+            if (response.StatusCode != expected)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, $"expected {(int)expected}");
+                return CommandResults.Failure(string.Create(CultureInfo.InvariantCulture, $"Expected {(int)expected}, got {summary}"));
+            }
+
+            return CommandResults.Success(summary);
+        }
+        catch (CommandException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return CommandResults.Failure(e.Message);
+        }
+    }
+
+    /// <summary>Cognito <c>InitiateAuth</c> with <c>USER_PASSWORD_AUTH</c> (JSON 1.1; moto does not check the signature).</summary>
+    private static async Task<string> SignInAsync(EndpointReference gateway, EndpointReference cognito, DevUser user, CancellationToken ct)
+    {
+        var outputs = await GetOutputsAsync(gateway, ct);
+        var clientId = outputs[user.ClientIdOutput]?.GetValue<string>()
+            ?? throw new CommandException($"LocalCloud's outputs have no {user.ClientIdOutput}.");
+        var password = await user.Password.GetValueAsync(ct)
+            ?? throw new CommandException($"The parameter {user.Password.Name} has no value.");
+        var engine = await cognito.GetValueAsync(ct) ?? throw new CommandException("The Cognito engine has no endpoint yet.");
+
+        using var activity = AppHostTracing.Source.StartActivity("Cognito.InitiateAuth", ActivityKind.Client);
+        activity?.SetTag("rpc.system", "aws-api");
+        activity?.SetTag("rpc.service", "CognitoIdentityProvider");
+        activity?.SetTag("rpc.method", "InitiateAuth");
+        activity?.SetTag("enduser.id", user.Email);
+        var body = JsonSerializer.Serialize(new JsonObject
+        {
+            ["AuthFlow"] = "USER_PASSWORD_AUTH",
+            ["ClientId"] = clientId,
+            ["AuthParameters"] = new JsonObject { ["USERNAME"] = user.Email, ["PASSWORD"] = password },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(engine.TrimEnd('/') + "/"))
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth");
+        using var response = await Http.SendAsync(request, ct);
+        var answer = await response.Content.ReadAsStringAsync(ct);
+        activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+        if (!response.IsSuccessStatusCode)
+        {
+            // Cognito's error body names the error type and says why; it never echoes the password.
+            activity?.SetStatus(ActivityStatusCode.Error, answer);
+            throw new CommandException(string.Create(CultureInfo.InvariantCulture, $"Sign-in of {user.Email} failed: {(int)response.StatusCode} {answer}"));
+        }
+
+        return JsonNode.Parse(answer)?["AuthenticationResult"]?["IdToken"]?.GetValue<string>()
+            ?? throw new CommandException($"Sign-in of {user.Email} returned no ID token.");
+    }
+
+    private static async Task<JsonNode> GetOutputsAsync(EndpointReference gateway, CancellationToken ct)
+    {
+        var baseUrl = await gateway.GetValueAsync(ct) ?? throw new CommandException("LocalCloud has no endpoint yet.");
+        using var response = await Http.GetAsync(new Uri(baseUrl.TrimEnd('/') + "/_localcloud/outputs"), ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CommandException(string.Create(CultureInfo.InvariantCulture, $"GET /_localcloud/outputs: {(int)response.StatusCode} {body}"));
+        }
+
+        return JsonNode.Parse(body)?["Outputs"] ?? throw new CommandException("LocalCloud's outputs have no Outputs object.");
+    }
+
+    /// <summary>
+    /// A click is where the trace starts. The command runs inside the dashboard's gRPC call to the AppHost, whose
+    /// request activity is neither sampled nor exported: as a parent it would make the sampler drop our spans.
+    /// </summary>
+    private static Activity? StartClickActivity(string name)
+    {
+        Activity.Current = null;
+        return AppHostTracing.Source.StartActivity(name);
+    }
+
+    private static void Propagate(Activity? activity, HttpRequestMessage request)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        DistributedContextPropagator.Current.Inject(activity, request, static (carrier, name, value) =>
+            ((HttpRequestMessage)carrier!).Headers.TryAddWithoutValidation(name, value));
+    }
+
+    // The propagation is ours (above), not the handler's: one traceparent, from the span we chose.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    private sealed record DevUser(string Email, string ClientIdOutput, ParameterResource Password);
+
+    /// <summary>A failure whose message is fit for the dashboard: what was called, the status and the body.</summary>
+    private sealed class CommandException(string message) : Exception(message);
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Time from starting the AppHost to the first authorized 200 from /lambda1.
+
+Build first (dotnet build SecureLambda.AppHost); the AppHost is started with `dotnet run --no-build`, so build time
+is not counted. Each run: start the AppHost in its own process group, poll LocalCloud's /health until "Healthy" and
+/_localcloud/outputs until it answers, sign user1 in through Cognito InitiateAuth, POST {"name":"Ada"} to /lambda1
+until 200; print the elapsed time of each phase; stop the AppHost and wait until its ports are free.
+
+    python3 scripts/local-stack-startup.py [--runs 3]
+"""
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+ENGINE = "http://localhost:4566"
+GATEWAY = "http://localhost:4567"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def http(method, url, body=None, headers=None, timeout=5):
+    request = urllib.request.Request(url, data=body.encode() if body else None, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout):
+        return None, None
+
+
+def poll(what, attempt, deadline, interval=0.05):
+    while time.monotonic() < deadline:
+        value = attempt()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+def user1_password():
+    listing = subprocess.run(["dotnet", "user-secrets", "list", "--project", "SecureLambda.AppHost"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for line in listing.splitlines():
+        key, _, value = line.partition(" = ")
+        if key.strip() == "Parameters:user1-password":
+            return value.strip()
+    sys.exit("No Parameters:user1-password in the AppHost's user secrets: run the AppHost once first.")
+
+
+def port_open(port):
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def one_run(password, log_path):
+    for port in (4566, 4567):
+        if port_open(port):
+            sys.exit(f"port {port} is in use: stop the running stack first")
+    marks = {}
+    start = time.monotonic()
+    deadline = start + 120
+    with open(log_path, "w") as log:
+        apphost = subprocess.Popen(["dotnet", "run", "--project", "SecureLambda.AppHost", "--no-build"],
+                                   cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        poll("LocalCloud /health", lambda: http("GET", f"{GATEWAY}/health") == (200, "Healthy"), deadline)
+        marks["healthy"] = time.monotonic() - start
+        outputs = poll("outputs", lambda: (lambda r: r[0] == 200 and json.loads(r[1]))(http("GET", f"{GATEWAY}/_localcloud/outputs")), deadline)
+        marks["outputs"] = time.monotonic() - start
+        auth = json.dumps({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": outputs["Outputs"]["UserPool1ClientId"],
+                           "AuthParameters": {"USERNAME": "user1@example.com", "PASSWORD": password}})
+        status, body = http("POST", f"{ENGINE}/", auth, {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"})
+        if status != 200:
+            raise RuntimeError(f"InitiateAuth: {status} {body}")
+        token = json.loads(body)["AuthenticationResult"]["IdToken"]
+        marks["signed in"] = time.monotonic() - start
+        attempts = 0
+
+        def greet():
+            nonlocal attempts
+            attempts += 1
+            return http("POST", f"{GATEWAY}/development/lambda1", '{"name":"Ada"}',
+                        {"Authorization": token, "Content-Type": "application/json"}, timeout=30)[0] == 200
+        poll("200 from /lambda1", greet, deadline)
+        marks["first 200"] = time.monotonic() - start
+        marks["POSTs"] = attempts
+        return marks
+    finally:
+        os.killpg(apphost.pid, signal.SIGTERM)
+        try:
+            apphost.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(apphost.pid, signal.SIGKILL)
+            apphost.wait()
+        # The AppHost's orchestrator stops moto, LocalCloud and the functions after the AppHost exits.
+        poll("the stack to stop", lambda: not port_open(4566) and not port_open(4567), time.monotonic() + 60, 0.2)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    password = user1_password()
+    for run in range(1, args.runs + 1):
+        marks = one_run(password, f"/tmp/securelambda-apphost-run{run}.log")
+        print(f"run {run}: " + ", ".join(f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in marks.items()),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
