@@ -41,7 +41,7 @@ public static class FunctionHost
             var settings = FunctionSettings.FromEnvironment(variable);
             observability = FunctionObservability.Create(variable, settings.LogLevel, TimeProvider.System);
             var handler = CreateHandler(settings, awsHttp, variable, observability.LoggerFactory, TimeProvider.System);
-            loop = new LambdaRuntimeLoop(runtimeApi, handler, TimeProvider.System, observability.LoggerFactory.CreateLogger<LambdaRuntimeLoop>());
+            loop = new LambdaRuntimeLoop(runtimeApi, handler, TimeProvider.System, observability.LoggerFactory.CreateLogger<LambdaRuntimeLoop>(), observability.Flush);
         }
         catch (Exception exception)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -10,14 +11,26 @@ namespace SecureLambda.Functions.Telemetry;
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the Aspire dashboard locally, a collector in AWS), spans and logs are also
 /// exported over OTLP (endpoint, protocol and headers from the standard <c>OTEL_*</c> variables).
 /// </summary>
+/// <remarks>
+/// Export runs in the background and is flushed by <see cref="Flush"/> after each invocation's outcome is posted, with
+/// a bound: Lambda freezes the process while it waits on <c>/invocation/next</c>, so anything still buffered then would
+/// be late or lost, yet a slow or absent collector must never delay the answer itself.
+/// </remarks>
 public sealed class FunctionObservability : IDisposable
 {
-    private readonly TracerProvider? _tracerProvider;
+    /// <summary>The longest an invocation's telemetry may hold back the request for the next event.</summary>
+    public const int FlushTimeoutMilliseconds = 1000;
 
-    private FunctionObservability(ILoggerFactory loggerFactory, TracerProvider? tracerProvider)
+    private readonly TracerProvider? _tracerProvider;
+    private readonly LoggerProvider? _otlpLoggerProvider;
+    private readonly IDisposable _loggingServices;
+
+    private FunctionObservability(ILoggerFactory loggerFactory, IDisposable loggingServices, TracerProvider? tracerProvider, LoggerProvider? otlpLoggerProvider)
     {
         LoggerFactory = loggerFactory;
+        _loggingServices = loggingServices;
         _tracerProvider = tracerProvider;
+        _otlpLoggerProvider = otlpLoggerProvider;
     }
 
     public ILoggerFactory LoggerFactory { get; }
@@ -25,37 +38,46 @@ public sealed class FunctionObservability : IDisposable
     public static FunctionObservability Create(Func<string, string?> variable, LogLevel minimumLevel, TimeProvider timeProvider)
     {
         var exportOtlp = !string.IsNullOrWhiteSpace(variable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-
-        // Simple (synchronous) export: Lambda freezes the process while it waits on /invocation/next,
-        // so a batch exporter's background timer would hold spans and logs until some later thaw.
         var tracerProvider = exportOtlp
             ? Sdk.CreateTracerProviderBuilder()
                 .AddSource(FunctionTelemetry.SourceName, "SecureLambda.Aws")
-                .AddOtlpExporter(otlp => otlp.ExportProcessorType = ExportProcessorType.Simple)
+                .AddOtlpExporter()
                 .Build()
             : null;
 
-        var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(logging =>
-        {
-            logging.SetMinimumLevel(minimumLevel);
-            logging.AddProvider(new LambdaJsonLoggerProvider(Console.Out, timeProvider, minimumLevel));
-            if (exportOtlp)
+        var services = new ServiceCollection()
+            .AddLogging(logging =>
             {
-                logging.AddOpenTelemetry(otel =>
+                logging.SetMinimumLevel(minimumLevel);
+                logging.AddProvider(new LambdaJsonLoggerProvider(Console.Out, timeProvider, minimumLevel));
+                if (exportOtlp)
                 {
-                    otel.IncludeScopes = true;
-                    otel.IncludeFormattedMessage = true;
-                    otel.AddOtlpExporter((_, processor) => processor.ExportProcessorType = ExportProcessorType.Simple);
-                });
-            }
-        });
+                    logging.AddOpenTelemetry(otel =>
+                    {
+                        otel.IncludeScopes = true;
+                        otel.IncludeFormattedMessage = true;
+                        otel.AddOtlpExporter();
+                    });
+                }
+            })
+            .BuildServiceProvider();
+        return new FunctionObservability(
+            services.GetRequiredService<ILoggerFactory>(),
+            services,
+            tracerProvider,
+            exportOtlp ? services.GetRequiredService<LoggerProvider>() : null);
+    }
 
-        return new FunctionObservability(loggerFactory, tracerProvider);
+    /// <summary>Sends what the last invocation recorded, waiting at most <see cref="FlushTimeoutMilliseconds"/> for each signal.</summary>
+    public void Flush()
+    {
+        _tracerProvider?.ForceFlush(FlushTimeoutMilliseconds);
+        _otlpLoggerProvider?.ForceFlush(FlushTimeoutMilliseconds);
     }
 
     public void Dispose()
     {
-        LoggerFactory.Dispose();
+        _loggingServices.Dispose();
         _tracerProvider?.Dispose();
     }
 }

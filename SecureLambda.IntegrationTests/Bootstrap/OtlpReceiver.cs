@@ -23,7 +23,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public string Endpoint { get; private set; } = string.Empty;
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <param name="answerAfter">When given, every export is answered only once this completes: a collector that hangs.</param>
+    public static async Task<OtlpReceiver> StartAsync(Task? answerAfter = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -35,6 +36,11 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
             receiver._exports.Enqueue((signal, body.ToArray()));
+            if (answerAfter is not null)
+            {
+                await answerAfter;
+            }
+
             return Results.Ok();
         });
         await app.StartAsync();

@@ -35,4 +35,30 @@ public sealed class TelemetryExportTests(BootstrapFixture fixture)
         Assert.True(otlp.HasExportContaining("traces", Convert.FromHexString(traceHex)), "No span of the caller's trace was exported before the next /next.");
         Assert.True(otlp.HasExportContaining("logs", Encoding.UTF8.GetBytes("Hello Hopper. Greetings from InternalLambda!")), "The greeting log was not exported before the next /next.");
     }
+
+    [Fact]
+    public async Task AHangingCollector_NeverHoldsBackTheAnswer()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var otlp = await OtlpReceiver.StartAsync(release.Task);
+        await using var runtime = await FakeLambdaRuntimeApi.StartAsync("InternalLambdaWithHangingCollector");
+        await using var function = fixture.StartFunction(runtime, "internal", greeterName: null,
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.Endpoint),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "600000"));
+        try
+        {
+            // The collector answers nothing until the outcome is in: an export on the answer's path would wait 10 minutes.
+            var outcome = await runtime.InvokeAsync(
+                    "{\"Records\":[{\"EventSource\":\"aws:sns\",\"Sns\":{\"MessageId\":\"m-hang\",\"Message\":\"Lovelace\"}}]}",
+                    DateTimeOffset.UtcNow.AddSeconds(30))
+                .WaitAsync(Timeout, TestContext.Current.CancellationToken);
+
+            Assert.False(outcome.IsError, outcome.Body);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+    }
 }
