@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json;
+using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
+
+namespace SecureLambda.IntegrationTests.AppHost;
+
+/// <summary>The AppHost with its defaults (moto, Count-mode WAF, 50 rps): what the developer gets with one command.</summary>
+public sealed class DefaultApp : SecureLambdaApp;
+
+/// <summary>
+/// The seed scenario table through the running AppHost: each user opens only their pool's route, with the exact
+/// greeting; refusals are AWS's answers; and InternalLambda's own log shows which greetings crossed SNS.
+/// </summary>
+[Collection(AppHostCollectionDefinition.Name)]
+public sealed class GreetingScenarioTests(DefaultApp stack) : IClassFixture<DefaultApp>
+{
+    private const string Unauthorized = "{\"message\":\"Unauthorized\"}";
+
+    public enum TokenFrom
+    {
+        None,
+        User1,
+        User2,
+    }
+
+    [Theory]
+    [InlineData(TokenFrom.User1, "lambda1", "ExternalLambda1")]
+    [InlineData(TokenFrom.User2, "lambda2", "ExternalLambda2")]
+    public async Task OwnPoolsToken_Is200WithTheGreeting_AndInternalLambdaLogsIt(TokenFrom user, string route, string greeter)
+    {
+        var name = UniqueName("Ada");
+
+        var (status, body) = await stack.PostAsync($"/development/{route}", await TokenAsync(user), $"{{\"name\":\"{name}\"}}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal($"{{\"message\":\"Hello {name}. Greetings from {greeter}! Message forwarded to InternalLambda.\"}}", body);
+        Assert.Contains(InternalGreeting(name), await stack.WaitForInternalGreetingAsync(name), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TokenFrom.User2, "lambda1")]
+    [InlineData(TokenFrom.User1, "lambda2")]
+    [InlineData(TokenFrom.None, "lambda1")]
+    [InlineData(TokenFrom.None, "lambda2")]
+    public async Task OtherPoolsTokenOrNoToken_Is401Unauthorized_AndNothingReachesInternalLambda(TokenFrom user, string route)
+    {
+        var name = UniqueName("Mallory");
+        var since = stack.InternalLambdaLog.Count;
+
+        var (status, body) = await stack.PostAsync($"/development/{route}", await TokenAsync(user), $"{{\"name\":\"{name}\"}}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal(Unauthorized, body);
+        await stack.AssertNothingReachedInternalLambdaSinceAsync(since);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"name\":\"\"}")]
+    [InlineData("{\"name\":42}")]
+    [InlineData("[\"Ada\"]")]
+    [InlineData("not json")]
+    [InlineData("TooLong")]
+    public async Task BodyOutsideTheModel_Is400InvalidRequestBody_AndNothingIsPublished(string body)
+    {
+        // 129 characters: one past the model's maxLength.
+        body = body == "TooLong" ? $"{{\"name\":\"{new string('x', 129)}\"}}" : body;
+        var since = stack.InternalLambdaLog.Count;
+
+        var (status, answer) = await stack.PostAsync("/development/lambda1", await stack.IdTokenAsync(User1), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("{\"message\": \"Invalid request body\"}", answer);
+        await stack.AssertNothingReachedInternalLambdaSinceAsync(since);
+    }
+
+    [Fact]
+    public async Task ControlCharacterInName_Is400FromTheFunction_AndNothingIsPublished()
+    {
+        var name = UniqueName("Eve");
+        var since = stack.InternalLambdaLog.Count;
+
+        // A string of 1–128 characters for the API's model, but not a name for the function.
+        var (status, body) = await stack.PostAsync("/development/lambda2", await stack.IdTokenAsync(User2), $"{{\"name\":\"{name}\\u0007\"}}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("The field \"name\" must not contain control characters.", JsonDocument.Parse(body).RootElement.GetProperty("message").GetString());
+        await stack.AssertNothingReachedInternalLambdaSinceAsync(since);
+    }
+
+    private async Task<string?> TokenAsync(TokenFrom user) => user switch
+    {
+        TokenFrom.User1 => await stack.IdTokenAsync(User1),
+        TokenFrom.User2 => await stack.IdTokenAsync(User2),
+        _ => null,
+    };
+}

@@ -1,0 +1,58 @@
+extern alias AppHost;
+
+using System.Net;
+using Engine = AppHost::SecureLambda.AppHost.Engine;
+using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
+
+namespace SecureLambda.IntegrationTests.AppHost;
+
+/// <summary>
+/// The AppHost with <c>Engine=LocalStack</c>: it runs LocalStack itself as a container (the pinned
+/// <see cref="Engine.LocalStackTag"/>, or <c>latest</c> when <c>LOCALSTACK_AUTH_TOKEN</c> is given), with Cognito on the
+/// moto beside it, and LocalCloud provisions the same template into it.
+/// </summary>
+public sealed class LocalStackApp : SecureLambdaApp
+{
+    public static string? AuthToken => Environment.GetEnvironmentVariable("LOCALSTACK_AUTH_TOKEN") is { Length: > 0 } token ? token : null;
+
+    // An empty value still resolves the parameter, so the AppHost never waits for someone to enter it.
+    protected override IEnumerable<string> ExtraArguments => ["--Engine=LocalStack", $"--Parameters:{ResourceNames.LocalStackAuthToken}={AuthToken}"];
+
+    protected override string CognitoResource => ResourceNames.CognitoEngine;
+}
+
+[Collection(AppHostCollectionDefinition.Name)]
+public sealed class LocalStackEngineTests
+{
+    [Fact]
+    public async Task OnLocalStack_User1IsGreetedOnLambda1_User2sTokenIs401_AndInternalLambdaLogsTheGreeting()
+    {
+        var tag = LocalStackApp.AuthToken is null ? Engine.LocalStackTag : "latest";
+        if (await DockerEngine.WhyUnavailableAsync(TestContext.Current.CancellationToken).WaitAsync(StepTimeout, TestContext.Current.CancellationToken) is { } reason)
+        {
+            Assert.Skip($"Needs a Docker engine for localstack/localstack:{tag}, and {reason}.");
+        }
+
+        var stack = new LocalStackApp();
+        try
+        {
+            await stack.InitializeAsync();
+            var name = UniqueName("Ada");
+
+            var (status, body) = await stack.PostAsync("/development/lambda1", await stack.IdTokenAsync(User1), $"{{\"name\":\"{name}\"}}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal($"{{\"message\":\"Hello {name}. Greetings from ExternalLambda1! Message forwarded to InternalLambda.\"}}", body);
+            await stack.WaitForInternalGreetingAsync(name);
+
+            var since = stack.InternalLambdaLog.Count;
+            var refused = await stack.PostAsync("/development/lambda1", await stack.IdTokenAsync(User2), $"{{\"name\":\"{UniqueName("Mallory")}\"}}");
+            Assert.Equal((HttpStatusCode.Unauthorized, "{\"message\":\"Unauthorized\"}"), refused);
+            await stack.AssertNothingReachedInternalLambdaSinceAsync(since);
+        }
+        finally
+        {
+            await stack.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+extern alias AppHost;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SecureLambda.Testing;
+using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+
+namespace SecureLambda.IntegrationTests.AppHost;
+
+/// <summary>
+/// The whole stack as <c>dotnet run --project SecureLambda.AppHost</c> starts it (engine, LocalCloud, the three function
+/// processes), on free ports so that it never clashes with a developer's stack on 4566/4567, with known dev-user
+/// passwords and the extra configuration a subclass gives. Ready once LocalCloud is healthy (the template is
+/// provisioned) and the functions run; InternalLambda's log is collected from the start.
+/// </summary>
+public abstract class SecureLambdaApp : IAsyncLifetime
+{
+    public const string User1 = "user1@example.com";
+    public const string User2 = "user2@example.com";
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Dictionary<string, string> _passwords = new()
+    {
+        // Meets the pools' policy: 12+ characters with upper, lower, digit and symbol.
+        [User1] = $"Aa1!{Guid.NewGuid():N}",
+        [User2] = $"Bb2#{Guid.NewGuid():N}",
+    };
+
+    private static readonly string[] FunctionNames = [ResourceNames.ExternalLambda1, ResourceNames.ExternalLambda2, ResourceNames.InternalLambda];
+
+    private readonly Dictionary<string, string> _tokens = [];
+    private DistributedApplication? _app;
+    private ResourceLog? _internalLambdaLog;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not been started.");
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The engine that serves Cognito (moto, or the moto beside LocalStack), for the AWS CLI.</summary>
+    public Uri CognitoEndpoint { get; private set; } = null!;
+
+    /// <summary>The stack's Outputs, as <c>GET /_localcloud/outputs</c> serves them.</summary>
+    public JsonElement Outputs { get; private set; }
+
+    internal ResourceLog InternalLambdaLog => _internalLambdaLog ?? throw new InvalidOperationException("The app has not been started.");
+
+    /// <summary>Configuration beyond ports and passwords, as AppHost command-line arguments (<c>--Key=Value</c>).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    /// <summary>The Aspire resource that serves Cognito: the engine itself unless LocalStack is the engine.</summary>
+    protected virtual string CognitoResource => ResourceNames.Engine;
+
+    public async ValueTask InitializeAsync()
+    {
+        using var deadline = new CancellationTokenSource(StartTimeout);
+        var token = deadline.Token;
+        var (enginePort, localCloudPort) = (FreeTcpPort(), FreeTcpPort());
+        string[] args =
+        [
+            $"--Engine:Port={enginePort}",
+            $"--LocalCloud:Port={localCloudPort}",
+            $"--Parameters:{ResourceNames.User1Password}={_passwords[User1]}",
+            $"--Parameters:{ResourceNames.User2Password}={_passwords[User2]}",
+            .. ExtraArguments,
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(args, token).WaitAsync(StartTimeout, token);
+        foreach (var function in builder.Resources.OfType<ProjectResource>().Where(resource => FunctionNames.Contains(resource.Name)))
+        {
+            // Workaround, tests only: with the dashboard disabled (as the testing builder does) Aspire still points
+            // OTEL_EXPORTER_OTLP_ENDPOINT at http://localhost:4317, where nothing listens; the function exports each span
+            // and log synchronously (ExportProcessorType.Simple), so every invocation then stalls on the dead endpoint
+            // past its 10 s timeout and the gateway answers 504. Without the variable the function logs to stdout only.
+            builder.CreateResourceBuilder(function).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
+        _app = await builder.BuildAsync(token).WaitAsync(StartTimeout, token);
+        await _app.StartAsync(token).WaitAsync(StartTimeout, token);
+
+        var notifications = _app.ResourceNotifications;
+        await notifications.WaitForResourceHealthyAsync(ResourceNames.LocalCloud, token).WaitAsync(StartTimeout, token);
+        foreach (var function in FunctionNames)
+        {
+            await notifications.WaitForResourceAsync(function, KnownResourceStates.Running, token).WaitAsync(StartTimeout, token);
+        }
+
+        // Only once it runs: the resource's instance name, which its log is kept under, is assigned at start.
+        var internalLambda = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == ResourceNames.InternalLambda);
+        _internalLambdaLog = new ResourceLog(_app.Services.GetRequiredService<ResourceLoggerService>(), internalLambda);
+
+        Http = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.LocalCloud, "http") };
+        CognitoEndpoint = _app.GetEndpoint(CognitoResource, "http");
+        Outputs = (await Http.GetFromJsonAsync<JsonElement>("/_localcloud/outputs", token).WaitAsync(StepTimeout, token)).GetProperty("Outputs");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        Http?.Dispose();
+        if (_internalLambdaLog is not null)
+        {
+            await _internalLambdaLog.DisposeAsync();
+        }
+
+        if (_app is not null)
+        {
+            await _app.StopAsync().WaitAsync(StepTimeout);
+            await _app.DisposeAsync().AsTask().WaitAsync(StepTimeout);
+        }
+    }
+
+    /// <summary>A real ID token for a dev user: the AWS CLI signs in against the engine's Cognito, once per user.</summary>
+    public async Task<string> IdTokenAsync(string user)
+    {
+        if (_tokens.TryGetValue(user, out var cached))
+        {
+            return cached;
+        }
+
+        var client = Outputs.GetProperty(user == User1 ? "UserPool1ClientId" : "UserPool2ClientId").GetString()!;
+        var result = await AwsCli.RunAsync("--endpoint-url", CognitoEndpoint.ToString().TrimEnd('/'),
+                "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
+                "--client-id", client, "--auth-parameters", $"USERNAME={user},PASSWORD={_passwords[user]}")
+            .WaitAsync(StepTimeout, TestContext.Current.CancellationToken);
+        return _tokens[user] = result.GetProperty("AuthenticationResult").GetProperty("IdToken").GetString()!;
+    }
+
+    /// <summary>POSTs a JSON body to the stage, with the token as <c>Authorization</c> when one is given.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string? token, string body, string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+        }
+
+        if (forwardedFor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var response = await Http.SendAsync(request, cancellationToken).WaitAsync(StepTimeout, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).WaitAsync(StepTimeout, cancellationToken));
+    }
+
+    /// <summary>Waits for InternalLambda's log of the greeting for <paramref name="name"/>, which proves the SNS hop ran.</summary>
+    public Task<string> WaitForInternalGreetingAsync(string name) =>
+        InternalLambdaLog.WaitForLineAsync(line => line.Contains(InternalGreeting(name), StringComparison.Ordinal), StepTimeout, TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Proves that InternalLambda received no greeting since log position <paramref name="since"/> (take it with
+    /// <c>InternalLambdaLog.Count</c> before the refused request): a marker greeting is sent afterwards through user1's
+    /// route; the topic delivers in order through one queue, so the first greeting InternalLambda logs after that
+    /// position must be the marker's. Tests of one app run one at a time, and each waits for its own greetings.
+    /// </summary>
+    public async Task AssertNothingReachedInternalLambdaSinceAsync(int since)
+    {
+        var marker = UniqueName("Marker");
+        var (status, body) = await PostAsync("/development/lambda1", await IdTokenAsync(User1), $"{{\"name\":\"{marker}\"}}");
+        Assert.True(status == HttpStatusCode.OK, $"The marker greeting was refused: {(int)status} {body}");
+        var first = await InternalLambdaLog.WaitForLineAsync(
+            line => line.Contains("Greetings from InternalLambda!", StringComparison.Ordinal),
+            StepTimeout, TestContext.Current.CancellationToken, since);
+        Assert.Contains(InternalGreeting(marker), first, StringComparison.Ordinal);
+    }
+
+    /// <summary>A name no other test uses, so a log line for it can only come from this test.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 10)];
+
+    public static string InternalGreeting(string name) => $"\"message\":\"Hello {name}. Greetings from InternalLambda!\"";
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AppHostCollectionDefinition
+{
+    /// <summary>
+    /// One app at a time: each instance is an engine, LocalCloud and three function processes, and these machines have
+    /// two cores. Each test class brings its own configuration as a class fixture, started once for the class.
+    /// </summary>
+    public const string Name = "apphost";
+}
