@@ -73,14 +73,6 @@ public abstract class SecureLambdaApp : IAsyncLifetime
             .. ExtraArguments,
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(args, token).WaitAsync(StartTimeout, token);
-        foreach (var function in builder.Resources.OfType<ProjectResource>().Where(resource => FunctionNames.Contains(resource.Name)))
-        {
-            // Workaround, tests only: with the dashboard disabled (as the testing builder does) Aspire still points
-            // OTEL_EXPORTER_OTLP_ENDPOINT at http://localhost:4317, where nothing listens; the function exports each span
-            // and log synchronously (ExportProcessorType.Simple), so every invocation then stalls on the dead endpoint
-            // past its 10 s timeout and the gateway answers 504. Without the variable the function logs to stdout only.
-            builder.CreateResourceBuilder(function).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
-        }
 
         _app = await builder.BuildAsync(token).WaitAsync(StartTimeout, token);
         await _app.StartAsync(token).WaitAsync(StartTimeout, token);
