@@ -6,7 +6,7 @@ public static class AwsEngineExtensions
     /// Points a resource's AWS clients at the engine with the standard variables, with the region and dummy
     /// credentials a local engine accepts (Lambda gives real ones in AWS).
     /// </summary>
-    public static IResourceBuilder<T> WithAwsEngine<T>(this IResourceBuilder<T> resource, EndpointReference engine, EndpointReference cognito, string region)
+    public static IResourceBuilder<T> WithAwsEngine<T>(this IResourceBuilder<T> resource, ReferenceExpression engine, ReferenceExpression cognito, string region)
         where T : IResourceWithEnvironment => resource
         .WithEnvironment("AWS_ENDPOINT_URL", engine)
         .WithEnvironment("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognito)

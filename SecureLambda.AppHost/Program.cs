@@ -7,14 +7,19 @@ const string region = "us-east-1";
 var enginePort = builder.Configuration.GetValue("Engine:Port", 4566);
 var localCloudPort = builder.Configuration.GetValue("LocalCloud:Port", 4567);
 var useLocalStack = string.Equals(builder.Configuration["Engine"], "LocalStack", StringComparison.OrdinalIgnoreCase);
+var externalEngineUrl = builder.Configuration["Engine:Url"];
 
-// The engine: moto by default; LocalStack on request, with Cognito kept on moto where LocalStack's tier lacks it.
-IResourceBuilder<IResourceWithEndpoints> engine = useLocalStack
-    ? builder.AddLocalStack(ResourceNames.Engine, enginePort)
+// The engine: moto by default; LocalStack on request (a container of ours, or one already running at Engine:Url, as the
+// Testcontainers-based tests start it), with Cognito kept on moto where LocalStack's tier lacks it.
+IResourceBuilder<IResourceWithEndpoints>? engine = externalEngineUrl is { Length: > 0 } ? null
+    : useLocalStack ? builder.AddLocalStack(ResourceNames.Engine, enginePort)
     : builder.AddMoto(ResourceNames.Engine, enginePort);
-var cognitoEngine = useLocalStack ? builder.AddMoto(ResourceNames.CognitoEngine, enginePort + 100) : null;
-var engineUrl = engine.GetEndpoint("http");
-var cognitoUrl = (cognitoEngine ?? (IResourceBuilder<IResourceWithEndpoints>)engine).GetEndpoint("http");
+var cognitoEngine = useLocalStack || engine is null ? builder.AddMoto(ResourceNames.CognitoEngine, enginePort + 100) : null;
+var engineUrl = engine is null
+    ? ReferenceExpression.Create($"{externalEngineUrl!.TrimEnd('/')}")
+    : ReferenceExpression.Create($"{engine.GetEndpoint("http")}");
+var cognitoEndpoint = (cognitoEngine ?? engine)!.GetEndpoint("http");
+var cognitoUrl = ReferenceExpression.Create($"{cognitoEndpoint}");
 
 // The dev users' passwords: from user secrets or configuration (Parameters__user1-password), else generated once and kept.
 var user1Password = builder.AddParameter(ResourceNames.User1Password, new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true);
@@ -26,15 +31,14 @@ var localCloud = builder.AddProject<Projects.SecureLambda_LocalCloud>(ResourceNa
     .WithEnvironment("LocalCloud__DevUsers__0__Password", user1Password)
     .WithEnvironment("LocalCloud__DevUsers__1__Password", user2Password)
     .WithEnvironment("LocalCloud__ApiBaseUrl", ReferenceExpression.Create($"http://localhost:{localCloudPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))
-    .WithHttpHealthCheck("/health")
-    .WaitFor(engine);
-if (cognitoEngine is not null)
+    .WithHttpHealthCheck("/health");
+foreach (var dependency in new[] { engine, cognitoEngine }.OfType<IResourceBuilder<IResourceWithEndpoints>>())
 {
-    localCloud.WaitFor(cognitoEngine);
+    localCloud.WaitFor(dependency);
 }
 
 // Dashboard commands: sign a dev user in and send a greeting, each as one trace.
-localCloud.WithGreetingCommands(cognitoUrl, user1Password, user2Password);
+localCloud.WithGreetingCommands(cognitoEndpoint, user1Password, user2Password);
 
 // Template parameters and gateway options pass through: --LocalCloud:Parameters:WafIpRuleAction=Block, for example.
 foreach (var section in (string[])["Parameters", "Gateway"])
@@ -59,7 +63,9 @@ foreach (var (name, function, handler, greeter) in (ReadOnlySpan<(string, string
         .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function}"))
         .WithEnvironment("AWS_LAMBDA_FUNCTION_NAME", function)
         .WithEnvironment("_HANDLER", handler)
-        .WaitFor(localCloud);
+        // Started with LocalCloud rather than after its health: provisioning takes seconds, and a function that polls
+        // early simply waits on its Runtime API (and retries while LocalCloud is not yet listening).
+        .WaitForStart(localCloud);
     if (greeter is not null)
     {
         process.WithEnvironment("GREETER_NAME", greeter);

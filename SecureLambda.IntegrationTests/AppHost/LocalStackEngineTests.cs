@@ -1,6 +1,7 @@
 extern alias AppHost;
 
 using System.Net;
+using Testcontainers.LocalStack;
 using Engine = AppHost::SecureLambda.AppHost.Engine;
 using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
@@ -8,16 +9,17 @@ using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 namespace SecureLambda.IntegrationTests.AppHost;
 
 /// <summary>
-/// The AppHost with <c>Engine=LocalStack</c>: it runs LocalStack itself as a container (the pinned
+/// The AppHost with <c>Engine=LocalStack</c> pointed at a LocalStack container that Testcontainers started (the pinned
 /// <see cref="Engine.LocalStackTag"/>, or <c>latest</c> when <c>LOCALSTACK_AUTH_TOKEN</c> is given), with Cognito on the
-/// moto beside it, and LocalCloud provisions the same template into it.
+/// moto the AppHost runs beside it; LocalCloud provisions the same template into it.
 /// </summary>
-public sealed class LocalStackApp : SecureLambdaApp
+public sealed class LocalStackApp(Uri localStack) : SecureLambdaApp
 {
     public static string? AuthToken => Environment.GetEnvironmentVariable("LOCALSTACK_AUTH_TOKEN") is { Length: > 0 } token ? token : null;
 
-    // An empty value still resolves the parameter, so the AppHost never waits for someone to enter it.
-    protected override IEnumerable<string> ExtraArguments => ["--Engine=LocalStack", $"--Parameters:{ResourceNames.LocalStackAuthToken}={AuthToken}"];
+    public static string Image => $"localstack/localstack:{(AuthToken is null ? Engine.LocalStackTag : "latest")}";
+
+    protected override IEnumerable<string> ExtraArguments => ["--Engine=LocalStack", $"--Engine:Url={localStack}"];
 
     protected override string CognitoResource => ResourceNames.CognitoEngine;
 }
@@ -28,13 +30,20 @@ public sealed class LocalStackEngineTests
     [Fact]
     public async Task OnLocalStack_User1IsGreetedOnLambda1_User2sTokenIs401_AndInternalLambdaLogsTheGreeting()
     {
-        var tag = LocalStackApp.AuthToken is null ? Engine.LocalStackTag : "latest";
         if (await DockerEngine.WhyUnavailableAsync(TestContext.Current.CancellationToken).WaitAsync(StepTimeout, TestContext.Current.CancellationToken) is { } reason)
         {
-            Assert.Skip($"Needs a Docker engine for localstack/localstack:{tag}, and {reason}.");
+            Assert.Skip($"Needs a Docker engine for {LocalStackApp.Image}, and {reason}.");
         }
 
-        var stack = new LocalStackApp();
+        var builder = new LocalStackBuilder(LocalStackApp.Image);
+        if (LocalStackApp.AuthToken is { } token)
+        {
+            builder = builder.WithEnvironment("LOCALSTACK_AUTH_TOKEN", token);
+        }
+
+        await using var localStack = builder.Build();
+        await localStack.StartAsync(TestContext.Current.CancellationToken).WaitAsync(StartTimeout, TestContext.Current.CancellationToken);
+        var stack = new LocalStackApp(new Uri(localStack.GetConnectionString()));
         try
         {
             await stack.InitializeAsync();
