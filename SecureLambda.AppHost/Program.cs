@@ -34,7 +34,8 @@ var localCloud = builder.AddProject<Projects.SecureLambda_LocalCloud>(ResourceNa
     .WithHttpHealthCheck("/health");
 foreach (var dependency in new[] { engine, cognitoEngine }.OfType<IResourceBuilder<IResourceWithEndpoints>>())
 {
-    localCloud.WaitFor(dependency);
+    // Started with the engine rather than after its health check: LocalCloud waits for the engine to answer itself.
+    localCloud.WaitForStart(dependency);
 }
 
 // Dashboard commands: sign a dev user in and send a greeting, each as one trace.

@@ -28,13 +28,18 @@ public sealed class ProvisionedStackAccessor : IProvisionedStackAccessor
 public sealed class StackProvisioningService(
     StackProvisioner provisioner,
     ProvisionedStackAccessor accessor,
+    EngineClients engine,
     IOptions<StackProvisioningOptions> options,
     ILogger<StackProvisioningService> logger) : BackgroundService
 {
+    /// <summary>How long LocalCloud waits for the engine to answer before provisioning fails.</summary>
+    public static readonly TimeSpan EngineStartTimeout = TimeSpan.FromSeconds(60);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
+            await WaitForEngineAsync(stoppingToken);
             var stack = await provisioner.ProvisionAsync(stoppingToken);
             var file = await OutputsDocument.WriteFileAsync(stack, options.Value, stoppingToken);
             ProvisioningLog.OutputsWritten(logger, file);
@@ -49,6 +54,32 @@ public sealed class StackProvisioningService(
             // The app keeps running so /health can say why; the data plane sees the fault when it awaits the stack.
             ProvisioningLog.ProvisioningFailed(logger, options.Value.StackName, exception);
             accessor.SetFailed(exception);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the engine answers, so LocalCloud may start alongside it (both take seconds to start) instead of after
+    /// it: connection failures are retried until <see cref="EngineStartTimeout"/>; an AWS error reply means it is up.
+    /// </summary>
+    private async Task WaitForEngineAsync(CancellationToken stoppingToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(EngineStartTimeout);
+        while (true)
+        {
+            try
+            {
+                await engine.Sns.CallAsync("ListTopics", [], deadline.Token);
+                return;
+            }
+            catch (Aws.Core.AwsServiceException)
+            {
+                return;
+            }
+            catch (HttpRequestException) when (!deadline.IsCancellationRequested)
+            {
+                // Not listening yet; each try already backs off inside the client's retries.
+            }
         }
     }
 }
