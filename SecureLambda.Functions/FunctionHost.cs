@@ -30,7 +30,9 @@ public static class FunctionHost
         }
 
         // The Runtime API long-polls /next for as long as no event arrives, so this client never times out by itself.
-        using var runtimeHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        // Its calls are the runtime's plumbing, not part of the invocation's work: they carry no trace context, or the
+        // Runtime API's server spans would hang in the caller's trace under a parent that is never exported.
+        using var runtimeHttp = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { Timeout = Timeout.InfiniteTimeSpan };
         var runtimeApi = new LambdaRuntimeApiClient(runtimeHttp, runtimeApiUri);
         using var awsHttp = new HttpClient();
 

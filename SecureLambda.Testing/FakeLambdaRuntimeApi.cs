@@ -146,11 +146,11 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var errorType = request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault();
-        return new InvocationOutcome(isError, body, errorType);
+        return new InvocationOutcome(isError, body, errorType, request.Headers["traceparent"].FirstOrDefault());
     }
 
     private sealed record PendingInvocation(string RequestId, string Payload, DateTimeOffset Deadline, string? TraceId);
 }
 
-/// <summary>What the function posted for an invocation (or for init): the body, and whether it was an error post.</summary>
-public sealed record InvocationOutcome(bool IsError, string Body, string? ErrorTypeHeader);
+/// <summary>What the function posted for an invocation (or for init): the body, whether it was an error post, and the trace context it carried, if any.</summary>
+public sealed record InvocationOutcome(bool IsError, string Body, string? ErrorTypeHeader, string? TraceParentHeader = null);

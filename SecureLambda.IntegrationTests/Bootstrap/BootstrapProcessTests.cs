@@ -20,6 +20,7 @@ public sealed class BootstrapProcessTests(BootstrapFixture fixture)
 
         var response = JsonDocument.Parse(outcome.Body).RootElement;
         Assert.False(outcome.IsError);
+        Assert.Null(outcome.TraceParentHeader);
         Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
         Assert.Equal(
             "{\"message\":\"Hello Ada. Greetings from ExternalLambda1! Message forwarded to InternalLambda.\"}",
