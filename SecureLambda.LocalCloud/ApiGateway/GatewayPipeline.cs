@@ -75,12 +75,9 @@ public sealed partial class GatewayPipeline(
             return;
         }
 
-        if (Activity.Current is { } serverSpan)
-        {
-            // The span reads as the API method it served, not as the catch-all endpoint that received it.
-            serverSpan.DisplayName = $"{method} /{stage.StageName}{route.Method.ResourcePath}";
-            serverSpan.SetTag("http.route", $"/{stage.StageName}{route.Method.ResourcePath}");
-        }
+        // The server span's name and http.route are the catch-all endpoint's (ASP.NET Core's instrumentation sets them
+        // when the request ends), so the API method it served is a tag of its own.
+        Activity.Current?.SetTag("securelambda.gateway.method", $"{method} /{stage.StageName}{route.Method.ResourcePath}");
         using (var throttleSpan = LocalCloudTelemetry.Source.StartActivity("Throttle"))
         {
             if (!stage.Throttle.TryAcquire(route.Method.ResourcePath, method))
