@@ -8,7 +8,7 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// template's settings, else created. Ref is the client id; GetAtt <c>ClientId</c> and <c>Name</c>
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#aws-resource-cognito-userpoolclient-return-values).
 /// </summary>
-public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : IResourceProvisioner
+public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : ResourceTypeProvisioner(Type)
 {
     public const string Type = "AWS::Cognito::UserPoolClient";
 
@@ -24,18 +24,12 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : IRe
 
     private static readonly string[] Strings = ["PreventUserExistenceErrors", "DefaultRedirectURI"];
 
-    public bool CanProvision(string type) => type == Type;
-
-    public async Task<ProvisionedResource> ProvisionAsync(
+    protected override async Task<ProvisionedResource> ProvisionCoreAsync(
         TemplateResource resource,
         JsonObject resolvedProperties,
         StackState state,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(resolvedProperties);
-        ArgumentNullException.ThrowIfNull(state);
-
         var poolId = ResolvedProperties.RequiredString(resolvedProperties, "UserPoolId");
         var name = ResolvedProperties.String(resolvedProperties, "ClientName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
         var settings = Settings(resolvedProperties);

@@ -8,7 +8,7 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// Ref is the pool id; GetAtt <c>Arn</c>, <c>ProviderName</c>, <c>ProviderURL</c> and <c>UserPoolId</c>
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#aws-resource-cognito-userpool-return-values).
 /// </summary>
-public sealed class CognitoUserPoolProvisioner(EngineClients engine) : IResourceProvisioner
+public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceTypeProvisioner(Type)
 {
     public const string Type = "AWS::Cognito::UserPool";
 
@@ -24,18 +24,12 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : IResource
 
     private static readonly string[] PasswordPolicyFlags = ["RequireUppercase", "RequireLowercase", "RequireNumbers", "RequireSymbols"];
 
-    public bool CanProvision(string type) => type == Type;
-
-    public async Task<ProvisionedResource> ProvisionAsync(
+    protected override async Task<ProvisionedResource> ProvisionCoreAsync(
         TemplateResource resource,
         JsonObject resolvedProperties,
         StackState state,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(resolvedProperties);
-        ArgumentNullException.ThrowIfNull(state);
-
         var name = ResolvedProperties.String(resolvedProperties, "UserPoolName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
         var poolId = await FindPoolIdAsync(name, cancellationToken);
         if (poolId is null)

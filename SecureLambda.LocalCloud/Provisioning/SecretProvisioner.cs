@@ -11,21 +11,16 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#aws-resource-secretsmanager-secret-return-values).
 /// <c>GenerateSecretString</c> is not supported: the template's only secret holds a known value.
 /// </summary>
-public sealed class SecretProvisioner(EngineClients engine) : IResourceProvisioner
+public sealed class SecretProvisioner(EngineClients engine) : ResourceTypeProvisioner(Type)
 {
     public const string Type = "AWS::SecretsManager::Secret";
 
-    public bool CanProvision(string type) => type == Type;
-
-    public async Task<ProvisionedResource> ProvisionAsync(
+    protected override async Task<ProvisionedResource> ProvisionCoreAsync(
         TemplateResource resource,
         JsonObject resolvedProperties,
         StackState state,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(resolvedProperties);
-        ArgumentNullException.ThrowIfNull(state);
         if (resolvedProperties.ContainsKey("GenerateSecretString"))
         {
             throw new NotSupportedException("GenerateSecretString is not supported by LocalCloud; give the secret a SecretString.");

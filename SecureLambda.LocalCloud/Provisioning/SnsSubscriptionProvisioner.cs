@@ -15,7 +15,7 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <item>Any other protocol: <c>Subscribe</c> in the engine, which answers an existing topic+endpoint with its ARN.</item>
 /// </list>
 /// </summary>
-public sealed class SnsSubscriptionProvisioner(EngineClients engine) : IResourceProvisioner
+public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceTypeProvisioner(Type)
 {
     public const string Type = "AWS::SNS::Subscription";
 
@@ -32,18 +32,12 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : IResource
 
     private static readonly string[] TextAttributes = ["FilterPolicyScope", "RawMessageDelivery", "SubscriptionRoleArn"];
 
-    public bool CanProvision(string type) => type == Type;
-
-    public async Task<ProvisionedResource> ProvisionAsync(
+    protected override async Task<ProvisionedResource> ProvisionCoreAsync(
         TemplateResource resource,
         JsonObject resolvedProperties,
         StackState state,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(resolvedProperties);
-        ArgumentNullException.ThrowIfNull(state);
-
         var topicArn = ResolvedProperties.RequiredString(resolvedProperties, "TopicArn");
         var protocol = ResolvedProperties.RequiredString(resolvedProperties, "Protocol");
         var endpoint = ResolvedProperties.RequiredString(resolvedProperties, "Endpoint");

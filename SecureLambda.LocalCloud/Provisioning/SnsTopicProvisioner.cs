@@ -9,7 +9,7 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <c>TopicArn</c> and <c>TopicName</c>
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#aws-resource-sns-topic-return-values).
 /// </summary>
-public sealed class SnsTopicProvisioner(EngineClients engine) : IResourceProvisioner
+public sealed class SnsTopicProvisioner(EngineClients engine) : ResourceTypeProvisioner(Type)
 {
     public const string Type = "AWS::SNS::Topic";
 
@@ -17,18 +17,12 @@ public sealed class SnsTopicProvisioner(EngineClients engine) : IResourceProvisi
     private static readonly string[] AttributeProperties =
         ["DisplayName", "KmsMasterKeyId", "FifoTopic", "ContentBasedDeduplication", "SignatureVersion", "TracingConfig", "ArchivePolicy"];
 
-    public bool CanProvision(string type) => type == Type;
-
-    public async Task<ProvisionedResource> ProvisionAsync(
+    protected override async Task<ProvisionedResource> ProvisionCoreAsync(
         TemplateResource resource,
         JsonObject resolvedProperties,
         StackState state,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(resolvedProperties);
-        ArgumentNullException.ThrowIfNull(state);
-
         var fifo = ResolvedProperties.Bool(resolvedProperties, "FifoTopic") == true;
         var name = ResolvedProperties.String(resolvedProperties, "TopicName")
             ?? PhysicalNames.Generate(state, resource.LogicalId, fifo ? 251 : 256) + (fifo ? ".fifo" : string.Empty);

@@ -10,7 +10,7 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <c>AWS::SQS::Queue</c> by name. Ref is the queue URL; GetAtt <c>Arn</c>, <c>QueueName</c> and <c>QueueUrl</c>
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values).
 /// </summary>
-public sealed class SqsQueueProvisioner(EngineClients engine) : IResourceProvisioner
+public sealed class SqsQueueProvisioner(EngineClients engine) : ResourceTypeProvisioner(Type)
 {
     public const string Type = "AWS::SQS::Queue";
 
@@ -22,18 +22,12 @@ public sealed class SqsQueueProvisioner(EngineClients engine) : IResourceProvisi
         "DeduplicationScope", "FifoThroughputLimit", "RedrivePolicy", "RedriveAllowPolicy",
     ];
 
-    public bool CanProvision(string type) => type == Type;
-
-    public async Task<ProvisionedResource> ProvisionAsync(
+    protected override async Task<ProvisionedResource> ProvisionCoreAsync(
         TemplateResource resource,
         JsonObject resolvedProperties,
         StackState state,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(resolvedProperties);
-        ArgumentNullException.ThrowIfNull(state);
-
         // A FIFO queue's generated name must still end in .fifo, within SQS's 80 characters.
         var fifo = ResolvedProperties.Bool(resolvedProperties, "FifoQueue") == true;
         var name = ResolvedProperties.String(resolvedProperties, "QueueName")

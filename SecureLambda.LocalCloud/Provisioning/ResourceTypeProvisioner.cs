@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.Template;
+
+namespace SecureLambda.LocalCloud.Provisioning;
+
+/// <summary>A provisioner of exactly one resource type: the type match and argument checks every such provisioner shares.</summary>
+public abstract class ResourceTypeProvisioner(string provisionedType) : IResourceProvisioner
+{
+    public bool CanProvision(string type) => type == provisionedType;
+
+    public Task<ProvisionedResource> ProvisionAsync(
+        TemplateResource resource,
+        JsonObject resolvedProperties,
+        StackState state,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(resolvedProperties);
+        ArgumentNullException.ThrowIfNull(state);
+        return ProvisionCoreAsync(resource, resolvedProperties, state, cancellationToken);
+    }
+
+    /// <inheritdoc cref="IResourceProvisioner.ProvisionAsync"/>
+    protected abstract Task<ProvisionedResource> ProvisionCoreAsync(
+        TemplateResource resource,
+        JsonObject resolvedProperties,
+        StackState state,
+        CancellationToken cancellationToken);
+}
