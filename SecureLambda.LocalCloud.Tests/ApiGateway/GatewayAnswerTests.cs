@@ -52,6 +52,7 @@ public sealed class GatewayAnswerTests
     }
 
     private static GatewayStage Stage(params GatewayResponseOverride[] overrides) => new(
+        "123456789012",
         "api123",
         "development",
         [],

@@ -7,6 +7,7 @@ namespace SecureLambda.LocalCloud.ApiGateway;
 
 /// <summary>A deployed stage of a REST API: what the gateway serves under <c>/{StageName}/…</c>.</summary>
 public sealed record GatewayStage(
+    string AccountId,
     string ApiId,
     string StageName,
     IReadOnlyList<GatewayResource> Resources,

@@ -30,6 +30,7 @@ public static class GatewayModelBuilder
             {
                 var stageName = stage.GetString("StageName") ?? stage.PhysicalId;
                 stages.Add(new GatewayStage(
+                    stack.State.Settings.AccountId,
                     apiId,
                     stageName,
                     resources,

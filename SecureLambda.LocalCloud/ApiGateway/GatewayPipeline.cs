@@ -6,7 +6,6 @@ using SecureLambda.Aws.Tracing;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
 using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.Lambda;
-using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.LocalCloud.Waf;
 
 namespace SecureLambda.LocalCloud.ApiGateway;
@@ -31,7 +30,6 @@ public sealed partial class GatewayPipeline(
     CognitoTokenValidator authorizer,
     LambdaFunctions functions,
     LambdaInvoker invoker,
-    IProvisionedStackAccessor stack,
     IOptions<GatewayOptions> options,
     TimeProvider timeProvider,
     ILogger<GatewayPipeline> logger)
@@ -55,11 +53,11 @@ public sealed partial class GatewayPipeline(
             return;
         }
 
-        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var sourceIp = _sourceIps.Resolve(context.Connection.RemoteIpAddress, headers);
+        var sourceIp = _sourceIps.Resolve(context.Connection.RemoteIpAddress, context.Request.Headers["X-Forwarded-For"].ToString());
         if (stage.WebAcl is { } webAcl)
         {
             using var wafSpan = LocalCloudTelemetry.Source.StartActivity("WAF");
+            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             if (webAcl.Evaluate(new WafRequest(sourceIp, headers)).Action == WafAction.Block)
             {
                 await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.WafFiltered, stage, requestId);
@@ -113,12 +111,14 @@ public sealed partial class GatewayPipeline(
             claims = result.Claims;
         }
 
-        var body = await ReadBodyAsync(context.Request, cancellationToken);
-        if (body is null)
+        var bytes = await RequestBodies.ReadAsync(context.Request, MaxPayloadBytes, cancellationToken);
+        if (bytes is null)
         {
             await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.RequestTooLarge, stage, requestId);
             return;
         }
+
+        var body = Encoding.UTF8.GetString(bytes);
 
         if (route.Method.BodyModels is { } models
             && RequestBodyValidator.SchemaFor(models, context.Request.ContentType) is { } schema)
@@ -157,10 +157,9 @@ public sealed partial class GatewayPipeline(
             return;
         }
 
-        var accountId = (await stack.Stack).State.Settings.AccountId;
         var traceHeader = Activity.Current is { } current ? XRayTraceHeader.Format(current.Context) : null;
         var proxyEvent = ProxyEvent.Build(context.Request, body, new ProxyRequestContext(
-            stage, route, requestId, sourceIp.ToString(), requestTime, accountId, claims, traceHeader));
+            stage, route, requestId, sourceIp.ToString(), requestTime, stage.AccountId, claims, traceHeader));
         var result = await invoker.InvokeAsync(function, Encoding.UTF8.GetBytes(proxyEvent.ToJsonString()), cancellationToken);
         switch (result.Status)
         {
@@ -177,29 +176,6 @@ public sealed partial class GatewayPipeline(
                 await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
                 return;
         }
-    }
-
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxPayloadBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxPayloadBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The keys of authorizer {Authorizer}'s user pool could not be fetched from the engine")]

@@ -40,16 +40,15 @@ public static class InvokeApiEndpoints
 
         var invocationType = context.Request.Headers["X-Amz-Invocation-Type"].FirstOrDefault() ?? "RequestResponse";
         var limit = invocationType == "Event" ? MaxAsyncPayloadBytes : MaxSyncPayloadBytes;
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, cancellationToken);
-        if (body.Length > limit)
+        var body = await RequestBodies.ReadAsync(context.Request, limit, cancellationToken);
+        if (body is null)
         {
             await WriteServiceErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestTooLargeException",
                 $"Request must be smaller than {limit} bytes for the {invocationType} invocation type");
             return;
         }
 
-        var payload = body.Length == 0 ? "{}"u8.ToArray() : body.ToArray();
+        var payload = body.Length == 0 ? "{}"u8.ToArray() : body;
         switch (invocationType)
         {
             case "RequestResponse":

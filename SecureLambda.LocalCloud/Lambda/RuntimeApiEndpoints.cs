@@ -67,7 +67,7 @@ public static partial class RuntimeApiEndpoints
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, MaxResponseBytes, context.RequestAborted);
+        var body = await RequestBodies.ReadAsync(context.Request, MaxResponseBytes, context.RequestAborted);
         if (body is null)
         {
             await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"The response is larger than {MaxResponseBytes} bytes.");
@@ -87,7 +87,7 @@ public static partial class RuntimeApiEndpoints
 
     private static async Task InitErrorAsync(string function, HttpContext context, ILoggerFactory loggers)
     {
-        var body = await ReadBodyAsync(context.Request, MaxResponseBytes, context.RequestAborted) ?? [];
+        var body = await RequestBodies.ReadAsync(context.Request, MaxResponseBytes, context.RequestAborted) ?? [];
         LogInitError(loggers.CreateLogger(typeof(RuntimeApiEndpoints).FullName!), function, ErrorType(context.Request, body), System.Text.Encoding.UTF8.GetString(body));
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsJsonAsync(new RuntimeStatus("OK"), RuntimeApiJsonContext.Default.RuntimeStatus, cancellationToken: context.RequestAborted);
@@ -112,24 +112,6 @@ public static partial class RuntimeApiEndpoints
         {
             return null;
         }
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static Task WriteErrorAsync(HttpContext context, int status, string errorType, string message)
