@@ -21,6 +21,13 @@ public static class AwsCli
     };
 
     /// <summary>
+    /// <c>--auth-parameters</c> for <c>initiate-auth</c> in the CLI's JSON form: the shorthand
+    /// <c>USERNAME=u,PASSWORD=p</c> splits a password that holds a comma.
+    /// </summary>
+    public static string AuthParameters(string username, string password) =>
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["USERNAME"] = username, ["PASSWORD"] = password });
+
+    /// <summary>
     /// Runs <c>aws --output json ARGS</c> and returns its parsed output (an empty object when it printed nothing).
     /// A non-zero exit throws with the CLI's error text.
     /// </summary>

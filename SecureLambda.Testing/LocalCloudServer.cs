@@ -89,7 +89,7 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
     public async Task<string> SignInAsync(string user, string clientOutput, string tokenName = "IdToken")
     {
         var result = await _moto.AwsCliAsync("cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
-            "--client-id", Outputs.GetProperty(clientOutput).GetString()!, "--auth-parameters", $"USERNAME={user},PASSWORD={LocalCloudServer.DevPassword}");
+            "--client-id", Outputs.GetProperty(clientOutput).GetString()!, "--auth-parameters", AwsCli.AuthParameters(user, LocalCloudServer.DevPassword));
         return result!.Value.GetProperty("AuthenticationResult").GetProperty(tokenName).GetString()!;
     }
 

@@ -120,7 +120,7 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         var client = Outputs.GetProperty(user == User1 ? "UserPool1ClientId" : "UserPool2ClientId").GetString()!;
         var result = await AwsCli.RunAsync("--endpoint-url", CognitoEndpoint.ToString().TrimEnd('/'),
                 "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
-                "--client-id", client, "--auth-parameters", $"USERNAME={user},PASSWORD={_passwords[user]}")
+                "--client-id", client, "--auth-parameters", AwsCli.AuthParameters(user, _passwords[user]))
             .WaitAsync(StepTimeout, TestContext.Current.CancellationToken);
         return _tokens[user] = result.GetProperty("AuthenticationResult").GetProperty("IdToken").GetString()!;
     }

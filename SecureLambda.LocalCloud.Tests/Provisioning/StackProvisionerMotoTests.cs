@@ -200,7 +200,7 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
     {
         var reply = await Aws(
             "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH", "--client-id", user.ClientId,
-            "--auth-parameters", $"USERNAME={user.Email},PASSWORD={password}");
+            "--auth-parameters", AwsCli.AuthParameters(user.Email, password));
         return reply!.Value.GetProperty("AuthenticationResult");
     }
 
