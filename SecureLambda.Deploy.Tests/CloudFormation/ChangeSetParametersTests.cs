@@ -10,8 +10,8 @@ public sealed class ChangeSetParametersTests
     [Fact]
     public void TemplateParameters_AreReadFromTheRealTemplate_DespiteShortFormTags() =>
         Assert.Equal(
-            ["AllowedCidrs", "AllowedIpv6Cidrs", "CodeS3Bucket", "CodeS3Key", "LogRetentionInDays", "StageName",
-             "ThrottlingBurstLimit", "ThrottlingRateLimit", "WafIpRuleAction", "WafRateLimit"],
+            ["AlarmEmail", "AllowedCidrs", "AllowedIpv6Cidrs", "CodeS3Bucket", "CodeS3Key", "FunctionReservedConcurrency",
+             "LogRetentionInDays", "StageName", "ThrottlingBurstLimit", "ThrottlingRateLimit", "WafIpRuleAction", "WafRateLimit"],
             TemplateParameters.Order(StringComparer.Ordinal));
 
     [Fact]

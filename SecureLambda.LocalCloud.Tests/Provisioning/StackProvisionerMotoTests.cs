@@ -201,7 +201,8 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
     {
         var reply = await Aws(
             "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH", "--client-id", user.ClientId,
-            "--auth-parameters", $"USERNAME={user.Email},PASSWORD={password}");
+            // JSON, not the CLI's shorthand: a generated password may contain the shorthand's "," or "=".
+            "--auth-parameters", JsonSerializer.Serialize(new Dictionary<string, string> { ["USERNAME"] = user.Email, ["PASSWORD"] = password }));
         return reply!.Value.GetProperty("AuthenticationResult");
     }
 
