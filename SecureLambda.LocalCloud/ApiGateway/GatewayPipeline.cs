@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using SecureLambda.Aws.Tracing;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
@@ -53,12 +54,19 @@ public sealed partial class GatewayPipeline(
             return;
         }
 
+        // The body is read first, within API Gateway's payload limit, because WAF inspects it.
+        var bytes = await RequestBodies.ReadAsync(context.Request, MaxPayloadBytes, cancellationToken);
+        if (bytes is null)
+        {
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.RequestTooLarge, stage, requestId);
+            return;
+        }
+
         var sourceIp = _sourceIps.Resolve(context.Connection.RemoteIpAddress, context.Request.Headers["X-Forwarded-For"].ToString());
         if (stage.WebAcl is { } webAcl)
         {
             using var wafSpan = LocalCloudTelemetry.Source.StartActivity("WAF");
-            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            if (webAcl.Evaluate(new WafRequest(sourceIp, headers)).Action == WafAction.Block)
+            if (webAcl.Evaluate(WafRequestOf(context, sourceIp, bytes)).Action == WafAction.Block)
             {
                 await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.WafFiltered, stage, requestId);
                 return;
@@ -111,13 +119,6 @@ public sealed partial class GatewayPipeline(
             claims = result.Claims;
         }
 
-        var bytes = await RequestBodies.ReadAsync(context.Request, MaxPayloadBytes, cancellationToken);
-        if (bytes is null)
-        {
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.RequestTooLarge, stage, requestId);
-            return;
-        }
-
         var body = Encoding.UTF8.GetString(bytes);
 
         if (route.Method.BodyModels is { } models
@@ -136,6 +137,22 @@ public sealed partial class GatewayPipeline(
         }
 
         await IntegrateAsync(context, stage, route, requestId, requestTime, sourceIp, claims, body);
+    }
+
+    /// <summary>
+    /// What API Gateway hands WAF: the headers, the method, the URI path and query string as the client sent them
+    /// (WAF sees them before any decoding), and the body.
+    /// </summary>
+    private static WafRequest WafRequestOf(HttpContext context, IPAddress sourceIp, byte[] body)
+    {
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
+            ? raw
+            : context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        return query < 0
+            ? new WafRequest(sourceIp, headers, context.Request.Method, target, "", body)
+            : new WafRequest(sourceIp, headers, context.Request.Method, target[..query], target[(query + 1)..], body);
     }
 
     private async Task IntegrateAsync(
