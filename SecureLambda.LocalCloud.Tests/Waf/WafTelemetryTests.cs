@@ -31,12 +31,7 @@ public sealed class WafTelemetryTests
     [Fact]
     public void AnnotatesTheCurrentSpan_WithTheDecision()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == LocalCloudTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordLocalCloudSpans();
         var evaluator = new WebAclEvaluator(
             Parse(Acl("span", "Allow", Rule("CountTen", 0, "Count", InV4), Rule("BlockTen", 1, "Block", InV4))),
             new FakeTimeProvider());
@@ -63,12 +58,7 @@ public sealed class WafTelemetryTests
     [Fact]
     public void NamesTheRulesNotEmulatedLocally_OnEveryWafSpan_WithTheTerminatingManagedRuleAndLabels()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == LocalCloudTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordLocalCloudSpans();
         var group = """{"Name":"Crs","Priority":0,"OverrideAction":{"None":{}},"Statement":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}},"VisibilityConfig":{"MetricName":"Crs"}}""";
         var evaluator = new WebAclEvaluator(Parse(Acl("span-managed", "Allow", group)), new FakeTimeProvider());
 
@@ -83,5 +73,16 @@ public sealed class WafTelemetryTests
         Assert.Contains("Crs/CrossSiteScripting_BODY: not emulated locally", notEmulated);
         Assert.Contains("Crs/UserAgent_BadBots_HEADER: not emulated locally", notEmulated);
         Assert.DoesNotContain(notEmulated, rule => rule.StartsWith("Crs/NoUserAgent_HEADER", StringComparison.Ordinal));
+    }
+
+    private static ActivityListener RecordLocalCloudSpans()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LocalCloudTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }
