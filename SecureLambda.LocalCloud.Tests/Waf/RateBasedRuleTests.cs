@@ -162,9 +162,10 @@ public sealed class RateBasedRuleTests
     }
 
     /// <summary>
-    /// "AWS WAF blocks the requests until the request rate falls below the limit": a client over the limit is blocked,
-    /// and once it slows down so that its count in the window is back under the limit, it is let in again.
-    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+    /// A rate-based rule applies its action to a request that "belongs to an aggregation instance whose request count
+    /// is currently over the rule's limit": a client over the limit is blocked, and once it slows down so that its count
+    /// in the window is back under the limit, it is let in again.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-request-limiting.html
     /// </summary>
     [Fact]
     public void ClientOverTheLimit_IsBlocked_AndLetInAgainOnceItsRateDrops()

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using SecureLambda.Aws.Tracing;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
@@ -66,7 +65,7 @@ public sealed partial class GatewayPipeline(
         if (stage.WebAcl is { } webAcl)
         {
             using var wafSpan = LocalCloudTelemetry.Source.StartActivity("WAF");
-            if (webAcl.Evaluate(WafRequestOf(context, sourceIp, bytes)).Action == WafAction.Block)
+            if (webAcl.Evaluate(WafRequests.FromHttp(context, sourceIp, bytes)).Action == WafAction.Block)
             {
                 await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.WafFiltered, stage, requestId);
                 return;
@@ -137,22 +136,6 @@ public sealed partial class GatewayPipeline(
         }
 
         await IntegrateAsync(context, stage, route, requestId, requestTime, sourceIp, claims, body);
-    }
-
-    /// <summary>
-    /// What API Gateway hands WAF: the headers, the method, the URI path and query string as the client sent them
-    /// (WAF sees them before any decoding), and the body.
-    /// </summary>
-    private static WafRequest WafRequestOf(HttpContext context, IPAddress sourceIp, byte[] body)
-    {
-        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
-            ? raw
-            : context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
-        var query = target.IndexOf('?', StringComparison.Ordinal);
-        return query < 0
-            ? new WafRequest(sourceIp, headers, context.Request.Method, target, "", body)
-            : new WafRequest(sourceIp, headers, context.Request.Method, target[..query], target[(query + 1)..], body);
     }
 
     private async Task IntegrateAsync(
