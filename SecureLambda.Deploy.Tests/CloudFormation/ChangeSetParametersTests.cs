@@ -10,8 +10,8 @@ public sealed class ChangeSetParametersTests
     [Fact]
     public void TemplateParameters_AreReadFromTheRealTemplate_DespiteShortFormTags() =>
         Assert.Equal(
-            ["AllowedCidrs", "AllowedIpv6Cidrs", "CodeS3Bucket", "CodeS3Key", "LogRetentionInDays", "StageName",
-             "ThrottlingBurstLimit", "ThrottlingRateLimit", "WafIpRuleAction", "WafRateLimit"],
+            ["AllowedCidrs", "AllowedIpv6Cidrs", "CodeS3Bucket", "CodeS3Key", "CognitoWafRateLimit", "LogRetentionInDays", "StageName",
+             "ThrottlingBurstLimit", "ThrottlingRateLimit", "WafIpRuleAction", "WafMaxBodyBytes", "WafRateLimit"],
             TemplateParameters.Order(StringComparer.Ordinal));
 
     [Fact]
