@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using SecureLambda.LocalCloud.ApiGateway;
+using SecureLambda.LocalCloud.ApiGateway.Throttling;
 using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.LocalCloud.Tests.Template;
 using SecureLambda.LocalCloud.Waf;
@@ -42,5 +45,21 @@ public sealed class WafStartupReportTests
     {
         Assert.Empty(WafStartupReport.NotFronted(Stack((StageArn, AclArn))));
         Assert.Equal([(PoolArn, AclArn)], WafStartupReport.NotFronted(Stack((StageArn, AclArn), (PoolArn, AclArn))));
+    }
+
+    [Fact]
+    public void NamesEachManagedRuleOfTheStagesWebAcl_ItCannotEvaluate_OnceEach()
+    {
+        var template = new TestTemplate();
+        var evaluator = new WebAclEvaluator(WebAcl.FromTemplate(template.Properties("GreetingWebAcl"), template.IpSetsByArn()), new FakeTimeProvider());
+        var stage = new GatewayStage("000000000000", "a1b2c3", "development", [], new StageThrottle("development", [], new FakeTimeProvider()), evaluator, new Dictionary<string, GatewayResponseOverride>());
+        var logger = new FakeLogger();
+
+        WafStartupReport.Log(logger, Stack(), [stage]);
+
+        var lines = logger.Collector.GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Equal(evaluator.WebAcl.NotEmulatedRules.Count, lines.Count);
+        Assert.Contains(lines, line => line.Contains("managed rule AWS-AWSManagedRulesCommonRuleSet/CrossSiteScripting_BODY not emulated locally", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("/SizeRestrictions_BODY", StringComparison.Ordinal));
     }
 }
