@@ -27,6 +27,9 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         _moto = moto;
         Address = address;
         Http = new HttpClient { BaseAddress = address };
+
+        // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
+        Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.Testing/1.0");
     }
 
     public Uri Address { get; }

@@ -89,6 +89,9 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         _internalLambdaLog = new ResourceLog(_app.Services.GetRequiredService<ResourceLoggerService>(), internalLambda);
 
         Http = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.LocalCloud, "http") };
+
+        // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
+        Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.IntegrationTests/1.0");
         CognitoEndpoint = _app.GetEndpoint(CognitoResource, "http");
         Outputs = (await Http.GetFromJsonAsync<JsonElement>("/_localcloud/outputs", token).WaitAsync(StepTimeout, token)).GetProperty("Outputs");
     }
