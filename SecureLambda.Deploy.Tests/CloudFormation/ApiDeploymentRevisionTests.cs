@@ -120,3 +120,27 @@ public sealed class ApiDeploymentRevisionTests
         Assert.True(Regex.IsMatch(DeploymentId(Repository.TemplateText), "^[A-Za-z0-9]{1,255}$"), "CloudFormation logical ids are alphanumeric");
     }
 }
+
+/// <summary>CloudFormation takes at most 51,200 bytes inline (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).</summary>
+public sealed class TemplateBodyTests
+{
+    [Fact]
+    public void TheRealTemplate_WithoutItsComments_FitsTheInlineLimit_AndMeansTheSame()
+    {
+        var compact = TemplateYaml.WithoutComments(Repository.TemplateText);
+
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(compact) <= TemplateSource.MaxBodyBytes, $"{compact.Length} bytes");
+        Assert.DoesNotMatch(@"(?m)^\s*#", compact);
+        Assert.Equal(TemplateYaml.Canonical(TemplateYaml.Root(Repository.TemplateText)), TemplateYaml.Canonical(TemplateYaml.Root(compact)));
+    }
+
+    [Fact]
+    public void LinesOfABlockScalar_ThatLookLikeComments_AreKept()
+    {
+        const string template = "Resources:\n  # a comment\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n      Note: |\n        # not a comment\n        text\n    # another comment\n    Properties: {}\n";
+
+        var compact = TemplateYaml.WithoutComments(template);
+
+        Assert.Equal("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n      Note: |\n        # not a comment\n        text\n    Properties: {}\n", compact);
+    }
+}

@@ -79,8 +79,8 @@ public sealed class ChangeSetParametersTests
 
         Assert.Contains(new("Parameters.member.5.ParameterKey", "AllowedCidrs"), fields);
         Assert.Contains(new("Parameters.member.5.UsePreviousValue", "true"), fields);
-        // No version to pin: the parameter is set empty, never left at a previous (stale) version.
-        Assert.Contains(new("Parameters.member.4.ParameterValue", ""), fields);
+        // No version to pin: the parameter says so, and is never left at a previous (stale) version.
+        Assert.Contains(new("Parameters.member.4.ParameterValue", ChangeSetParameters.UnpinnedVersion), fields);
         Assert.DoesNotContain(fields, field => field.Value == "RemovedFromTemplate");
         Assert.Equal(10, fields.Count);
     }

@@ -59,7 +59,7 @@ public static class ApiDeploymentRevision
             else if (type is not null && ApiDefinitionTypes.Contains(type))
             {
                 definition.Append(logicalId).Append('=');
-                Canonical(node, definition);
+                TemplateYaml.Canonical(node, definition);
                 definition.Append('\n');
                 CollectReferences(node, parameters, referenced);
             }
@@ -97,44 +97,6 @@ public static class ApiDeploymentRevision
         resourceType == DeploymentType && logicalId.Length > HashLength && Regex.IsMatch(logicalId[^HashLength..], "^[0-9a-f]+$", RegexOptions.CultureInvariant)
             ? logicalId[..^HashLength]
             : null;
-
-    /// <summary>Key order and formatting do not change what API Gateway deploys; tags (<c>!Ref</c>, <c>!Sub</c>) do.</summary>
-    private static void Canonical(YamlNode node, StringBuilder text)
-    {
-        if (!node.Tag.IsEmpty)
-        {
-            text.Append(node.Tag.Value);
-        }
-
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                text.Append('"').Append((scalar.Value ?? "").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
-                break;
-            case YamlSequenceNode sequence:
-                text.Append('[');
-                foreach (var item in sequence.Children)
-                {
-                    Canonical(item, text);
-                    text.Append(',');
-                }
-
-                text.Append(']');
-                break;
-            case YamlMappingNode mapping:
-                text.Append('{');
-                foreach (var (key, value) in mapping.Children.OrderBy(pair => (pair.Key as YamlScalarNode)?.Value, StringComparer.Ordinal))
-                {
-                    Canonical(key, text);
-                    text.Append(':');
-                    Canonical(value, text);
-                    text.Append(',');
-                }
-
-                text.Append('}');
-                break;
-        }
-    }
 
     private static readonly Regex SubReference = new(@"\$\{([A-Za-z0-9]+)\}", RegexOptions.CultureInvariant);
 

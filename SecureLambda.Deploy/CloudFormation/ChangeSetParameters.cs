@@ -63,6 +63,9 @@ public static class ChangeSetParameters
     public const string CodeS3Key = "CodeS3Key";
     public const string CodeS3ObjectVersion = "CodeS3ObjectVersion";
 
+    /// <summary>The template's value for "no version pinned": the key's current version.</summary>
+    public const string UnpinnedVersion = "latest";
+
     private static readonly string[] SetByTheTool = [CodeS3Bucket, CodeS3Key, CodeS3ObjectVersion];
 
     /// <summary>
@@ -140,7 +143,7 @@ public static class ChangeSetParameters
         if (template.ContainsKey(CodeS3ObjectVersion))
         {
             // Pinned, so that a later write to the same key cannot change the code Lambda takes.
-            Add(CodeS3ObjectVersion, code.VersionId ?? "");
+            Add(CodeS3ObjectVersion, code.VersionId ?? UnpinnedVersion);
         }
 
         var given = overrides.Select(pair => pair.Key).Concat(SetByTheTool).ToHashSet(StringComparer.Ordinal);

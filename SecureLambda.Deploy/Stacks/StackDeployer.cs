@@ -374,13 +374,17 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
         }
     }
 
-    /// <summary>Inline up to CloudFormation's body limit; larger templates go to the stack's folder of the bucket.</summary>
+    /// <summary>
+    /// Without its comments, inline up to CloudFormation's body limit; larger templates go to the stack's folder of the
+    /// bucket.
+    /// </summary>
     private static async Task<TemplateSource> TemplateSourceAsync(string templateText, ArtifactBucket bucket, string stackName, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(templateText);
+        var body = TemplateYaml.WithoutComments(templateText);
+        var bytes = Encoding.UTF8.GetBytes(body);
         if (bytes.Length <= TemplateSource.MaxBodyBytes)
         {
-            return new TemplateSource(templateText, null);
+            return new TemplateSource(body, null);
         }
 
         var digest = SHA256.HashData(bytes);

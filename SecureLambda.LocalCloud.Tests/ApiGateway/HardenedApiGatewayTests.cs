@@ -50,7 +50,8 @@ public sealed class HardenedApiGatewayTests(LocalCloudApp app) : IClassFixture<L
     /// https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
     /// </summary>
     [Theory]
-    [InlineData(false, "{\"name\":\"Ada\"}", HttpStatusCode.Unauthorized, "{\"message\":\"Unauthorized\"}")]
+    // No Authorization header: the web ACL's RequireAuthorizationHeader rule blocks it (WAF_FILTERED, a 4XX).
+    [InlineData(false, "{\"name\":\"Ada\"}", HttpStatusCode.Forbidden, "{\"message\":\"Forbidden\"}")]
     [InlineData(true, "{}", HttpStatusCode.BadRequest, "{\"message\": \"Invalid request body\"}")]
     public async Task GatewayAnswers_CarryTheSecurityHeaders_WithAwsStatusAndBody(
         bool signedIn, string body, HttpStatusCode status, string expectedBody)
@@ -65,9 +66,21 @@ public sealed class HardenedApiGatewayTests(LocalCloudApp app) : IClassFixture<L
     }
 
     [Fact]
+    public async Task AForgedToken_Is401_WithTheSecurityHeaders()
+    {
+        using var response = await app.PostAsync(Lambda1, "not-a-token", "{\"name\":\"Ada\"}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("{\"message\":\"Unauthorized\"}", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        AssertSecurityHeaders(response);
+    }
+
+    [Fact]
     public async Task MissingAuthenticationToken_CarriesTheSecurityHeaders()
     {
-        using var response = await app.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/development/nope"), TestContext.Current.CancellationToken);
+        // With an Authorization header, so that the web ACL lets it through to the route lookup.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/development/nope") { Headers = { { "Authorization", "anything" } } };
+        using var response = await app.Http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("{\"message\":\"Missing Authentication Token\"}", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

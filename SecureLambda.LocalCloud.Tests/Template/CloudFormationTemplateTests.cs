@@ -12,7 +12,9 @@ public sealed class CloudFormationTemplateTests
 
         Assert.Equal("GreetingTopic", template.Resources.Keys.First());
         Assert.Equal("AWS::SNS::Topic", template.Resources["GreetingTopic"].Type);
-        Assert.Equal(["Lambda1PostMethod", "Lambda2PostMethod"], template.Resources["GreetingApiDeployment"].DependsOn);
+        Assert.Equal(
+            ["Lambda1PostMethod", "Lambda2PostMethod", "GreetingApiDefault4xxResponse", "GreetingApiDefault5xxResponse"],
+            template.Resources["GreetingApiDeployment"].DependsOn);
         Assert.Equal(["ApiGatewayAccount"], template.Resources["GreetingApiStage"].DependsOn);
         Assert.Equal("""{"Ref":"MyUserPool1"}""", template.Resources["UserPool1Client"].Properties["UserPoolId"]!.ToJsonString());
         Assert.Equal("""{"Fn::GetAtt":["MyUserPool1","Arn"]}""",

@@ -32,7 +32,6 @@ const templateFile = resolve(templateAt >= 0 ? args[templateAt + 1] : join(here,
 const plausibleParameters = {
   CodeS3Bucket: 'securelambda-artifacts-123456789012-eu-west-1',
   CodeS3Key: 'secure-lambda-functions-0123456789abcdef.zip',
-  CodeS3ObjectVersion: '3sL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY',
 };
 const environment = { account: '123456789012', region: 'eu-west-1' };
 const minimumReasonLength = 40;
