@@ -98,13 +98,13 @@ public sealed class DeployMotoTests(MotoServerFixture moto)
         Assert.Contains("Dry run: change set securelambda-", deployer.Out.ToString(), StringComparison.Ordinal);
         var stack = (await account.AwsAsync("cloudformation", "describe-stacks", "--stack-name", "dry-run"))!.Value.GetProperty("Stacks")[0];
         Assert.Equal("REVIEW_IN_PROGRESS", stack.GetProperty("StackStatus").GetString());
-        var first = Assert.Single(await AvailableChangeSetsAsync(account, "dry-run"));
+        var first = Assert.Single(await account.AvailableChangeSetsAsync("dry-run"));
         Assert.Contains(first, deployer.Out.ToString(), StringComparison.Ordinal);
 
         // A second dry run replaces the first: one change set pending, never a pile of them.
         Assert.Equal(0, await deployer.RunAsync("deploy", "-s", "dry-run", "-r", Region, "--dry-run"));
         Assert.Contains($"Replaced change set {first} (created", deployer.Out.ToString(), StringComparison.Ordinal);
-        var second = Assert.Single(await AvailableChangeSetsAsync(account, "dry-run"));
+        var second = Assert.Single(await account.AvailableChangeSetsAsync("dry-run"));
         Assert.NotEqual(first, second);
 
         // The kept change set is executed as reviewed, without building a new one.
@@ -112,7 +112,7 @@ public sealed class DeployMotoTests(MotoServerFixture moto)
         Assert.Equal(0, await deployer.RunAsync("deploy", "-s", "dry-run", "-r", Region, "--execute-change-set", second, "-o", deployer.OutputsFile));
         Assert.Equal(builds, deployer.Packager.Builds);
         Assert.Contains("Stack dry-run: CREATE_COMPLETE", deployer.Out.ToString(), StringComparison.Ordinal);
-        Assert.Empty(await AvailableChangeSetsAsync(account, "dry-run"));
+        Assert.Empty(await account.AvailableChangeSetsAsync("dry-run"));
 
         // Asking for one that is not pending is a usage error that names what is.
         Assert.Equal(2, await deployer.RunAsync("deploy", "-s", "dry-run", "-r", Region, "--execute-change-set", second));
@@ -264,15 +264,5 @@ public sealed class DeployMotoTests(MotoServerFixture moto)
         Assert.Equal("Enabled", (await account.AwsAsync("s3api", "get-bucket-versioning", "--bucket", bucket))!.Value.GetProperty("Status").GetString());
         // moto's endpoint is plain HTTP, where a deny-non-TLS policy would refuse the tool itself: left out there, and said
         // (TheDenyNonTlsPolicy_RefusesPlainHttp_AsS3EvaluatesIt proves the policy the tool writes on HTTPS endpoints).
-    }
-
-    private static async Task<IReadOnlyList<string>> AvailableChangeSetsAsync(MotoAccount account, string stackName)
-    {
-        var listed = await account.AwsAsync("cloudformation", "list-change-sets", "--stack-name", stackName);
-        // moto: ListChangeSets ignores StackName and lists every stack's change sets, so filter here.
-        return listed!.Value.GetProperty("Summaries").EnumerateArray()
-            .Where(summary => summary.GetProperty("StackName").GetString() == stackName && summary.GetProperty("ExecutionStatus").GetString() == "AVAILABLE")
-            .Select(summary => summary.GetProperty("ChangeSetName").GetString()!)
-            .ToList();
     }
 }

@@ -58,7 +58,7 @@ public sealed class DeployProcessTests(MotoServerFixture moto) : IDisposable
         Assert.Equal((0, ""), (again.ExitCode, again.Error));
         Assert.Contains("upload skipped", again.Out, StringComparison.Ordinal);
         Assert.Contains("No changes: stack life is already up to date.", again.Out, StringComparison.Ordinal);
-        Assert.Empty(await AvailableChangeSetsAsync(account, "life"));
+        Assert.Empty(await account.AvailableChangeSetsAsync("life"));
 
         // A changed parameter, then changed code, then a changed API (a template of the user's, by relative path).
         var parameter = await RunAsync(tool, [.. stack, .. lists, "--bootstrap-dir", v1, "--parameter", "WafIpRuleAction=Block"]);
@@ -93,13 +93,13 @@ public sealed class DeployProcessTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(3, removal.ExitCode);
         Assert.Contains("1 destructive (Remove InternalLambdaEventInvokeConfig): executing it needs consent", removal.Out, StringComparison.Ordinal);
         Assert.Contains("No terminal to ask at: run again with --yes to go ahead.", removal.Error, StringComparison.Ordinal);
-        var kept = Assert.Single(await AvailableChangeSetsAsync(account, "life"));
+        var kept = Assert.Single(await account.AvailableChangeSetsAsync("life"));
 
         // The next deploy reports the kept change set and replaces it.
         var replaced = await RunAsync(tool, [.. stack, .. lists, "--bootstrap-dir", Bootstrap("v2"), "--template", "api-changed.yaml"]);
         Assert.Equal(0, replaced.ExitCode);
         Assert.Contains($"Replaced change set {kept}", replaced.Out, StringComparison.Ordinal);
-        Assert.Empty(await AvailableChangeSetsAsync(account, "life"));
+        Assert.Empty(await account.AvailableChangeSetsAsync("life"));
 
         // Destroy asks first; with --yes it removes the stack, its artifacts and the tool's bucket.
         var refused = await RunAsync(tool, "destroy", "--stack-name", "life", "--region", Region);
@@ -167,20 +167,9 @@ public sealed class DeployProcessTests(MotoServerFixture moto) : IDisposable
 
         Assert.Equal(2, (await RunAsync(tool, "launch")).ExitCode);
         var noCredentials = await RunAsync(tool, "deploy", "-s", "x", "-r", Region);
-        Assert.Equal((2, NoCredentials() + Environment.NewLine), (noCredentials.ExitCode, noCredentials.Error));
+        Assert.Equal((2, Deploy.Cli.NoCredentials.Message + Environment.NewLine), (noCredentials.ExitCode, noCredentials.Error));
         var noRegion = await new DeployProcess(new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "a", ["AWS_SECRET_ACCESS_KEY"] = "b" }, _workingDirectory.Path)
             .RunAsync("destroy", "-s", "x");
         Assert.Equal((2, "No AWS region: pass --region or set AWS_REGION." + Environment.NewLine), (noRegion.ExitCode, noRegion.Error));
-    }
-
-    private static string NoCredentials() => Deploy.Cli.NoCredentials.Message;
-
-    private static async Task<IReadOnlyList<string>> AvailableChangeSetsAsync(MotoAccount account, string stackName)
-    {
-        var listed = await account.AwsAsync("cloudformation", "list-change-sets", "--stack-name", stackName);
-        return listed!.Value.GetProperty("Summaries").EnumerateArray()
-            .Where(summary => summary.GetProperty("StackName").GetString() == stackName && summary.GetProperty("ExecutionStatus").GetString() == "AVAILABLE")
-            .Select(summary => summary.GetProperty("ChangeSetName").GetString()!)
-            .ToList();
     }
 }

@@ -43,6 +43,20 @@ public sealed record MotoAccount(string AccountId, IReadOnlyDictionary<string, s
     }
 }
 
+/// <summary>The change sets of <paramref name="stackName"/> that wait to be executed.</summary>
+public static class MotoAccountChangeSets
+{
+    public static async Task<IReadOnlyList<string>> AvailableChangeSetsAsync(this MotoAccount account, string stackName)
+    {
+        var listed = await account.AwsAsync("cloudformation", "list-change-sets", "--stack-name", stackName);
+        // moto: ListChangeSets ignores StackName and lists every stack's change sets, so filter here.
+        return listed!.Value.GetProperty("Summaries").EnumerateArray()
+            .Where(summary => summary.GetProperty("StackName").GetString() == stackName && summary.GetProperty("ExecutionStatus").GetString() == "AVAILABLE")
+            .Select(summary => summary.GetProperty("ChangeSetName").GetString()!)
+            .ToList();
+    }
+}
+
 /// <summary>A deployer wired to moto (or to a canned CloudFormation in front of it), in-process, with no waiting between polls.</summary>
 public sealed class DeployerUnderTest : IDisposable
 {
