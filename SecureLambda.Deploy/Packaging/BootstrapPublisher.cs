@@ -50,7 +50,7 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
         }
 
         var started = time.GetTimestamp();
-        await RunDotnetAsync(args, cancellationToken);
+        await RunDotnetAsync(args, elapsed => log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  publishing … {elapsed.TotalSeconds:0} s")), cancellationToken);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Published in {time.GetElapsedTime(started).TotalSeconds:0.0} s."));
         var package = LambdaZip.Create(publishDirectory, Path.Combine(outputDirectory, ZipName), aot ? LambdaZip.BootstrapName : ProjectName);
         await log.WriteLineAsync($"Package: {package.ZipPath} (sha256 {package.Sha256[..16]}…)");
@@ -82,7 +82,10 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
             .Select(directory => Path.Combine(directory, name))
             .FirstOrDefault(File.Exists);
 
-    private static async Task RunDotnetAsync(IEnumerable<string> args, CancellationToken cancellationToken)
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Runs <c>dotnet</c>, reporting the time it has taken every <see cref="ProgressInterval"/>.</summary>
+    private async Task RunDotnetAsync(IEnumerable<string> args, Func<TimeSpan, Task> progress, CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -93,9 +96,16 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
         using var process = Process.Start(startInfo) ?? throw new DeployException("Could not start dotnet to publish the bootstrap.");
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var started = time.GetTimestamp();
         try
         {
-            await process.WaitForExitAsync(cancellationToken);
+            var exited = process.WaitForExitAsync(cancellationToken);
+            while (await Task.WhenAny(exited, Task.Delay(ProgressInterval, time, cancellationToken)) != exited)
+            {
+                await progress(time.GetElapsedTime(started));
+            }
+
+            await exited;
         }
         catch (OperationCanceledException)
         {
