@@ -116,6 +116,35 @@ public sealed class SigV4VerifierTests
         Assert.Equal(SigV4Outcome.InvalidSignature, otherRegion.Outcome);
     }
 
+    /// <summary>
+    /// An ARN in the path arrives encoded once (<c>%3A</c>) and is encoded again in the canonical request, as botocore
+    /// signs it (<c>botocore.auth.SigV4Auth</c> on the AWS CLI's Invoke, captured once).
+    /// </summary>
+    [Fact]
+    public void Verify_AcceptsBotocoresSignature_OverAnEncodedArnInThePath()
+    {
+        string[] headers = ["127.0.0.1:4567", "20261201T214717Z", "RequestResponse",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type, Signature=599e9a9793333379fcdc5d395cbcd64e845c2075a5dce30ad117bd16e10c2986"];
+        var request = new SigV4Request(
+            "POST",
+            "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Asecure-lambda-Echo/invocations",
+            name => name.ToLowerInvariant() switch
+            {
+                "host" => [headers[0]],
+                "x-amz-date" => [headers[1]],
+                "x-amz-invocation-type" => [headers[2]],
+                "authorization" => [headers[3]],
+                _ => [],
+            },
+            Encoding.UTF8.GetBytes("{\"name\":\"Ada\"}"));
+
+        var result = SigV4Verifier.Verify(
+            request, id => id == "AKIDEXAMPLE" ? "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" : null, "lambda", "us-east-1",
+            new DateTimeOffset(2026, 12, 1, 21, 47, 17, TimeSpan.Zero));
+
+        Assert.Equal(SigV4Outcome.Valid, result.Outcome);
+    }
+
     private static SigV4Verification Verify(JsonElement vector, SigV4Request request) =>
         SigV4Verifier.Verify(request, Secret(vector), Service(vector), Region(vector), SignedAt(vector));
 

@@ -145,9 +145,15 @@ public static class SigV4Signer
         string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The path with dot segments and empty segments removed, then encoded once, as botocore does for non-S3 services.</summary>
-    internal static string CanonicalPath(Uri uri)
+    internal static string CanonicalPath(Uri uri) => NormalizeAndEncodePath(Uri.UnescapeDataString(uri.AbsolutePath));
+
+    /// <summary>
+    /// The path with dot segments and empty segments removed, then encoded once. A server checking a signature passes
+    /// the path as it arrived (already encoded once), so that it is encoded twice, as SigV4 requires for every service
+    /// but S3 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+    /// </summary>
+    internal static string NormalizeAndEncodePath(string path)
     {
-        var path = Uri.UnescapeDataString(uri.AbsolutePath);
         if (path.Length == 0)
         {
             return "/";

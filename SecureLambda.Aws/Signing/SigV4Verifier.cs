@@ -127,9 +127,11 @@ public static class SigV4Verifier
 
         var headers = headerNames.Select(name => new KeyValuePair<string, string>(
             name, string.Join(',', request.Headers(name).Select(SigV4Signer.TrimAll))));
-        var uri = new Uri("http://signed.invalid" + (request.PathAndQuery.StartsWith('/') ? request.PathAndQuery : "/" + request.PathAndQuery));
+        var queryStart = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = queryStart < 0 ? request.PathAndQuery : request.PathAndQuery[..queryStart];
+        var query = new Uri("http://signed.invalid/" + (queryStart < 0 ? string.Empty : request.PathAndQuery[queryStart..]));
         var canonicalRequest = SigV4Signer.CanonicalRequest(
-            request.Method, SigV4Signer.CanonicalPath(uri), SigV4Signer.CanonicalQuery(uri), headers, signedHeaders,
+            request.Method, SigV4Signer.NormalizeAndEncodePath(rawPath), SigV4Signer.CanonicalQuery(query), headers, signedHeaders,
             Single(request, "X-Amz-Content-Sha256") ?? bodyHash);
         var stringToSign = SigV4Signer.StringToSign(timestamp, string.Join('/', scope[1..]), canonicalRequest);
         var expected = SigV4Signer.Signature(secret, date, scopeRegion, scopeService, stringToSign);

@@ -26,7 +26,7 @@ public sealed class LocalCloudWithFunctions : IAsyncLifetime
         {
             var environment = new Dictionary<string, string>(moto.ClientEnvironment)
             {
-                ["AWS_LAMBDA_RUNTIME_API"] = $"{Server.RuntimeApiHost}/{function}",
+                ["AWS_LAMBDA_RUNTIME_API"] = Server.RuntimeApiFor(function),
                 ["AWS_LAMBDA_FUNCTION_NAME"] = function,
                 ["_HANDLER"] = handler,
             };

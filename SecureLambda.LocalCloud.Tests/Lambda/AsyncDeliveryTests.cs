@@ -26,7 +26,7 @@ public sealed class AsyncDeliveryTests : IClassFixture<MotoServerFixture>
     {
         var route = await CreateRouteAsync("delivered");
         await using var host = await StartHostAsync(route);
-        await using var runtime = new TestRuntime(host.Address, "InternalLambda", _ => "{}");
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("InternalLambda"), _ => "{}");
         using var publisher = new Activity("publisher").SetIdFormat(ActivityIdFormat.W3C).Start();
 
         await PublishAsync(route.TopicArn, "Ada", publisher.Id!);
@@ -53,7 +53,7 @@ public sealed class AsyncDeliveryTests : IClassFixture<MotoServerFixture>
     {
         var route = await CreateRouteAsync("failing");
         await using var host = await StartHostAsync(route);
-        await using var runtime = new TestRuntime(host.Address, "InternalLambda", _ => null);
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("InternalLambda"), _ => null);
 
         await PublishAsync(route.TopicArn, "Grace", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
 
