@@ -93,7 +93,7 @@ public sealed partial class GatewayPipeline(
             {
                 result = await authorizer.AuthorizeAsync(context.Request.Headers[settings.IdentitySourceHeader].FirstOrDefault(), settings, cancellationToken);
             }
-            catch (HttpRequestException exception)
+            catch (JwksUnavailableException exception)
             {
                 // The pool's keys could not be fetched from the engine: AWS's answer to an authorizer it cannot run.
                 LogAuthorizerUnavailable(exception, settings.AuthorizerName);
