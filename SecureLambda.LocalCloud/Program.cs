@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddLoopbackHosting(builder.Configuration);
+builder.Services.AddClientLimits(builder.Configuration);
 builder.Services.AddStackProvisioning(builder.Configuration);
 builder.Services.AddLocalLambda();
 builder.Services.AddCognitoAuthorizers();

@@ -83,6 +83,11 @@ public static partial class RuntimeApiEndpoints
         var body = await RequestBodies.ReadAsync(context.Request, MaxResponseBytes, context.RequestAborted);
         if (body is null)
         {
+            // Lambda fails the invocation itself when a response exceeds 6 MB, rather than leave it to time out
+            // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            target.Complete(requestId, InvocationStatus.FunctionError, JsonSerializer.SerializeToUtf8Bytes(
+                new RuntimeError($"Response payload size exceeded maximum allowed payload size ({MaxResponseBytes} bytes).", "Function.ResponseSizeTooLarge"),
+                RuntimeApiJsonContext.Default.RuntimeError), "Function.ResponseSizeTooLarge");
             await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"The response is larger than {MaxResponseBytes} bytes.");
             return;
         }
