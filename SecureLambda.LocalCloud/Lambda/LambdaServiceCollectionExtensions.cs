@@ -39,6 +39,7 @@ public static class LambdaServiceCollectionExtensions
         // The standard AWS variables, read through configuration (which includes the environment).
         services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
         services.TryAddSingleton<IAmazonSQS>(provider => EngineSqs.Create(provider.GetRequiredService<AwsClientContext>()));
+        services.TryAddSingleton<AsyncFailureRouter>();
         services.TryAddSingleton<EventInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocations>());
         services.AddHostedService<AsyncDeliveryWorker>();
