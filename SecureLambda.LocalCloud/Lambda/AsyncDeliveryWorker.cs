@@ -78,9 +78,10 @@ public sealed partial class AsyncDeliveryWorker(
             {
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // An engine that is down or misconfigured must not stop the host; keep trying, visibly.
+                // An engine that is down, hung (the SDK's timeout is an OperationCanceledException) or misconfigured
+                // must not stop the host; keep trying, visibly.
                 LogReceiveFailed(exception, subscription.QueueUrl);
                 await Task.Delay(ReceiveFailureBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
@@ -92,7 +93,7 @@ public sealed partial class AsyncDeliveryWorker(
                 {
                     await DeliverAsync(subscription, function, message, stoppingToken);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     // The message stays in the queue: it is delivered again once its visibility times out.
                     LogDeliveryFailed(exception, message.MessageId, subscription.QueueUrl);
