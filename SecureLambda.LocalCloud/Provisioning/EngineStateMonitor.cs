@@ -135,13 +135,23 @@ public sealed partial class EngineStateMonitor(
     {
         if (state != State)
         {
-            LogStateChanged(state, reason);
+            if (state == EngineState.Holding)
+            {
+                LogHolding(reason);
+            }
+            else
+            {
+                LogStateChanged(state, reason);
+            }
         }
 
         State = state;
         _reason = reason;
         return state;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Reason}")]
+    private partial void LogHolding(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Engine state {State}: {Reason}")]
     private partial void LogStateChanged(EngineState state, string reason);
