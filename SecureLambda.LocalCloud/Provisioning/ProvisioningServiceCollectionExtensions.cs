@@ -52,11 +52,6 @@ public static class ProvisioningServiceCollectionExtensions
         services.TryAddSingleton<IProvisionedStackAccessor>(provider => provider.GetRequiredService<ProvisionedStackAccessor>());
         services.AddHostedService<StackProvisioningService>();
         services.AddHealthChecks().AddCheck<StackProvisioningHealthCheck>(StackProvisioningHealthCheck.Name);
-
-        services.AddOptions<EngineWatchOptions>().BindConfiguration(EngineWatchOptions.Section);
-        services.TryAddSingleton<EngineStateMonitor>();
-        services.AddHostedService(provider => provider.GetRequiredService<EngineStateMonitor>());
-        services.AddHealthChecks().AddCheck<EngineStateHealthCheck>(EngineStateHealthCheck.Name);
         return services;
     }
 }
