@@ -194,6 +194,9 @@ public static class DashboardCommands
     private static readonly HttpClient Http = new(new SocketsHttpHandler { ActivityHeadersPropagator = null })
     {
         Timeout = TimeSpan.FromSeconds(30),
+
+        // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
+        DefaultRequestHeaders = { { "User-Agent", "SecureLambda.AppHost/1.0" } },
     };
 
     private sealed record DevUser(string Email, string ClientIdOutput, ParameterResource Password);

@@ -28,7 +28,7 @@ public sealed class ApiGatewayPolicyTests
     }
 
     [Fact]
-    public void EveryMethod_ValidatesItsJsonBodyAgainstTheGreetingModel()
+    public void EveryMethod_ValidatesItsBodyAgainstTheGreetingModel_WhateverItsContentType()
     {
         foreach (var method in Template.OfType("AWS::ApiGateway::Method"))
         {
@@ -36,6 +36,9 @@ public sealed class ApiGatewayPolicyTests
             Assert.True(validator is { Type: "AWS::ApiGateway::RequestValidator" }, $"{method} has no request validator");
             Assert.Equal("true", validator.Text("ValidateRequestBody"));
             Assert.Equal("GreetingRequestModel", Intrinsics.RefTarget(method["RequestModels"]?["application/json"]));
+            // Without $default a body of any other Content-Type is not validated at all.
+            // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html
+            Assert.Equal("GreetingRequestModel", Intrinsics.RefTarget(method["RequestModels"]?["$default"]));
         }
 
         var schema = Template.Resource("GreetingRequestModel")["Schema"]!;

@@ -76,9 +76,8 @@ public sealed class LambdaPolicyTests
     [Fact]
     public void InternalLambda_IsSubscribedToTheGreetingTopic()
     {
-        var subscription = Assert.Single(Template.OfType("AWS::SNS::Subscription"));
+        var subscription = Assert.Single(Template.OfType("AWS::SNS::Subscription"), s => s.Text("Protocol") == "lambda");
 
-        Assert.Equal("lambda", subscription.Text("Protocol"));
         Assert.Equal("GreetingTopic", Intrinsics.RefTarget(subscription["TopicArn"]));
         Assert.Equal(("InternalLambda", "Arn"), Intrinsics.GetAttTarget(subscription["Endpoint"]));
         Assert.NotNull(Template.Resource("GreetingTopic")["KmsMasterKeyId"]);
@@ -103,7 +102,7 @@ public sealed class LambdaPolicyTests
         Assert.Equal("apigateway.amazonaws.com", permission.Text("Principal"));
         Assert.Equal("lambda:InvokeFunction", permission.Text("Action"));
         Assert.Equal(
-            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${GreetingApi}/*/POST/" + pathPart,
+            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${GreetingApi}/${StageName}/POST/" + pathPart,
             Intrinsics.SubTemplate(permission["SourceArn"]));
     }
 

@@ -11,7 +11,7 @@ public sealed class OutputsTests
     public void Outputs_HaveExactlyTheAgreedKeys()
     {
         Assert.Equal(
-            ["ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
+            ["AlarmTopicArn", "ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
             Template.Outputs.Select(output => output.Key).Order(StringComparer.Ordinal));
     }
 
@@ -22,6 +22,7 @@ public sealed class OutputsTests
     [InlineData("UserPool2ClientId", "UserPool2Client")]
     [InlineData("TopicArn", "GreetingTopic")]
     [InlineData("SecretArn", "TopicArnSecret")]
+    [InlineData("AlarmTopicArn", "AlarmTopic")]
     public void Output_RefersToItsResource(string output, string logicalId) =>
         Assert.Equal(logicalId, Intrinsics.RefTarget(Template.Outputs[output]?["Value"]));
 

@@ -150,4 +150,37 @@ public sealed class PolicyChecksCatchViolationsTests
         Assert.Equal(2, violations.Count);
         Assert.DoesNotContain(violations, v => v.StartsWith("Scoped", StringComparison.Ordinal));
     }
+    [Theory]
+    [InlineData("Effect: Allow")]
+    [InlineData("Principal: {Service: sns.amazonaws.com}")]
+    [InlineData("Action: sqs:ReceiveMessage")]
+    [InlineData("Condition: {Bool: {aws:SecureTransport: \"true\"}}")]
+    public void TlsOnlyPolicyCheck_FlagsAQueueWhosePolicyDoesNotDenyPlainHttp(string change)
+    {
+        var deny = new Dictionary<string, string>
+        {
+            ["Effect"] = "Effect: Deny",
+            ["Principal"] = "Principal: \"*\"",
+            ["Action"] = "Action: sqs:*",
+            ["Condition"] = "Condition: {Bool: {aws:SecureTransport: \"false\"}}",
+        };
+        deny[change[..change.IndexOf(':', StringComparison.Ordinal)]] = change;
+        var template = TemplateDocument.Parse($$$"""
+            Resources:
+              Queue: {Type: AWS::SQS::Queue}
+              Policy:
+                Type: AWS::SQS::QueuePolicy
+                Properties:
+                  Queues: [!Ref Queue]
+                  PolicyDocument:
+                    Statement:
+                      - {{{{string.Join(", ", deny.Values)}}}, Resource: "*"}
+            """);
+
+        Assert.Contains("Queue (AWS::SQS::Queue)", Assert.Single(TemplatePolicies.TopicsAndQueuesWithoutTlsOnlyPolicy(template)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TlsOnlyPolicyCheck_FlagsATopicWithoutAnyPolicy() =>
+        Assert.Single(TemplatePolicies.TopicsAndQueuesWithoutTlsOnlyPolicy(TemplateDocument.Parse("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")));
 }

@@ -1,23 +1,22 @@
 using SecureLambda.Deploy.Cli;
 using SecureLambda.Deploy.Packaging;
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
-var root = RepositoryRoot.Find(Directory.GetCurrentDirectory());
+var workingDirectory = Directory.GetCurrentDirectory();
+var root = RepositoryRoot.Find(workingDirectory, AppContext.BaseDirectory);
+var output = Path.Combine(root, "artifacts", "deploy");
 var host = new DeployHost(
     Console.Out,
     Console.Error,
     Environment.GetEnvironmentVariable,
     new AwsSdkCredentialSource(),
-    repositoryRoot => new BootstrapPublisher(repositoryRoot, Path.Combine(repositoryRoot, "artifacts", "deploy")),
+    bootstrapDirectory => bootstrapDirectory is null
+        ? new BootstrapPublisher(root, output, TimeProvider.System)
+        : new PublishedBootstrapPackager(bootstrapDirectory, output),
     http,
     (delay, token) => Task.Delay(delay, token),
     TimeProvider.System,
-    root);
-return await new DeployCli(host).RunAsync(args, cancellation.Token);
+    root,
+    ConsoleTerminal.IfInteractive(),
+    workingDirectory);
+return await new DeployCommandLine(host).InvokeAsync(args, CancellationToken.None, handleTerminationSignals: true);

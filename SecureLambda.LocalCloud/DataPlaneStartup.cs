@@ -2,6 +2,7 @@ using System.Globalization;
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Waf;
 
 namespace SecureLambda.LocalCloud;
 
@@ -34,6 +35,8 @@ public sealed partial class DataPlaneStartup(
                 var routes = string.Join(", ", stage.Resources.SelectMany(r => r.Methods.Keys.Select(m => $"{m} {r.Path}")));
                 LogServing(stage.StageName, stage.ApiId, routes);
             }
+
+            WafStartupReport.Log(logger, provisioned, built);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -21,10 +21,23 @@ public static class AwsCli
     };
 
     /// <summary>
+    /// <c>--auth-parameters</c> for <c>initiate-auth</c> in the CLI's JSON form: the shorthand
+    /// <c>USERNAME=u,PASSWORD=p</c> splits a password that holds a comma.
+    /// </summary>
+    public static string AuthParameters(string username, string password) =>
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["USERNAME"] = username, ["PASSWORD"] = password });
+
+    /// <summary>
     /// Runs <c>aws --output json ARGS</c> and returns its parsed output (an empty object when it printed nothing).
     /// A non-zero exit throws with the CLI's error text.
     /// </summary>
-    public static async Task<JsonElement> RunAsync(params string[] args)
+    public static Task<JsonElement> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>
+    /// <see cref="RunAsync(string[])"/> with <paramref name="environment"/> over the defaults: another account's
+    /// credentials, for example.
+    /// </summary>
+    public static async Task<JsonElement> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var executable = MotoServer.FindOnPath("aws") ?? throw new InvalidOperationException("The AWS CLI (aws) is not on PATH. Install it with: pip install awscli");
         var startInfo = new ProcessStartInfo(executable)
@@ -43,7 +56,7 @@ public static class AwsCli
             startInfo.Environment.Remove(name);
         }
 
-        foreach (var (name, value) in Environment)
+        foreach (var (name, value) in Environment.Concat(environment))
         {
             startInfo.Environment[name] = value;
         }

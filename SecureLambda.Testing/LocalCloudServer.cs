@@ -28,6 +28,9 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         _moto = moto;
         Address = address;
         Http = new HttpClient { BaseAddress = address };
+
+        // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
+        Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.Testing/1.0");
     }
 
     public Uri Address { get; }
@@ -106,7 +109,7 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
     public async Task<string> SignInAsync(string user, string clientOutput, string tokenName = "IdToken")
     {
         var result = await _moto.AwsCliAsync("cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
-            "--client-id", Outputs.GetProperty(clientOutput).GetString()!, "--auth-parameters", $"USERNAME={user},PASSWORD={LocalCloudServer.DevPassword}");
+            "--client-id", Outputs.GetProperty(clientOutput).GetString()!, "--auth-parameters", AwsCli.AuthParameters(user, LocalCloudServer.DevPassword));
         return result!.Value.GetProperty("AuthenticationResult").GetProperty(tokenName).GetString()!;
     }
 

@@ -12,7 +12,8 @@ public sealed record RecordedRequest(
     string? SecurityToken,
     string? Target,
     string? ContentType,
-    string Body);
+    string Body,
+    string? TraceHeader = null);
 
 /// <summary>An HTTP handler that answers each attempt from a script and records what it was sent.</summary>
 public sealed class ScriptedHandler(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] steps)
@@ -51,7 +52,8 @@ public sealed class ScriptedHandler(params Func<HttpRequestMessage, Cancellation
             Header(request, "X-Amz-Security-Token"),
             Header(request, "X-Amz-Target"),
             request.Content?.Headers.NonValidated.TryGetValues("Content-Type", out var type) == true ? type.ToString() : null,
-            body));
+            body,
+            Header(request, "X-Amzn-Trace-Id")));
         var step = steps[Math.Min(_requests.Count - 1, steps.Length - 1)];
         return await step(request, cancellationToken);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using SecureLambda.Aws.Signing;
+using SecureLambda.Aws.Tracing;
 
 namespace SecureLambda.Aws.Core;
 
@@ -104,6 +105,12 @@ internal sealed class AwsHttpInvoker
         }
 
         SigV4Signer.Sign(message, request.Body, credentials, _context.Region, _service.SigningName, _context.TimeProvider.GetUtcNow());
+
+        // Unsigned, as botocore leaves it: X-Ray may rewrite it on the way.
+        if (_context.TraceHeader() is { } traceHeader)
+        {
+            message.Headers.TryAddWithoutValidation(LambdaTraceHeader.HeaderName, traceHeader);
+        }
 
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);

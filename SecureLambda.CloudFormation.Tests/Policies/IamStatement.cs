@@ -52,6 +52,20 @@ public sealed record IamStatement(string Owner, string PolicyName, JsonObject Bo
     public static IEnumerable<IamStatement> OfRole(TemplateDocument template, string roleLogicalId) =>
         AllIn(template).Where(statement => statement.Owner == roleLogicalId);
 
+    /// <summary>Statements of a resource policy resource (AWS::SNS::TopicPolicy, AWS::SQS::QueuePolicy).</summary>
+    public static IEnumerable<IamStatement> OfResourcePolicy(TemplateResource policy) =>
+        StatementsOf(policy.LogicalId, null, policy["PolicyDocument"]);
+
+    public bool IsDeny => Body["Effect"] is JsonValue effect && effect.GetValue<string>() == "Deny";
+
+    /// <summary>True for <c>Principal: "*"</c> and <c>Principal: {AWS: "*"}</c>, the forms that mean everyone.</summary>
+    public bool AppliesToEveryone => Body["Principal"] switch
+    {
+        JsonValue all => all.GetValue<string>() == "*",
+        JsonObject principal => principal["AWS"] is JsonValue aws && aws.GetValue<string>() == "*",
+        _ => false,
+    };
+
     private static IEnumerable<IamStatement> StatementsOf(string owner, JsonNode? policyName, JsonNode? document)
     {
         var name = policyName is JsonValue value ? value.GetValue<string>() : "(unnamed)";

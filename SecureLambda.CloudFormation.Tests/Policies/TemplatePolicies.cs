@@ -109,6 +109,40 @@ public static class TemplatePolicies
     }
 
     /// <summary>
+    /// Every SNS topic and SQS queue of the template has a resource policy that denies, to everyone, every request
+    /// made without TLS: the statement AWS's security best practices give for SNS and SQS.
+    /// https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html#enforce-encryption-data-in-transit
+    /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
+    /// </summary>
+    public static IReadOnlyList<string> TopicsAndQueuesWithoutTlsOnlyPolicy(TemplateDocument template)
+    {
+        var violations = new List<string>();
+        foreach (var (resourceType, policyType, listProperty, actions) in new[]
+                 {
+                     ("AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "Topics", new[] { "sns:publish", "sns:*" }),
+                     ("AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "Queues", new[] { "sqs:*" }),
+                 })
+        {
+            foreach (var resource in template.OfType(resourceType))
+            {
+                var denies = template.OfType(policyType)
+                    .Where(policy => (policy[listProperty] as JsonArray ?? []).Any(item => Intrinsics.RefTarget(item) == resource.LogicalId))
+                    .SelectMany(IamStatement.OfResourcePolicy)
+                    .Any(statement => statement.IsDeny
+                        && statement.AppliesToEveryone
+                        && statement.LiteralActions.Overlaps(actions)
+                        && (string?)statement.Body["Condition"]?["Bool"]?["aws:SecureTransport"] == "false");
+                if (!denies)
+                {
+                    violations.Add($"{resource}: no {policyType} denies requests without TLS (aws:SecureTransport false)");
+                }
+            }
+        }
+
+        return violations;
+    }
+
+    /// <summary>
     /// Every AWS::Lambda::Permission for a service principal names its source by a reference into this template, so
     /// no other topic, API or account can invoke the function through it.
     /// </summary>

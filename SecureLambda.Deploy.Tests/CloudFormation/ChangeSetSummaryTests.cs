@@ -62,7 +62,7 @@ public sealed class ChangeSetSummaryTests
         Assert.Contains("NextToken=page-2", aws.Calls[1].Form, StringComparison.Ordinal);
         Assert.Equal(
             """
-            Change set securelambda-20250101-120000: 5 change(s)
+            Change set securelambda-20250101-120000: 5 change(s), 3 destructive (Modify WafIpSetV4, Remove OldQueue, Modify GreetingApi): executing it needs consent
             Action  LogicalResourceId  ResourceType              Replacement
             ------  -----------------  ------------------------  -----------
             Modify  ExternalLambda1    AWS::Lambda::Function     False
@@ -76,9 +76,24 @@ public sealed class ChangeSetSummaryTests
     }
 
     internal static AwsClientContext OfflineContext() => new(
-        new Deploy.Cli.StaticCredentialsProvider(new AwsCredentials("AKIDEXAMPLE", "secret")),
+        new Deploy.Cli.DeployCredentials(new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret")).Provider,
         "eu-west-1",
         new AwsEndpointResolver(_ => null),
         AwsRetryPolicy.Default with { MaxAttempts = 1 },
         TimeProvider.System);
+
+    [Fact]
+    public void Destructive_LeavesOutTheSupersededApiDeployment_ButNotOtherRemovals()
+    {
+        var changeSet = new ChangeSetDescription("id", "cs", "stack", "CREATE_COMPLETE", null, "AVAILABLE",
+        [
+            new("Add", "GreetingApiDeployment0123456789", "AWS::ApiGateway::Deployment", null),
+            new("Remove", "GreetingApiDeploymentabcdef0123", "AWS::ApiGateway::Deployment", null),
+            new("Remove", "GreetingApiDeployment", "AWS::ApiGateway::Deployment", null),
+            new("Modify", "GreetingApiStage", "AWS::ApiGateway::Stage", "False"),
+        ]);
+
+        // A deployment the tool did not name (no hash) is a real removal; a revision it named is how the stage moves on.
+        Assert.Equal(["GreetingApiDeployment"], ChangeSetSummary.Destructive(changeSet).Select(change => change.LogicalResourceId));
+    }
 }

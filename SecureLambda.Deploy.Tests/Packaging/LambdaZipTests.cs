@@ -40,7 +40,7 @@ public sealed class LambdaZipTests
     }
 
     [Fact]
-    public void ContentHash_IsStable_AcrossTwoZipsOfTheSameContent_BuiltAtDifferentTimes()
+    public void Sha256_IsStable_AcrossTwoZipsOfTheSameContent_BuiltAtDifferentTimes()
     {
         using var temp = new TempDirectory();
         var publish = Directory.CreateDirectory(Path.Combine(temp.Path, "publish")).FullName;
@@ -51,15 +51,15 @@ public sealed class LambdaZipTests
         File.SetLastWriteTimeUtc(bootstrap, new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc));
         var second = LambdaZip.Create(publish, Path.Combine(temp.Path, "b.zip"));
 
-        Assert.Equal(first.ContentHash, second.ContentHash);
-        Assert.Equal(first.ObjectKey, second.ObjectKey);
-        Assert.Matches("^bootstrap-[0-9a-f]{16}\\.zip$", first.ObjectKey);
+        Assert.Equal(first.Sha256, second.Sha256);
+        Assert.Equal(first.ObjectName, second.ObjectName);
+        Assert.Matches("^bootstrap-[0-9a-f]{16}\\.zip$", first.ObjectName);
         // With a fixed entry timestamp the zips are byte-identical too.
         Assert.Equal(File.ReadAllBytes(first.ZipPath), File.ReadAllBytes(second.ZipPath));
     }
 
     [Fact]
-    public void ContentHash_Changes_WhenTheContentChanges()
+    public void Sha256_Changes_WhenTheContentChanges()
     {
         using var temp = new TempDirectory();
         var publish = Directory.CreateDirectory(Path.Combine(temp.Path, "publish")).FullName;
@@ -68,8 +68,62 @@ public sealed class LambdaZipTests
         File.WriteAllText(Path.Combine(publish, "bootstrap"), "version 2");
         var second = LambdaZip.Create(publish, Path.Combine(temp.Path, "b.zip"));
 
-        Assert.NotEqual(first.ContentHash, second.ContentHash);
-        Assert.NotEqual(first.ObjectKey, second.ObjectKey);
+        Assert.NotEqual(first.Sha256, second.Sha256);
+        Assert.NotEqual(first.ObjectName, second.ObjectName);
+    }
+
+    // The second deploy from one clone crashed with IOException "… secure-lambda-functions.zip already exists".
+    [Fact]
+    public void Create_ReplacesThePreviousRunsZip_AndLeavesNoPartialFile()
+    {
+        using var temp = new TempDirectory();
+        var publish = Directory.CreateDirectory(Path.Combine(temp.Path, "publish")).FullName;
+        var zipPath = Path.Combine(temp.Path, "out", "secure-lambda-functions.zip");
+        File.WriteAllText(Path.Combine(publish, "bootstrap"), "version 1");
+        var first = LambdaZip.Create(publish, zipPath);
+        File.WriteAllText(Path.Combine(publish, "bootstrap"), "version 2");
+
+        var second = LambdaZip.Create(publish, zipPath);
+
+        Assert.NotEqual(first.Sha256, second.Sha256);
+        Assert.Equal(second.Sha256, LambdaZip.Sha256(zipPath));
+        using (var zip = ZipFile.OpenRead(zipPath))
+        {
+            using var reader = new StreamReader(Assert.Single(zip.Entries).Open());
+            Assert.Equal("version 2", reader.ReadToEnd());
+        }
+
+        Assert.Equal(["secure-lambda-functions.zip"], Directory.GetFiles(Path.GetDirectoryName(zipPath)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Sha256Base64_IsTheDigestS3Reports()
+    {
+        var package = new LambdaPackage("x.zip", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+        // The SHA-256 of no bytes, as S3 reports it in x-amz-checksum-sha256.
+        Assert.Equal("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", package.Sha256Base64);
+        Assert.Equal("bootstrap-e3b0c44298fc1c14.zip", package.ObjectName);
+    }
+
+    [Fact]
+    public async Task PackagingLock_LetsOneRunAtATime_AndTheNextOneIn_WhenTheFirstIsDone()
+    {
+        using var temp = new TempDirectory();
+        var log = new StringWriter();
+        var first = await PackagingLock.AcquireAsync(temp.Path, log, TestContext.Current.CancellationToken);
+        var second = PackagingLock.AcquireAsync(temp.Path, log, TestContext.Current.CancellationToken);
+
+        // The second waits (and says so) while the first holds the lock; polled, never slept on.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!log.ToString().Contains("Another deploy is packaging", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
+
+        Assert.False(second.IsCompleted);
+        first.Dispose();
+        (await second.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Dispose();
     }
 
     [Fact]
@@ -96,7 +150,7 @@ public sealed class LambdaZipTests
         var publish = Directory.CreateDirectory(Path.Combine(temp.Path, "publish")).FullName;
         File.WriteAllText(Path.Combine(publish, "other"), "x");
 
-        Assert.Throws<InvalidOperationException>(() => LambdaZip.Create(publish, Path.Combine(temp.Path, "x.zip")));
+        Assert.Throws<DeployException>(() => LambdaZip.Create(publish, Path.Combine(temp.Path, "x.zip")));
     }
 
     [Fact]

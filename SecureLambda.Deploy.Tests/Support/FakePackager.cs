@@ -7,13 +7,16 @@ public sealed class FakePackager(string directory, string content = "#!/bin/sh\n
 {
     public int Builds { get; private set; }
 
+    public LambdaPackage? Last { get; private set; }
+
     public Task<LambdaPackage> BuildAsync(TextWriter log, CancellationToken cancellationToken)
     {
         Builds++;
         var publish = Path.Combine(directory, "publish");
         Directory.CreateDirectory(publish);
         File.WriteAllText(Path.Combine(publish, "bootstrap"), content);
-        return Task.FromResult(LambdaZip.Create(publish, Path.Combine(directory, $"package-{Builds}.zip")));
+        Last = LambdaZip.Create(publish, Path.Combine(directory, $"package-{Builds}.zip"));
+        return Task.FromResult(Last);
     }
 }
 

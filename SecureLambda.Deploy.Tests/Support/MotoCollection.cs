@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SecureLambda.Deploy.Cli;
 using SecureLambda.Testing;
 
@@ -9,21 +10,54 @@ public sealed class MotoServerGroup : ICollectionFixture<MotoServerFixture>
     public const string Name = "moto";
 }
 
-/// <summary>A deployer wired to moto (or to a canned CloudFormation in front of it), with no waiting between polls.</summary>
+/// <summary>
+/// An AWS account of its own in the shared moto, for one test: moto keeps every account apart (its buckets, stacks,
+/// user pools), and an STS AssumeRole into <c>arn:aws:iam::{account}:role/…</c> answers with credentials of that
+/// account. So no test sees another's default artifact bucket or stacks, whatever order they run in.
+/// </summary>
+public sealed record MotoAccount(string AccountId, IReadOnlyDictionary<string, string> Environment)
+{
+    private static int s_next;
+
+    public static async Task<MotoAccount> CreateAsync(MotoServer moto)
+    {
+        var accountId = (200_000_000_000L + Interlocked.Increment(ref s_next)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var reply = await moto.AwsCliAsync("sts", "assume-role", "--role-arn", $"arn:aws:iam::{accountId}:role/deployer", "--role-session-name", "deploy-tests");
+        var credentials = reply!.Value.GetProperty("Credentials");
+        return new MotoAccount(accountId, new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL"] = moto.Endpoint.ToString().TrimEnd('/'),
+            ["AWS_ACCESS_KEY_ID"] = credentials.GetProperty("AccessKeyId").GetString()!,
+            ["AWS_SECRET_ACCESS_KEY"] = credentials.GetProperty("SecretAccessKey").GetString()!,
+            ["AWS_SESSION_TOKEN"] = credentials.GetProperty("SessionToken").GetString()!,
+        });
+    }
+
+    /// <summary>The AWS CLI as this account, against moto, in the deploy tests' region.</summary>
+    public async Task<System.Text.Json.JsonElement?> AwsAsync(params string[] args)
+    {
+        var output = await AwsCli.RunAsync(
+            Environment,
+            ["--endpoint-url", Environment["AWS_ENDPOINT_URL"], "--region", DeployerUnderTest.Region, .. args]);
+        return output.ValueKind == System.Text.Json.JsonValueKind.Object && !output.EnumerateObject().Any() ? null : output;
+    }
+}
+
+/// <summary>A deployer wired to moto (or to a canned CloudFormation in front of it), in-process, with no waiting between polls.</summary>
 public sealed class DeployerUnderTest : IDisposable
 {
     public const string Region = "eu-west-1";
 
     private readonly HttpClient _http;
 
-    public DeployerUnderTest(IReadOnlyDictionary<string, string> environment, HttpMessageHandler? handler = null, FakePackager? packager = null)
+    public DeployerUnderTest(IReadOnlyDictionary<string, string> environment, HttpMessageHandler? handler = null, FakePackager? packager = null, ITerminal? terminal = null)
     {
         Temp = new TempDirectory();
         Packager = packager ?? new FakePackager(Temp.Path);
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         string? Env(string name) => environment.TryGetValue(name, out var value) ? value : null;
         Host = new DeployHost(Out, Error, Env, new EnvironmentCredentialSource(Env), _ => Packager, _http,
-            (_, _) => Task.CompletedTask, TimeProvider.System, Repository.Root);
+            (_, token) => token.IsCancellationRequested ? Task.FromCanceled(token) : Task.CompletedTask, TimeProvider.System, Repository.Root, terminal, Temp.Path);
     }
 
     public TempDirectory Temp { get; }
@@ -38,18 +72,84 @@ public sealed class DeployerUnderTest : IDisposable
 
     public string OutputsFile => Path.Combine(Temp.Path, "outputs.json");
 
-    public Task<int> RunAsync(params string[] args) => new DeployCli(Host).RunAsync(args, TestContext.Current.CancellationToken);
+    public Task<int> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
 
-    public static Dictionary<string, string> MotoEnvironment(MotoServer moto) => new()
-    {
-        ["AWS_ENDPOINT_URL"] = moto.Endpoint.ToString().TrimEnd('/'),
-        ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKeyId,
-        ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretAccessKey,
-    };
+    public Task<int> RunAsync(CancellationToken cancellationToken, params string[] args) => new DeployCommandLine(Host).InvokeAsync(args, cancellationToken);
 
     public void Dispose()
     {
         _http.Dispose();
         Temp.Dispose();
+    }
+}
+
+/// <summary>A terminal whose person gives the answers in order.</summary>
+public sealed class ScriptedTerminal(params string[] answers) : ITerminal
+{
+    private readonly Queue<string> _answers = new(answers);
+
+    public int Questions { get; private set; }
+
+    public Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        Questions++;
+        return Task.FromResult(_answers.TryDequeue(out var answer) ? answer : null);
+    }
+}
+
+/// <summary>
+/// The real command line as its own process (<c>dotnet SecureLambda.Deploy.dll</c>), with standard input redirected as
+/// in CI: what a user runs, several times in a row in one working copy, so state that leaks between runs shows.
+/// </summary>
+public sealed class DeployProcess(IReadOnlyDictionary<string, string> environment, string workingDirectory)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    public static string ToolPath { get; } = Path.Combine(
+        Repository.Root, "SecureLambda.Deploy", "bin", new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name, "net10.0", "SecureLambda.Deploy.dll");
+
+    public async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ToolPath);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(key => key.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -2,17 +2,24 @@ namespace SecureLambda.Deploy.Cli;
 
 public static class RepositoryRoot
 {
-    /// <summary>The nearest folder upwards that holds <c>SecureLambda.sln</c>; the start folder when there is none.</summary>
-    public static string Find(string start)
+    /// <summary>
+    /// The nearest folder upwards of <paramref name="starts"/> (in order) that holds <c>SecureLambda.sln</c>: the working
+    /// directory first, then the tool's own folder, so that a deploy started from anywhere still finds the template and
+    /// the functions project of the clone it was built from. The first start folder when there is none.
+    /// </summary>
+    public static string Find(params string[] starts)
     {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        foreach (var start in starts)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "SecureLambda.sln")))
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                return directory.FullName;
+                if (File.Exists(Path.Combine(directory.FullName, "SecureLambda.sln")))
+                {
+                    return directory.FullName;
+                }
             }
         }
 
-        return start;
+        return starts[0];
     }
 }

@@ -1,37 +1,91 @@
-using YamlDotNet.RepresentationModel;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace SecureLambda.Deploy.CloudFormation;
+
+/// <summary>One entry of the template's <c>Parameters</c>, with the constraints CloudFormation checks.</summary>
+public sealed record TemplateParameter(
+    string Name,
+    string Type,
+    string? Default,
+    IReadOnlyList<string>? AllowedValues = null,
+    string? AllowedPattern = null,
+    int? MinLength = null,
+    int? MaxLength = null,
+    double? MinValue = null,
+    double? MaxValue = null)
+{
+    /// <summary>
+    /// What CloudFormation would say of <paramref name="value"/>, or null when it passes. For a CommaDelimitedList each
+    /// element must match AllowedPattern and AllowedValues
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+    /// </summary>
+    public string? Check(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var items = Type == "CommaDelimitedList" ? value.Split(',').Select(item => item.Trim()).ToList() : [value];
+        foreach (var item in items)
+        {
+            if (Type == "Number" && !double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                return $"{Name} must be a number, not '{item}'";
+            }
+
+            if (Type == "Number" && double.Parse(item, CultureInfo.InvariantCulture) is var number && (number < MinValue || number > MaxValue))
+            {
+                return $"{Name} must be between {MinValue?.ToString(CultureInfo.InvariantCulture) ?? "-∞"} and {MaxValue?.ToString(CultureInfo.InvariantCulture) ?? "∞"}, not {item}";
+            }
+
+            if (AllowedValues is { Count: > 0 } allowed && !allowed.Contains(item, StringComparer.Ordinal))
+            {
+                return $"{Name} must be one of {string.Join(", ", allowed)}, not '{item}'";
+            }
+
+            if (AllowedPattern is { } pattern && !Regex.IsMatch(item, $"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+            {
+                return $"{Name} '{item}' does not match the pattern {pattern}";
+            }
+        }
+
+        if (value.Length < MinLength || value.Length > MaxLength)
+        {
+            return $"{Name} must be {MinLength ?? 0} to {MaxLength?.ToString(CultureInfo.InvariantCulture) ?? "any number of"} characters long";
+        }
+
+        return null;
+    }
+}
 
 /// <summary>Turns the code location and the <c>--parameter</c> overrides into CreateChangeSet's <c>Parameters.member.N</c> fields.</summary>
 public static class ChangeSetParameters
 {
     public const string CodeS3Bucket = "CodeS3Bucket";
     public const string CodeS3Key = "CodeS3Key";
+    public const string CodeS3ObjectVersion = "CodeS3ObjectVersion";
+
+    /// <summary>The template's value for "no version pinned": the key's current version.</summary>
+    public const string UnpinnedVersion = "latest";
+
+    private static readonly string[] SetByTheTool = [CodeS3Bucket, CodeS3Key, CodeS3ObjectVersion];
 
     /// <summary>
-    /// Overrides first (in the order given), then the code location. On an update, every parameter the stack already has
-    /// and that is not given now keeps its value (<c>UsePreviousValue</c>): CloudFormation would otherwise reset it to the
-    /// template default, so redeploying new code could silently undo an earlier <c>--parameter AllowedCidrs=…</c>.
+    /// Checks the overrides against the template, as CloudFormation would, before anything is built or uploaded.
     /// </summary>
-    /// <exception cref="DeployException">An override names a parameter the template does not declare, or one the tool sets itself.</exception>
-    public static IReadOnlyList<KeyValuePair<string, string>> Build(
-        IReadOnlyCollection<string> templateParameters,
-        IReadOnlyList<KeyValuePair<string, string>> overrides,
-        string codeBucket,
-        string codeKey,
-        IReadOnlyCollection<string>? previousParameters = null)
+    /// <exception cref="DeployException">An override names a parameter the template does not declare, one the tool sets
+    /// itself, one given twice, or a value its constraints refuse (exit code 2).</exception>
+    public static void Validate(IReadOnlyDictionary<string, TemplateParameter> template, IReadOnlyList<KeyValuePair<string, string>> overrides)
     {
-        ArgumentNullException.ThrowIfNull(templateParameters);
+        ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(overrides);
-        var unknown = overrides.Select(pair => pair.Key).Where(name => !templateParameters.Contains(name)).Distinct().ToList();
+        var unknown = overrides.Select(pair => pair.Key).Where(name => !template.ContainsKey(name)).Distinct().ToList();
         if (unknown.Count > 0)
         {
             throw new DeployException(
-                $"Unknown template parameter(s): {string.Join(", ", unknown)}. The template declares: {string.Join(", ", templateParameters.Order(StringComparer.Ordinal))}.",
+                $"Unknown template parameter(s): {string.Join(", ", unknown)}. The template declares: {string.Join(", ", template.Keys.Order(StringComparer.Ordinal))}.",
                 ExitCodes.Usage);
         }
 
-        var reserved = overrides.Select(pair => pair.Key).Where(name => name is CodeS3Bucket or CodeS3Key).Distinct().ToList();
+        var reserved = overrides.Select(pair => pair.Key).Where(SetByTheTool.Contains).Distinct().ToList();
         if (reserved.Count > 0)
         {
             throw new DeployException($"{string.Join(", ", reserved)} is set by the tool from the uploaded package; use --artifact-bucket to choose the bucket.", ExitCodes.Usage);
@@ -43,6 +97,26 @@ public static class ChangeSetParameters
             throw new DeployException($"--parameter {duplicate.Key} is given more than once.", ExitCodes.Usage);
         }
 
+        var refused = overrides.Select(pair => template[pair.Key].Check(pair.Value)).OfType<string>().ToList();
+        if (refused.Count > 0)
+        {
+            throw new DeployException($"Invalid --parameter value: {string.Join("; ", refused)}.", ExitCodes.Usage);
+        }
+    }
+
+    /// <summary>
+    /// Overrides first (in the order given), then the code location. On an update, every parameter the stack already has
+    /// and that is not given now keeps its value (<c>UsePreviousValue</c>): CloudFormation would otherwise reset it to the
+    /// template default, so redeploying new code could silently undo an earlier <c>--parameter AllowedCidrs=…</c>.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Build(
+        IReadOnlyDictionary<string, TemplateParameter> template,
+        IReadOnlyList<KeyValuePair<string, string>> overrides,
+        CodeLocation code,
+        IReadOnlyCollection<string>? previousParameters = null)
+    {
+        Validate(template, overrides);
+        ArgumentNullException.ThrowIfNull(code);
         var fields = new List<KeyValuePair<string, string>>();
         var index = 0;
         void Add(string key, string? value)
@@ -64,10 +138,16 @@ public static class ChangeSetParameters
             Add(key, value);
         }
 
-        Add(CodeS3Bucket, codeBucket);
-        Add(CodeS3Key, codeKey);
-        var given = overrides.Select(pair => pair.Key).Concat([CodeS3Bucket, CodeS3Key]).ToHashSet(StringComparer.Ordinal);
-        foreach (var key in (previousParameters ?? []).Where(key => !given.Contains(key) && templateParameters.Contains(key)).Order(StringComparer.Ordinal))
+        Add(CodeS3Bucket, code.Bucket);
+        Add(CodeS3Key, code.Key);
+        if (template.ContainsKey(CodeS3ObjectVersion))
+        {
+            // Pinned, so that a later write to the same key cannot change the code Lambda takes.
+            Add(CodeS3ObjectVersion, code.VersionId ?? UnpinnedVersion);
+        }
+
+        var given = overrides.Select(pair => pair.Key).Concat(SetByTheTool).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in (previousParameters ?? []).Where(key => !given.Contains(key) && template.ContainsKey(key)).Order(StringComparer.Ordinal))
         {
             Add(key, null);
         }
@@ -88,25 +168,37 @@ public static class ChangeSetParameters
         return new(text[..equals].Trim(), text[(equals + 1)..]);
     }
 
-    /// <summary>
-    /// The names under the template's <c>Parameters</c>. The YAML representation model keeps CloudFormation's short-form
-    /// tags (<c>!Ref</c>, <c>!Sub</c>) as plain node tags, so no intrinsic needs to be understood here.
-    /// </summary>
-    public static IReadOnlySet<string> ReadTemplateParameters(string templateText)
+    /// <summary>The template's <c>Parameters</c>, by name.</summary>
+    public static IReadOnlyDictionary<string, TemplateParameter> ReadTemplateParameters(string templateText)
     {
-        var yaml = new YamlStream();
-        using (var reader = new StringReader(templateText))
+        var root = TemplateYaml.Root(templateText);
+        var declared = new Dictionary<string, TemplateParameter>(StringComparer.Ordinal);
+        foreach (var (key, node) in TemplateYaml.Mapping(root, "Parameters")?.Children ?? Enumerable.Empty<KeyValuePair<YamlDotNet.RepresentationModel.YamlNode, YamlDotNet.RepresentationModel.YamlNode>>())
         {
-            yaml.Load(reader);
+            if (key is not YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } name } || node is not YamlDotNet.RepresentationModel.YamlMappingNode parameter)
+            {
+                continue;
+            }
+
+            declared[name] = new TemplateParameter(
+                name,
+                TemplateYaml.Scalar(parameter, "Type") ?? "String",
+                TemplateYaml.Scalar(parameter, "Default"),
+                TemplateYaml.Scalars(parameter, "AllowedValues"),
+                TemplateYaml.Scalar(parameter, "AllowedPattern"),
+                Int(TemplateYaml.Scalar(parameter, "MinLength")),
+                Int(TemplateYaml.Scalar(parameter, "MaxLength")),
+                Number(TemplateYaml.Scalar(parameter, "MinValue")),
+                Number(TemplateYaml.Scalar(parameter, "MaxValue")));
         }
 
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new DeployException("The template is not a YAML mapping.");
-        }
-
-        return root.Children.TryGetValue(new YamlScalarNode("Parameters"), out var node) && node is YamlMappingNode parameters
-            ? parameters.Children.Keys.OfType<YamlScalarNode>().Select(key => key.Value ?? "").ToHashSet(StringComparer.Ordinal)
-            : new HashSet<string>(StringComparer.Ordinal);
+        return declared;
     }
+
+    private static int? Int(string? text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static double? Number(string? text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 }
+
+/// <summary>Where the uploaded code is: the template's <c>CodeS3Bucket</c>, <c>CodeS3Key</c> and <c>CodeS3ObjectVersion</c>.</summary>
+public sealed record CodeLocation(string Bucket, string Key, string? VersionId);

@@ -23,8 +23,15 @@ public static class ChangeSetSummary
             .Select(column => rows.Select(row => row[column].Length).Append(Headers[column].Length).Max())
             .ToArray();
 
+        var destructive = Destructive(changeSet);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Change set {changeSet.ChangeSetName}: {rows.Count} change(s)");
+        text.Append(CultureInfo.InvariantCulture, $"Change set {changeSet.ChangeSetName}: {rows.Count} change(s)");
+        if (destructive.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", {destructive.Count} destructive ({string.Join(", ", destructive.Select(change => $"{change.Action} {change.LogicalResourceId}"))}): executing it needs consent");
+        }
+
+        text.AppendLine();
         AppendRow(text, Headers, widths);
         AppendRow(text, widths.Select(width => new string('-', width)).ToArray(), widths);
         foreach (var row in rows)
@@ -33,6 +40,20 @@ public static class ChangeSetSummary
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The rows that delete something: a Remove, and a Modify whose Replacement is <c>True</c> or <c>Conditional</c> (which
+    /// may replace). The API's own deployment revisions are left out: removing the superseded
+    /// <c>AWS::ApiGateway::Deployment</c> is how the stage moves to the new one (<see cref="ApiDeploymentRevision"/>).
+    /// </summary>
+    public static IReadOnlyList<ResourceChange> Destructive(ChangeSetDescription changeSet)
+    {
+        ArgumentNullException.ThrowIfNull(changeSet);
+        return changeSet.Changes
+            .Where(change => change.Action == "Remove" || change.Replacement is "True" or "Conditional")
+            .Where(change => ApiDeploymentRevision.OriginalId(change.LogicalResourceId, change.ResourceType) is null)
+            .ToList();
     }
 
     private static void AppendRow(StringBuilder text, string[] cells, int[] widths) =>

@@ -85,6 +85,57 @@ public sealed class CloudFormationClient(AwsQueryProtocolClient query)
     public Task DeleteStackAsync(string stackName, CancellationToken cancellationToken) =>
         query.CallAsync("DeleteStack", [new("StackName", stackName)], cancellationToken);
 
+    /// <summary>https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html</summary>
+    public Task UpdateTerminationProtectionAsync(string stackName, bool enabled, CancellationToken cancellationToken) =>
+        query.CallAsync(
+            "UpdateTerminationProtection",
+            [new("StackName", stackName), new("EnableTerminationProtection", enabled ? "true" : "false")],
+            cancellationToken);
+
+    /// <summary>
+    /// Takes a stack out of <c>UPDATE_ROLLBACK_FAILED</c> back to <c>UPDATE_ROLLBACK_COMPLETE</c>, from where it can be
+    /// updated again (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
+    /// </summary>
+    public Task ContinueUpdateRollbackAsync(string stackName, CancellationToken cancellationToken) =>
+        query.CallAsync("ContinueUpdateRollback", [new("StackName", stackName)], cancellationToken);
+
+    /// <summary>The stack's change sets, every page.</summary>
+    public async Task<IReadOnlyList<ChangeSetSummaryEntry>> ListChangeSetsAsync(string stackName, CancellationToken cancellationToken)
+    {
+        var entries = new List<ChangeSetSummaryEntry>();
+        string? nextToken = null;
+        do
+        {
+            List<KeyValuePair<string, string>> form = [new("StackName", stackName)];
+            if (nextToken is not null)
+            {
+                form.Add(new("NextToken", nextToken));
+            }
+
+            XElement result;
+            try
+            {
+                result = await query.CallAsync("ListChangeSets", form, cancellationToken);
+            }
+            catch (AwsServiceException error) when (IsStackMissing(error))
+            {
+                return [];
+            }
+
+            entries.AddRange(Members(result, "Summaries").Select(summary => new ChangeSetSummaryEntry(
+                Value(summary, "ChangeSetName") ?? "",
+                Value(summary, "StackName") ?? "",
+                Value(summary, "Status") ?? "",
+                Value(summary, "ExecutionStatus"),
+                DateTimeOffset.TryParse(Value(summary, "CreationTime"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created) ? created : default)));
+            nextToken = Value(result, "NextToken");
+        }
+        while (!string.IsNullOrEmpty(nextToken));
+
+        // moto lists every stack's change sets whatever StackName says; AWS lists only this stack's.
+        return entries.Where(entry => entry.StackName == stackName).ToList();
+    }
+
     /// <summary>One page of events, newest first as CloudFormation returns them; an empty page for a stack that is gone.</summary>
     public async Task<(IReadOnlyList<StackEvent> Events, string? NextToken)> DescribeStackEventsAsync(
         string stackName,
@@ -115,13 +166,23 @@ public sealed class CloudFormationClient(AwsQueryProtocolClient query)
     internal static bool IsStackMissing(AwsServiceException error) =>
         error.ErrorCode == "ValidationError" && error.AwsMessage.Contains("does not exist", StringComparison.Ordinal);
 
+    /// <summary>
+    /// A change set with nothing to do. AWS creates it and FAILs it with "The submitted information didn't contain
+    /// changes" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets-create.html);
+    /// moto refuses CreateChangeSet at once with ValidationError "No updates are to be performed.".
+    /// </summary>
+    internal static bool MeansNoChanges(string? reason) =>
+        reason is not null &&
+        (reason.Contains("didn't contain changes", StringComparison.Ordinal) || reason.Contains("No updates are to be performed", StringComparison.Ordinal));
+
     internal static StackDescription ParseStack(XElement stack) => new(
         Value(stack, "StackId") ?? "",
         Value(stack, "StackName") ?? "",
         Value(stack, "StackStatus") ?? "",
         Value(stack, "StackStatusReason"),
-        Members(stack, "Parameters").Select(parameter => Value(parameter, "ParameterKey") ?? "").ToList(),
-        Members(stack, "Outputs").ToDictionary(output => Value(output, "OutputKey") ?? "", output => Value(output, "OutputValue") ?? "", StringComparer.Ordinal));
+        Members(stack, "Parameters").ToDictionary(parameter => Value(parameter, "ParameterKey") ?? "", parameter => Value(parameter, "ParameterValue") ?? "", StringComparer.Ordinal),
+        Members(stack, "Outputs").ToDictionary(output => Value(output, "OutputKey") ?? "", output => Value(output, "OutputValue") ?? "", StringComparer.Ordinal),
+        string.Equals(Value(stack, "EnableTerminationProtection"), "true", StringComparison.OrdinalIgnoreCase));
 
     internal static ChangeSetDescription ParseChangeSet(XElement result) => new(
         Value(result, "ChangeSetId") ?? "",

@@ -6,8 +6,15 @@ public sealed record StackDescription(
     string StackName,
     string Status,
     string? StatusReason,
-    IReadOnlyList<string> ParameterKeys,
-    IReadOnlyDictionary<string, string> Outputs);
+    IReadOnlyDictionary<string, string> Parameters,
+    IReadOnlyDictionary<string, string> Outputs,
+    bool TerminationProtection = false)
+{
+    public IReadOnlyCollection<string> ParameterKeys => Parameters.Keys.ToList();
+}
+
+/// <summary>One entry of <c>ListChangeSets</c>.</summary>
+public sealed record ChangeSetSummaryEntry(string ChangeSetName, string StackName, string Status, string? ExecutionStatus, DateTimeOffset CreationTime);
 
 /// <summary>One row of a change set: what CloudFormation will do to one resource.</summary>
 public sealed record ResourceChange(string Action, string LogicalResourceId, string ResourceType, string? Replacement);

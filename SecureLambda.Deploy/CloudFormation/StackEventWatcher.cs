@@ -37,6 +37,7 @@ public sealed class StackEventWatcher(
         var seen = afterEventId;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             // Status first, then events: every event up to the final status is printed before returning.
             var description = await cloudFormation.DescribeStackAsync(stack, cancellationToken);
             var status = description?.Status ?? "DELETE_COMPLETE";
@@ -62,6 +63,15 @@ public sealed class StackEventWatcher(
 
             await delay(pollInterval, cancellationToken);
         }
+    }
+
+    /// <summary>The stack's end and its first failed resource, in one line.</summary>
+    public static string FailureMessage(string stackName, StackOperationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.FirstFailure is { } failure
+            ? $"Stack {stackName} ended {result.FinalStatus}. First failure: {failure.LogicalResourceId} ({failure.ResourceType}) {failure.ResourceStatus}: {failure.ResourceStatusReason}"
+            : $"Stack {stackName} ended {result.FinalStatus}{(result.StackStatusReason is null ? "." : ": " + result.StackStatusReason)}";
     }
 
     /// <summary>Not in progress: <c>*_COMPLETE</c> or <c>*_FAILED</c>, rollbacks included.</summary>

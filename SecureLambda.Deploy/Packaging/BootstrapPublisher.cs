@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace SecureLambda.Deploy.Packaging;
@@ -14,14 +15,16 @@ public interface IBootstrapPackager
 /// clang on PATH, the documented prerequisite); elsewhere a self-contained ReadyToRun build, which runs on
 /// <c>provided.al2023</c> too but starts slower, and the tool says so.
 /// </summary>
-public sealed class BootstrapPublisher(string repositoryRoot, string outputDirectory) : IBootstrapPackager
+public sealed class BootstrapPublisher(string repositoryRoot, string outputDirectory, TimeProvider time) : IBootstrapPackager
 {
     public const string RuntimeIdentifier = "linux-x64";
+    public const string ZipName = "secure-lambda-functions.zip";
     private const string ProjectName = "SecureLambda.Functions";
 
     public async Task<LambdaPackage> BuildAsync(TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
+        using var packagingLock = await PackagingLock.AcquireAsync(outputDirectory, log, cancellationToken);
         var publishDirectory = Path.Combine(outputDirectory, "publish");
         if (Directory.Exists(publishDirectory))
         {
@@ -36,7 +39,7 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
         ];
         if (aot)
         {
-            await log.WriteLineAsync($"Publishing the bootstrap with Native AOT for {RuntimeIdentifier} …");
+            await log.WriteLineAsync($"Publishing the bootstrap with Native AOT for {RuntimeIdentifier} (about a minute on a small machine) …");
         }
         else
         {
@@ -46,12 +49,11 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
             args.AddRange(["-p:PublishAot=false", "-p:PublishReadyToRun=true", "--self-contained"]);
         }
 
+        var started = time.GetTimestamp();
         await RunDotnetAsync(args, cancellationToken);
-        var package = LambdaZip.Create(
-            publishDirectory,
-            Path.Combine(outputDirectory, "secure-lambda-functions.zip"),
-            aot ? LambdaZip.BootstrapName : ProjectName);
-        await log.WriteLineAsync($"Package: {package.ZipPath} (content sha256 {package.ContentHash[..16]}…)");
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Published in {time.GetElapsedTime(started).TotalSeconds:0.0} s."));
+        var package = LambdaZip.Create(publishDirectory, Path.Combine(outputDirectory, ZipName), aot ? LambdaZip.BootstrapName : ProjectName);
+        await log.WriteLineAsync($"Package: {package.ZipPath} (sha256 {package.Sha256[..16]}…)");
         return package;
     }
 
@@ -88,13 +90,48 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
             startInfo.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start dotnet.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        using var process = Process.Start(startInfo) ?? throw new DeployException("Could not start dotnet to publish the bootstrap.");
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the publish must not run on behind our back and hold the output folder.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         if (process.ExitCode != 0)
         {
-            throw new DeployException($"dotnet publish failed (exit {process.ExitCode}):{Environment.NewLine}{await stdout}{await stderr}".TrimEnd());
+            var output = $"{await stdout}{await stderr}".Trim();
+            var firstError = output.Split('\n').FirstOrDefault(line => line.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim();
+            throw new DeployException(
+                $"dotnet publish of the bootstrap failed (exit {process.ExitCode}): {firstError ?? "no error line"}. Run `dotnet publish {ProjectName} -c Release -r {RuntimeIdentifier}` to see it all.",
+                details: output);
         }
+    }
+}
+
+/// <summary>
+/// Zips a bootstrap that is published already (<c>--bootstrap-dir</c>): what CI does when it has built and tested the
+/// Native AOT binary once and deploys exactly that binary.
+/// </summary>
+public sealed class PublishedBootstrapPackager(string publishDirectory, string outputDirectory) : IBootstrapPackager
+{
+    public async Task<LambdaPackage> BuildAsync(TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (!Directory.Exists(publishDirectory))
+        {
+            throw new DeployException($"--bootstrap-dir {publishDirectory} does not exist.", ExitCodes.Usage);
+        }
+
+        using var packagingLock = await PackagingLock.AcquireAsync(outputDirectory, log, cancellationToken);
+        var package = LambdaZip.Create(publishDirectory, Path.Combine(outputDirectory, BootstrapPublisher.ZipName));
+        await log.WriteLineAsync($"Package: {package.ZipPath} from {publishDirectory} (sha256 {package.Sha256[..16]}…)");
+        return package;
     }
 }

@@ -1,20 +1,25 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace SecureLambda.Deploy.Packaging;
 
-/// <summary>A deployment zip and the hash of what is in it, which names the object it is uploaded as.</summary>
-public sealed record LambdaPackage(string ZipPath, string ContentHash)
+/// <summary>A deployment zip and the SHA-256 of its bytes, which names the object it is uploaded as.</summary>
+public sealed record LambdaPackage(string ZipPath, string Sha256)
 {
-    /// <summary>The S3 key: the same content always gets the same key, so an unchanged build is not uploaded twice.</summary>
-    public string ObjectKey => $"bootstrap-{ContentHash[..16]}.zip";
+    /// <summary>
+    /// The S3 object name: the same bytes always get the same name, so an unchanged build is not uploaded twice, and an
+    /// object under this name whose SHA-256 differs cannot be ours.
+    /// </summary>
+    public string ObjectName => $"bootstrap-{Sha256[..16]}.zip";
+
+    /// <summary>The digest as S3 carries it in <c>x-amz-checksum-sha256</c>: base64 of the 32 bytes.</summary>
+    public string Sha256Base64 => Convert.ToBase64String(Convert.FromHexString(Sha256));
 }
 
 /// <summary>
 /// Writes the Lambda deployment zip from a publish folder. <c>bootstrap</c> gets mode 0755 (Lambda's custom runtime
 /// executes it: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html), every other file 0644, and every entry
-/// a fixed timestamp, so two builds of the same bytes give the same zip.
+/// a fixed timestamp, so two builds of the same bytes give the same zip, byte for byte.
 /// </summary>
 public static class LambdaZip
 {
@@ -29,7 +34,9 @@ public static class LambdaZip
 
     /// <summary>
     /// Zips the files of <paramref name="publishDirectory"/> (not its subfolders' symbols: <c>*.dbg</c> and <c>*.pdb</c> are
-    /// left out), renaming <paramref name="executableName"/> to <c>bootstrap</c>.
+    /// left out), renaming <paramref name="executableName"/> to <c>bootstrap</c>. The zip is written beside
+    /// <paramref name="zipPath"/> and moved over it, so a previous run's zip is replaced and an interrupted run leaves
+    /// no half-written one behind.
     /// </summary>
     public static LambdaPackage Create(string publishDirectory, string zipPath, string executableName = BootstrapName)
     {
@@ -41,41 +48,40 @@ public static class LambdaZip
             .ToList();
         if (!files.Any(file => file.Name == BootstrapName))
         {
-            throw new InvalidOperationException($"{publishDirectory} holds no '{executableName}': the publish did not produce the bootstrap.");
+            throw new DeployException($"{publishDirectory} holds no '{executableName}': the publish did not produce the bootstrap.");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(zipPath))!);
-        using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
+        var target = Path.GetFullPath(zipPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var partial = $"{target}.{Guid.NewGuid():N}.partial";
+        try
         {
-            foreach (var (path, name) in files)
+            using (var zip = ZipFile.Open(partial, ZipArchiveMode.Create))
             {
-                var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
-                entry.LastWriteTime = FixedTimestamp;
-                entry.ExternalAttributes = (name == BootstrapName ? ExecutableMode : ReadableMode) << 16;
-                using var source = File.OpenRead(path);
-                using var target = entry.Open();
-                source.CopyTo(target);
+                foreach (var (path, name) in files)
+                {
+                    var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                    entry.LastWriteTime = FixedTimestamp;
+                    entry.ExternalAttributes = (name == BootstrapName ? ExecutableMode : ReadableMode) << 16;
+                    using var source = File.OpenRead(path);
+                    using var stream = entry.Open();
+                    source.CopyTo(stream);
+                }
             }
+
+            File.Move(partial, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
         }
 
-        return new LambdaPackage(zipPath, ContentHash(zipPath));
+        return new LambdaPackage(target, Sha256(target));
     }
 
-    /// <summary>
-    /// SHA-256 over each entry's name, Unix mode and bytes, in name order: what Lambda would run, not how the zip encoded
-    /// it, so the hash does not move with timestamps or compression.
-    /// </summary>
-    public static string ContentHash(string zipPath)
+    public static string Sha256(string path)
     {
-        using var zip = ZipFile.OpenRead(zipPath);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var entry in zip.Entries.OrderBy(entry => entry.FullName, StringComparer.Ordinal))
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes($"{entry.FullName}\0{(entry.ExternalAttributes >> 16) & 0xFFFF:x}\0{entry.Length}\0"));
-            using var content = entry.Open();
-            hash.AppendData(SHA256.HashData(content));
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(file));
     }
 }

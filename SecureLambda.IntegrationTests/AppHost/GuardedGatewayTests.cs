@@ -56,16 +56,17 @@ public sealed class GuardedGatewayTests(GuardedApp stack) : IClassFixture<Guarde
     }
 
     [Fact]
-    public async Task RequestsPastTheBurst_Are429TooManyRequests_EvenWithoutToken_BecauseThrottlingRunsBeforeTheAuthorizer()
+    public async Task RequestsPastTheBurst_Are429TooManyRequests_EvenWithABadToken_BecauseThrottlingRunsBeforeTheAuthorizer()
     {
-        // Unauthenticated on purpose: each one still takes a token from the bucket, because the stage throttle runs
-        // before the Cognito authorizer; were it the other way round, all of them would be 401 and none 429.
+        // A token that is no JWT on purpose: each request still takes a token from the bucket, because the stage
+        // throttle runs before the Cognito authorizer; were it the other way round, all of them would be 401 and none
+        // 429. (With no Authorization header at all, the web ACL refuses them before the throttle.)
         const int requests = 3 * GuardedApp.BurstLimit;
         var answers = new List<(HttpStatusCode Status, string Body)>();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < requests; i++)
         {
-            answers.Add(await stack.PostAsync("/development/lambda2", token: null, "{\"name\":\"Flood\"}"));
+            answers.Add(await stack.PostAsync("/development/lambda2", token: "not-a-token", "{\"name\":\"Flood\"}"));
         }
 
         var elapsedSeconds = clock.Elapsed.TotalSeconds;

@@ -89,6 +89,9 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         _internalLambdaLog = new ResourceLog(_app.Services.GetRequiredService<ResourceLoggerService>(), internalLambda);
 
         Http = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.LocalCloud, "http") };
+
+        // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
+        Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.IntegrationTests/1.0");
         CognitoEndpoint = _app.GetEndpoint(CognitoResource, "http");
         Outputs = (await Http.GetFromJsonAsync<JsonElement>("/_localcloud/outputs", token).WaitAsync(StepTimeout, token)).GetProperty("Outputs");
     }
@@ -120,7 +123,7 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         var client = Outputs.GetProperty(user == User1 ? "UserPool1ClientId" : "UserPool2ClientId").GetString()!;
         var result = await AwsCli.RunAsync("--endpoint-url", CognitoEndpoint.ToString().TrimEnd('/'),
                 "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
-                "--client-id", client, "--auth-parameters", $"USERNAME={user},PASSWORD={_passwords[user]}")
+                "--client-id", client, "--auth-parameters", AwsCli.AuthParameters(user, _passwords[user]))
             .WaitAsync(StepTimeout, TestContext.Current.CancellationToken);
         return _tokens[user] = result.GetProperty("AuthenticationResult").GetProperty("IdToken").GetString()!;
     }

@@ -56,6 +56,10 @@ public sealed class LimitAttackTests(ShortTimeoutApp app) : IClassFixture<ShortT
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>
+    /// Over Lambda's 6 MB but under API Gateway's 10 MB: the template's WAF (BodySizeLimit, OversizeHandling MATCH)
+    /// refuses it before the gateway would have to, and the function never sees it.
+    /// </summary>
     [Fact]
     public async Task OversizeBody_7MB_IsRefusedBeforeTheFunction_WhichLambdaCapsAt6MB()
     {
@@ -64,7 +68,7 @@ public sealed class LimitAttackTests(ShortTimeoutApp app) : IClassFixture<ShortT
 
         using var response = await app.PostAsync("/development/lambda1", token, $"{{\"name\":\"Ada\",\"pad\":\"{new string('x', 7 * 1024 * 1024)}\"}}");
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(before, app.Lambda1.Events);
     }
 
@@ -146,6 +150,23 @@ public sealed class ProxyResponseAttackTests
 
         Assert.False(await ProxyEvent.TryWriteResponseAsync(context, Encoding.UTF8.GetBytes(payload)));
         Assert.False(context.Response.Headers.ContainsKey("Set-Cookie"));
+    }
+
+    /// <summary>Lambda's synchronous limit: "Request must be smaller than 6291456 bytes for the InvokeFunction operation".</summary>
+    [Fact]
+    public async Task OversizeEvent_7MB_ThroughTheInvokeApi_Is413RequestTooLarge_AndTheFunctionNeverRuns()
+    {
+        var echo = new LambdaFunctionDefinition("BigFunction", "secure-lambda-Big", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-Big", TimeSpan.FromSeconds(60));
+        await using var host = await LocalLambdaHost.StartAsync([echo]);
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("BigFunction"), _ => "{}");
+        using var http = host.SignedClient();
+
+        using var response = await http.PostAsync(new Uri("/2015-03-31/functions/BigFunction/invocations", UriKind.Relative),
+            new StringContent($"\"{new string('x', 7 * 1024 * 1024)}\""), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("RequestTooLargeException", response.Headers.GetValues("x-amzn-ErrorType").Single());
+        Assert.Equal(0, runtime.Events);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class CognitoPoolsFixture : IAsyncLifetime
             "cognito-idp", "admin-set-user-password", "--user-pool-id", poolId, "--username", email, "--password", Password, "--permanent");
         var auth = await CliAsync(
             "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH", "--client-id", clientId,
-            "--auth-parameters", $"USERNAME={email},PASSWORD={Password}");
+            "--auth-parameters", AwsCli.AuthParameters(email, Password));
         var result = auth.GetProperty("AuthenticationResult");
         return new PoolUser(poolId, clientId, email, result.GetProperty("IdToken").GetString()!, result.GetProperty("AccessToken").GetString()!);
     }

@@ -20,6 +20,20 @@ public sealed class DevUserPasswordTests
     }
 
     [Fact]
+    public void StrongPassword_NeverHoldsACharacterThatBreaksTheCliShorthandOrAJsonString()
+    {
+        // `aws cognito-idp initiate-auth --auth-parameters USERNAME=u,PASSWORD=p` splits on ',' and '='; the README's
+        // curl sign-in puts the password inside a JSON string, where '"' and '\\' would need escaping.
+        for (var i = 0; i < 500; i++)
+        {
+            var password = DevUserProvisioner.StrongPassword(20);
+            Assert.DoesNotContain(password, c => c is ',' or '=' or '"' or '\\' or '\'' or '$' or '`' or ' ');
+        }
+
+        Assert.DoesNotContain(DevUserProvisioner.Symbols, c => c is ',' or '=');
+    }
+
+    [Fact]
     public void EffectiveDevUsers_PasswordForUserZeroOnly_KeepsBothDefaultUsers()
     {
         var options = new StackProvisioningOptions();

@@ -23,7 +23,7 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
     {
         var outputs = Stack.Outputs;
         Assert.Equal(
-            ["ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
+            ["AlarmTopicArn", "ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
             outputs.Keys.Order(StringComparer.Ordinal));
 
         foreach (var (pool, client) in new[] { ("UserPool1Id", "UserPool1ClientId"), ("UserPool2Id", "UserPool2ClientId") })
@@ -76,7 +76,8 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
         var pools = (await Aws("cognito-idp", "list-user-pools", "--max-results", "60"))!.Value.GetProperty("UserPools");
         Assert.Equal(2, pools.GetArrayLength());
         var queues = (await Aws("sqs", "list-queues"))!.Value.GetProperty("QueueUrls").EnumerateArray().Select(q => q.GetString()).ToList();
-        Assert.Equal(3, queues.Count);
+        // The template's two dead-letter queues, and the async route's queue with its dead-letter queue.
+        Assert.Equal(4, queues.Count);
         foreach (var user in again.DevUsers)
         {
             var users = (await Aws("cognito-idp", "list-users", "--user-pool-id", user.UserPoolId))!.Value.GetProperty("Users");
@@ -200,7 +201,7 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
     {
         var reply = await Aws(
             "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH", "--client-id", user.ClientId,
-            "--auth-parameters", $"USERNAME={user.Email},PASSWORD={password}");
+            "--auth-parameters", AwsCli.AuthParameters(user.Email, password));
         return reply!.Value.GetProperty("AuthenticationResult");
     }
 

@@ -12,7 +12,9 @@ public sealed class CloudFormationTemplateTests
 
         Assert.Equal("GreetingTopic", template.Resources.Keys.First());
         Assert.Equal("AWS::SNS::Topic", template.Resources["GreetingTopic"].Type);
-        Assert.Equal(["Lambda1PostMethod", "Lambda2PostMethod"], template.Resources["GreetingApiDeployment"].DependsOn);
+        Assert.Equal(
+            ["Lambda1PostMethod", "Lambda2PostMethod", "GreetingApiDefault4xxResponse", "GreetingApiDefault5xxResponse"],
+            template.Resources["GreetingApiDeployment"].DependsOn);
         Assert.Equal(["ApiGatewayAccount"], template.Resources["GreetingApiStage"].DependsOn);
         Assert.Equal("""{"Ref":"MyUserPool1"}""", template.Resources["UserPool1Client"].Properties["UserPoolId"]!.ToJsonString());
         Assert.Equal("""{"Fn::GetAtt":["MyUserPool1","Arn"]}""",
@@ -21,7 +23,7 @@ public sealed class CloudFormationTemplateTests
         Assert.Equal(10, template.Parameters["WafRateLimit"].MinValue);
         Assert.Equal(63, template.Parameters["CodeS3Bucket"].MaxLength);
         Assert.Equal("""{"Fn::Equals":[{"Ref":"WafIpRuleAction"},"Block"]}""", template.Conditions["WafIpRuleBlocks"].ToJsonString());
-        Assert.Equal(7, template.Outputs.Count);
+        Assert.Equal(8, template.Outputs.Count);
         Assert.Equal("Invoke URL of the stage; POST to /lambda1 or /lambda2.", template.Outputs["ApiUrl"].Description);
     }
 

@@ -13,15 +13,35 @@ public sealed class ResourceTypesTests
 
         ResourceTypes.Validate(CloudFormationTemplate.Load(TemplateTestHelpers.ProductionTemplatePath), logger);
 
-        var records = logger.Collector.GetSnapshot();
-        Assert.All(records, record => Assert.Equal(LogLevel.Information, record.Level));
+        var all = logger.Collector.GetSnapshot();
+        Assert.All(all, record => Assert.Equal(LogLevel.Information, record.Level));
+        var records = all.Where(record => record.GetStructuredStateValue("Property") is null).ToList();
         Assert.Equal(
-            ["AWS::ApiGateway::Account", "AWS::IAM::Role", "AWS::Lambda::Permission", "AWS::Logs::LogGroup"],
+            ["AWS::ApiGateway::Account", "AWS::CloudWatch::Alarm", "AWS::IAM::Role", "AWS::Lambda::Permission", "AWS::Logs::LogGroup",
+                "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy"],
             records.Select(record => record.GetStructuredStateValue("ResourceType")).Order(StringComparer.Ordinal));
         var logGroups = records.Single(record => record.GetStructuredStateValue("ResourceType") == "AWS::Logs::LogGroup");
         Assert.Contains("ExternalLambda1LogGroup", logGroups.Message, StringComparison.Ordinal);
         Assert.Contains("ApiAccessLogGroup", logGroups.Message, StringComparison.Ordinal);
         Assert.Contains("Aspire dashboard", logGroups.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_NamesEveryTemplateSettingItDoesNotReproduce_WithItsReason()
+    {
+        var logger = new FakeLogger();
+
+        ResourceTypes.Validate(CloudFormationTemplate.Load(TemplateTestHelpers.ProductionTemplatePath), logger);
+
+        var skipped = logger.Collector.GetSnapshot()
+            .Where(record => record.GetStructuredStateValue("Property") is not null)
+            .ToDictionary(record => $"{record.GetStructuredStateValue("ResourceType")} {record.GetStructuredStateValue("Property")}", record => record.Message);
+        Assert.Equal(
+            ["AWS::ApiGateway::RestApi EndpointAccessMode", "AWS::ApiGateway::RestApi SecurityPolicy",
+                "AWS::Lambda::Function ReservedConcurrentExecutions", "AWS::SNS::Subscription RedrivePolicy"],
+            skipped.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("ExternalLambda1, ExternalLambda2, InternalLambda", skipped["AWS::Lambda::Function ReservedConcurrentExecutions"], StringComparison.Ordinal);
+        Assert.Contains("plain HTTP", skipped["AWS::ApiGateway::RestApi SecurityPolicy"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,6 +72,9 @@ public sealed class ResourceTypesTests
     [InlineData("AWS::Lambda::Permission", "resource policies")]
     [InlineData("AWS::Logs::LogGroup", "process output")]
     [InlineData("AWS::ApiGateway::Account", "CloudWatch role")]
+    [InlineData("AWS::SNS::TopicPolicy", "resource policies")]
+    [InlineData("AWS::SQS::QueuePolicy", "resource policies")]
+    [InlineData("AWS::CloudWatch::Alarm", "CloudWatch metrics")]
     public void SkipReason_ExplainsEachKnowinglySkippedType(string type, string reason)
     {
         Assert.False(ResourceTypes.IsEmulated(type));

@@ -144,4 +144,57 @@ public sealed class RateBasedRuleTests
 
         Assert.Equal(1, evaluator.TrackedRateKeys("Rate"));
     }
+
+    /// <summary>
+    /// Issue 9's drift: a client at 15 rps sends 4,500 requests per 5-minute window, well under a limit of 6,000, so it
+    /// must never be blocked. When a slot took the time of its latest request, requests 66 ms apart kept one slot open
+    /// for ever and its count never left the window.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+    /// </summary>
+    [Fact]
+    public void SteadyClientUnderTheLimit_IsNeverBlocked_OverTenMinutesAt15Rps()
+    {
+        var evaluator = Evaluator(Rule("Rate", 0, "Block", RateBased(6000)));
+
+        var blocked = SendSteadily(evaluator, "192.0.2.1", requestsPerSecond: 15, TimeSpan.FromMinutes(10));
+
+        Assert.Equal(0, blocked);
+    }
+
+    /// <summary>
+    /// A rate-based rule applies its action to a request that "belongs to an aggregation instance whose request count
+    /// is currently over the rule's limit": a client over the limit is blocked, and once it slows down so that its count
+    /// in the window is back under the limit, it is let in again.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-request-limiting.html
+    /// </summary>
+    [Fact]
+    public void ClientOverTheLimit_IsBlocked_AndLetInAgainOnceItsRateDrops()
+    {
+        var evaluator = Evaluator(Rule("Rate", 0, "Block", RateBased(100, ",\"EvaluationWindowSec\":60")));
+
+        // 10 rps is 600 a minute: blocked from the 101st request on, and every later request while the burst lasts.
+        var burstBlocked = SendSteadily(evaluator, "192.0.2.1", requestsPerSecond: 10, TimeSpan.FromMinutes(2));
+        Assert.Equal(1200 - 100, burstBlocked);
+
+        // At 1 rps the window holds 60 requests once the burst has left it: from then on nothing is blocked.
+        var recoveringBlocked = SendSteadily(evaluator, "192.0.2.1", requestsPerSecond: 1, TimeSpan.FromMinutes(1));
+        Assert.InRange(recoveringBlocked, 1, 60);
+        Assert.Equal(0, SendSteadily(evaluator, "192.0.2.1", requestsPerSecond: 1, TimeSpan.FromMinutes(10)));
+    }
+
+    private int SendSteadily(WebAclEvaluator evaluator, string ip, int requestsPerSecond, TimeSpan duration)
+    {
+        var interval = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / requestsPerSecond);
+        var blocked = 0;
+        for (var sent = 0; sent < duration.TotalSeconds * requestsPerSecond; sent++)
+        {
+            _time.Advance(interval);
+            if (evaluator.Evaluate(From(ip)).Action == WafAction.Block)
+            {
+                blocked++;
+            }
+        }
+
+        return blocked;
+    }
 }

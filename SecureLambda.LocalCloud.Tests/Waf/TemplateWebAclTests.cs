@@ -20,7 +20,9 @@ public sealed class TemplateWebAclTests
         return new WebAclEvaluator(acl, new FakeTimeProvider());
     }
 
-    private static WafRequest From(string ip) => new(IPAddress.Parse(ip), new Dictionary<string, string>());
+    /// <summary>A request as a real client sends it: a token and a User-Agent, which the web ACL requires.</summary>
+    private static WafRequest From(string ip) =>
+        new(IPAddress.Parse(ip), new Dictionary<string, string> { ["Authorization"] = "eyJ.token", ["User-Agent"] = "test/1.0" }, "POST", "/development/lambda1");
 
     [Fact]
     public void Parses_TheTemplatesWebAcl_WithDefaultParameters()
@@ -31,7 +33,13 @@ public sealed class TemplateWebAclTests
 
         Assert.Equal("secure-lambda-GreetingWebAcl", acl.Name);
         Assert.Equal(WafAction.Allow, acl.DefaultAction);
-        Assert.Equal(["AllowedCidrsOnly", "RatePerSourceIp"], acl.Rules.Select(r => r.Name));
+        Assert.Equal(
+            [
+                "AllowedCidrsOnly", "RatePerSourceIp", "RequireAuthorizationHeader", "BodySizeLimit",
+                "AWS-AWSManagedRulesAmazonIpReputationList", "AWS-AWSManagedRulesKnownBadInputsRuleSet", "AWS-AWSManagedRulesCommonRuleSet",
+            ],
+            acl.Rules.Select(r => r.Name));
+        Assert.Equal(WebAcl.DefaultBodyInspectionLimit, acl.BodyInspectionLimit);
 
         var allowList = acl.Rules[0];
         Assert.Equal(WafRuleAction.Count, allowList.Action);
@@ -46,7 +54,7 @@ public sealed class TemplateWebAclTests
 
         var rate = Assert.IsType<RateBasedStatement>(acl.Rules[1].Statement);
         Assert.Equal(WafRuleAction.Block, acl.Rules[1].Action);
-        Assert.Equal(1000, rate.Limit);
+        Assert.Equal(300, rate.Limit);
         Assert.Equal(300, rate.EvaluationWindowSec);
         Assert.Equal(RateAggregateKeyType.Ip, rate.AggregateKeyType);
         Assert.Null(rate.ScopeDownStatement);
@@ -128,5 +136,88 @@ public sealed class TemplateWebAclTests
         Assert.All(decisions.Take(10), d => Assert.Equal(WafAction.Allow, d.Action));
         Assert.Equal(WafAction.Block, decisions[10].Action);
         Assert.Equal("RatePerSourceIp", decisions[10].TerminatingRule);
+    }
+
+    /// <summary>
+    /// RequireAuthorizationHeader: a NotStatement over "the Authorization header is longer than 0 bytes". A header that
+    /// is absent has no size, so the size constraint does not match and the rule blocks; so does an empty header.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-size-constraint-match.html
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void StarveTheStage_WithoutAToken_IsBlockedBeforeApiGateway(string? authorization)
+    {
+        var headers = new Dictionary<string, string> { ["User-Agent"] = "flood/1.0" };
+        if (authorization is not null)
+        {
+            headers["authorization"] = authorization;
+        }
+
+        var decision = Evaluator([]).Evaluate(new WafRequest(IPAddress.Parse("192.0.2.1"), headers, "POST", "/development/lambda1"));
+
+        Assert.Equal(WafAction.Block, decision.Action);
+        Assert.Equal("RequireAuthorizationHeader", decision.TerminatingRule);
+    }
+
+    [Fact]
+    public void BodySizeLimit_LetsTheLargestValidGreetingThrough_AndBlocksOneByteMore()
+    {
+        var evaluator = Evaluator([]);
+        WafRequest WithBody(int bytes) => From("192.0.2.1") with { Body = new byte[bytes] };
+
+        Assert.Equal(WafAction.Allow, evaluator.Evaluate(WithBody(1024)).Action);
+        var blocked = evaluator.Evaluate(WithBody(1025));
+
+        Assert.Equal(WafAction.Block, blocked.Action);
+        Assert.Equal("BodySizeLimit", blocked.TerminatingRule);
+    }
+
+    /// <summary>A body beyond the 16 KB API Gateway forwards to WAF is refused (OversizeHandling MATCH), not judged by its head.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html</summary>
+    [Fact]
+    public void BodySizeLimit_BlocksABodyBeyondTheInspectionLimit()
+    {
+        var decision = Evaluator(new() { ["WafMaxBodyBytes"] = "16384" }).Evaluate(From("192.0.2.1") with { Body = new byte[20_000] });
+
+        Assert.Equal(WafAction.Block, decision.Action);
+        Assert.Equal("BodySizeLimit", decision.TerminatingRule);
+    }
+
+    [Fact]
+    public void CoreRuleSet_Blocks_AndLabels_AnEc2MetadataSsrfInTheQuery()
+    {
+        var decision = Evaluator([]).Evaluate(From("192.0.2.1") with { QueryString = "url=http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data" });
+
+        Assert.Equal(WafAction.Block, decision.Action);
+        Assert.Equal("AWS-AWSManagedRulesCommonRuleSet", decision.TerminatingRule);
+        Assert.Equal("EC2MetaDataSSRF_QUERYARGUMENTS", decision.TerminatingManagedRule);
+        Assert.Equal(["awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_QueryArguments"], decision.Labels);
+    }
+
+    [Fact]
+    public void NamesEveryRuleItCannotEvaluate_AsNotEmulatedLocally()
+    {
+        var acl = new WebAclEvaluator(
+            WebAcl.FromTemplate(new TestTemplate().Properties("GreetingWebAcl"), new TestTemplate().IpSetsByArn()),
+            new FakeTimeProvider()).WebAcl;
+
+        Assert.Contains("AWS-AWSManagedRulesAmazonIpReputationList/AWSManagedIPReputationList", acl.NotEmulatedRules);
+        Assert.Contains("AWS-AWSManagedRulesKnownBadInputsRuleSet/Log4JRCE_BODY", acl.NotEmulatedRules);
+        Assert.Contains("AWS-AWSManagedRulesCommonRuleSet/CrossSiteScripting_BODY", acl.NotEmulatedRules);
+        Assert.DoesNotContain(acl.NotEmulatedRules, rule => rule.EndsWith("/SizeRestrictions_BODY", StringComparison.Ordinal));
+    }
+
+    /// <summary>The Cognito pools' web ACL: LocalCloud reads it (so it fails loudly if it could not), though it does
+    /// not front Cognito; its rate rule is the template's CognitoWafRateLimit.</summary>
+    [Fact]
+    public void Parses_TheCognitoWebAcl()
+    {
+        var template = new TestTemplate();
+
+        var acl = WebAcl.FromTemplate(template.Properties("CognitoWebAcl"), template.IpSetsByArn());
+
+        Assert.Equal(["CognitoRatePerSourceIp", "AWS-AWSManagedRulesAmazonIpReputationList"], acl.Rules.Select(r => r.Name));
+        Assert.Equal(100, Assert.IsType<RateBasedStatement>(acl.Rules[0].Statement).Limit);
     }
 }

@@ -31,12 +31,7 @@ public sealed class WafTelemetryTests
     [Fact]
     public void AnnotatesTheCurrentSpan_WithTheDecision()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == LocalCloudTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordLocalCloudSpans();
         var evaluator = new WebAclEvaluator(
             Parse(Acl("span", "Allow", Rule("CountTen", 0, "Count", InV4), Rule("BlockTen", 1, "Block", InV4))),
             new FakeTimeProvider());
@@ -57,5 +52,37 @@ public sealed class WafTelemetryTests
         Assert.Equal("ALLOW", allowed!.GetTagItem("aws.waf.action"));
         Assert.Equal("Default_Action", allowed.GetTagItem("aws.waf.terminating_rule"));
         Assert.Empty((string[])allowed.GetTagItem("aws.waf.counted_rules")!);
+    }
+
+    /// <summary>Never a silent skip: every WAF span names the managed rules AWS would run that LocalCloud did not.</summary>
+    [Fact]
+    public void NamesTheRulesNotEmulatedLocally_OnEveryWafSpan_WithTheTerminatingManagedRuleAndLabels()
+    {
+        using var listener = RecordLocalCloudSpans();
+        var group = """{"Name":"Crs","Priority":0,"OverrideAction":{"None":{}},"Statement":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}},"VisibilityConfig":{"MetricName":"Crs"}}""";
+        var evaluator = new WebAclEvaluator(Parse(Acl("span-managed", "Allow", group)), new FakeTimeProvider());
+
+        using var span = LocalCloudTelemetry.Source.StartActivity("waf");
+        evaluator.Evaluate(From("192.0.2.1"));
+
+        Assert.NotNull(span);
+        Assert.Equal("Crs", span.GetTagItem("aws.waf.terminating_rule"));
+        Assert.Equal("NoUserAgent_HEADER", span.GetTagItem("aws.waf.terminating_managed_rule"));
+        Assert.Equal(["awswaf:managed:aws:core-rule-set:NoUserAgent_Header"], (string[])span.GetTagItem("aws.waf.labels")!);
+        var notEmulated = (string[])span.GetTagItem(WafTelemetry.NotEmulatedAttribute)!;
+        Assert.Contains("Crs/CrossSiteScripting_BODY: not emulated locally", notEmulated);
+        Assert.Contains("Crs/UserAgent_BadBots_HEADER: not emulated locally", notEmulated);
+        Assert.DoesNotContain(notEmulated, rule => rule.StartsWith("Crs/NoUserAgent_HEADER", StringComparison.Ordinal));
+    }
+
+    private static ActivityListener RecordLocalCloudSpans()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LocalCloudTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }

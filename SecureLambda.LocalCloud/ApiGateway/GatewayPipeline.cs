@@ -63,12 +63,19 @@ public sealed partial class GatewayPipeline(
             return;
         }
 
+        // The body is read first, within API Gateway's payload limit, because WAF inspects it.
+        var bytes = await RequestBodies.ReadAsync(context.Request, MaxPayloadBytes, cancellationToken);
+        if (bytes is null)
+        {
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.RequestTooLarge, stage, requestId);
+            return;
+        }
+
         var sourceIp = _sourceIps.Resolve(context.Connection.RemoteIpAddress, context.Request.Headers["X-Forwarded-For"].ToString());
         if (stage.WebAcl is { } webAcl)
         {
             using var wafSpan = LocalCloudTelemetry.Source.StartActivity("WAF");
-            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            if (webAcl.Evaluate(new WafRequest(sourceIp, headers)).Action == WafAction.Block)
+            if (webAcl.Evaluate(WafRequests.FromHttp(context, sourceIp, bytes)).Action == WafAction.Block)
             {
                 await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.WafFiltered, stage, requestId);
                 return;
@@ -119,13 +126,6 @@ public sealed partial class GatewayPipeline(
             }
 
             claims = result.Claims;
-        }
-
-        var bytes = await RequestBodies.ReadAsync(context.Request, MaxPayloadBytes, cancellationToken);
-        if (bytes is null)
-        {
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.RequestTooLarge, stage, requestId);
-            return;
         }
 
         var body = Encoding.UTF8.GetString(bytes);

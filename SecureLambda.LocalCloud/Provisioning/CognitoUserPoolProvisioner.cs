@@ -38,6 +38,11 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
             poolId = (string)created["UserPool"]!["Id"]!;
         }
 
+        if (MfaRequest(poolId, resolvedProperties) is { } mfa)
+        {
+            await engine.Cognito.CallAsync("SetUserPoolMfaConfig", mfa, cancellationToken);
+        }
+
         var settings = state.Settings;
         var provider = $"cognito-idp.{settings.Region}.{state.UrlSuffix}/{poolId}";
         return new ProvisionedResource(
@@ -74,6 +79,11 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
             request["Policies"] = new JsonObject { ["PasswordPolicy"] = TypedPasswordPolicy(passwordPolicy) };
         }
 
+        if (ResolvedProperties.Object(properties, "AdminCreateUserConfig") is { } adminCreateUser)
+        {
+            request["AdminCreateUserConfig"] = TypedAdminCreateUserConfig(adminCreateUser);
+        }
+
         if (ResolvedProperties.Object(properties, "AccountRecoverySetting") is { } recovery)
         {
             var mechanisms = new JsonArray();
@@ -90,6 +100,55 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
         }
 
         return request;
+    }
+
+    /// <summary>
+    /// <c>EnabledMfas</c> is not a CreateUserPool field: which factors a pool offers is set with SetUserPoolMfaConfig,
+    /// as CloudFormation does. Sent on every start, so a changed template applies to an existing pool as well.
+    /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html
+    /// </summary>
+    internal static JsonObject? MfaRequest(string poolId, JsonObject properties)
+    {
+        var configuration = ResolvedProperties.String(properties, "MfaConfiguration");
+        if (configuration is null or "OFF")
+        {
+            return null;
+        }
+
+        var factors = properties.ContainsKey("EnabledMfas") ? ResolvedProperties.StringList(properties, "EnabledMfas") : [];
+        if (factors.FirstOrDefault(factor => factor != "SOFTWARE_TOKEN_MFA") is { } unsupported)
+        {
+            // SMS and e-mail factors need a messaging configuration the engine cannot send with; never drop one silently.
+            throw new NotSupportedException($"EnabledMfas {unsupported} is not provisioned locally; only SOFTWARE_TOKEN_MFA (TOTP) is.");
+        }
+
+        var request = new JsonObject { ["UserPoolId"] = poolId, ["MfaConfiguration"] = configuration };
+        if (factors.Contains("SOFTWARE_TOKEN_MFA"))
+        {
+            request["SoftwareTokenMfaConfiguration"] = new JsonObject { ["Enabled"] = true };
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// AllowAdminCreateUserOnly must reach the engine as a boolean: sent as the template's text "true", an engine that
+    /// reads it strictly would take self sign-up as allowed.
+    /// </summary>
+    internal static JsonObject TypedAdminCreateUserConfig(JsonObject config)
+    {
+        var typed = new JsonObject();
+        foreach (var (key, value) in config)
+        {
+            typed[key] = key switch
+            {
+                "AllowAdminCreateUserOnly" => ResolvedProperties.Bool(config, key),
+                "UnusedAccountValidityDays" => ResolvedProperties.Int(config, key),
+                _ => value?.DeepClone(),
+            };
+        }
+
+        return typed;
     }
 
     /// <summary>The API wants numbers and booleans where a template (or a parameter) may hold strings.</summary>

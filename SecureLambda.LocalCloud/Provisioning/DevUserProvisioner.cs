@@ -20,8 +20,9 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
     private const string Digits = "23456789";
 
     // Cognito's accepted special characters (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html),
-    // limited to those that need no quoting in a shell.
-    private const string Symbols = "!#%+,-.:=@^_~";
+    // limited to those that need no quoting in a shell and that the AWS CLI's shorthand syntax does not split on
+    // (',' separates and '=' assigns in `--auth-parameters USERNAME=…,PASSWORD=…`).
+    internal const string Symbols = "!#%+-.:@^_~";
 
     public async Task<IReadOnlyList<DevUser>> ProvisionAsync(
         IReadOnlyList<DevUserOptions> users,

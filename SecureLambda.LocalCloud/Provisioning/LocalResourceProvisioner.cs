@@ -4,8 +4,8 @@ using SecureLambda.LocalCloud.Template;
 namespace SecureLambda.LocalCloud.Provisioning;
 
 /// <summary>
-/// Resources LocalCloud emulates itself (Lambda, API Gateway, WAF) or knowingly skips (IAM, CloudWatch Logs, Lambda
-/// permissions, the API Gateway account setting). Nothing is created in the engine; each gets a stable physical id and
+/// Resources LocalCloud emulates itself (Lambda, API Gateway, WAF) or knowingly skips (IAM, CloudWatch Logs and alarms,
+/// Lambda permissions and the other resource policies, the API Gateway account setting). Nothing is created in the engine; each gets a stable physical id and
 /// the Ref and GetAtt values the CloudFormation template reference documents for its type
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-{service}-{type}.html#…-return-values),
 /// so intrinsics that point at them resolve as they would in AWS.
@@ -24,16 +24,21 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
     public const string ApiDeployment = "AWS::ApiGateway::Deployment";
     public const string ApiStage = "AWS::ApiGateway::Stage";
     public const string ApiAccount = "AWS::ApiGateway::Account";
+    public const string ApiGatewayResponse = "AWS::ApiGateway::GatewayResponse";
     public const string WafIpSet = "AWS::WAFv2::IPSet";
     public const string WafWebAcl = "AWS::WAFv2::WebACL";
     public const string WafWebAclAssociation = "AWS::WAFv2::WebACLAssociation";
     public const string IamRole = "AWS::IAM::Role";
     public const string LogGroup = "AWS::Logs::LogGroup";
+    public const string TopicPolicy = "AWS::SNS::TopicPolicy";
+    public const string QueuePolicy = "AWS::SQS::QueuePolicy";
+    public const string Alarm = "AWS::CloudWatch::Alarm";
 
     private static readonly HashSet<string> Types = new(StringComparer.Ordinal)
     {
         LambdaFunction, LambdaEventInvokeConfig, LambdaPermission, RestApi, ApiResource, ApiMethod, ApiAuthorizer, ApiModel,
-        ApiRequestValidator, ApiDeployment, ApiStage, ApiAccount, WafIpSet, WafWebAcl, WafWebAclAssociation, IamRole, LogGroup,
+        ApiRequestValidator, ApiDeployment, ApiStage, ApiAccount, ApiGatewayResponse, WafIpSet, WafWebAcl, WafWebAclAssociation,
+        IamRole, LogGroup, TopicPolicy, QueuePolicy, Alarm,
     };
 
     public bool CanProvision(string type) => Types.Contains(type);
@@ -110,9 +115,18 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
                 // Ref: the stage name (aws-resource-apigateway-stage.html).
                 return (ResolvedProperties.RequiredString(properties, "StageName"), []);
 
-            case ApiMethod or ApiAccount or LambdaEventInvokeConfig or LambdaPermission:
-                // Ref: an opaque id (the method id, the account setting's id, the config's or permission's id).
+            case ApiMethod or ApiAccount or ApiGatewayResponse or LambdaEventInvokeConfig or LambdaPermission or TopicPolicy or QueuePolicy:
+                // Ref: an opaque id (the method id, the account setting's id, the gateway response's id, the config's,
+                // permission's or resource policy's id). The gateway reads a GatewayResponse from the stack's
+                // resolved properties (GatewayModelBuilder), so nothing else is created for it.
                 return (PhysicalNames.StableId(state, id, 12), []);
+
+            case Alarm:
+            {
+                // Ref: the alarm name; GetAtt Arn (aws-resource-cloudwatch-alarm.html).
+                var name = Named("AlarmName", 255);
+                return (name, new() { ["Arn"] = $"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}" });
+            }
 
             case WafIpSet or WafWebAcl:
             {

@@ -41,7 +41,29 @@ public static partial class ResourceTypes
             "resource policies are not enforced locally; the gateway and SNS delivery call functions directly",
         ["AWS::Logs::LogGroup"] = "function logs go to the process output and the Aspire dashboard",
         ["AWS::ApiGateway::Account"] = "it sets the account-wide CloudWatch role of API Gateway, which has no local counterpart",
+        ["AWS::SNS::TopicPolicy"] =
+            "resource policies are not enforced locally (the engine does not evaluate them); the template tests check their statements",
+        ["AWS::SQS::QueuePolicy"] =
+            "resource policies are not enforced locally (the engine does not evaluate them); the template tests check their statements",
+        ["AWS::CloudWatch::Alarm"] =
+            "no CloudWatch metrics exist locally; the gateway's and the functions' counters and traces in the Aspire dashboard show the same signals",
     };
+
+    /// <summary>
+    /// Properties of emulated types that LocalCloud reads but does not reproduce, with the reason, logged once at
+    /// startup like the skipped types, so that no setting of the template is dropped without a word.
+    /// </summary>
+    public static IReadOnlyDictionary<(string Type, string Property), string> SkippedProperties { get; } =
+        new Dictionary<(string Type, string Property), string>
+        {
+            [("AWS::Lambda::Function", "ReservedConcurrentExecutions")] =
+                "each local function is one process polling the Runtime API, so its concurrency is already one",
+            [("AWS::ApiGateway::RestApi", "SecurityPolicy")] = "the local gateway serves plain HTTP on loopback, so there is no TLS to negotiate",
+            [("AWS::ApiGateway::RestApi", "EndpointAccessMode")] =
+                "the local gateway has one endpoint, so there is no other endpoint type or SNI host to refuse",
+            [("AWS::SNS::Subscription", "RedrivePolicy")] =
+                "SNS's own dead-letter queue keeps messages SNS cannot hand to Lambda at all; the local hand-off to the engine queue cannot fail that way",
+        };
 
     public static bool IsEmulated(string type) => Emulated.Contains(type);
 
@@ -69,8 +91,22 @@ public static partial class ResourceTypes
             var logicalIds = string.Join(", ", group.Select(r => r.LogicalId));
             LogSkipped(logger, group.Key, reason, logicalIds);
         }
+
+        foreach (var ((type, property), reason) in SkippedProperties)
+        {
+            var logicalIds = string.Join(", ", template.Resources.Values
+                .Where(r => r.Type == type && r.Properties.ContainsKey(property))
+                .Select(r => r.LogicalId));
+            if (logicalIds.Length > 0)
+            {
+                LogSkippedProperty(logger, type, property, reason, logicalIds);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Skipping resources of type {ResourceType}: {Reason} ({LogicalIds})")]
     private static partial void LogSkipped(ILogger logger, string resourceType, string reason, string logicalIds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not reproducing {ResourceType} {Property}: {Reason} ({LogicalIds})")]
+    private static partial void LogSkippedProperty(ILogger logger, string resourceType, string property, string reason, string logicalIds);
 }

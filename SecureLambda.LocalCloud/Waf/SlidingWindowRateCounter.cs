@@ -10,9 +10,12 @@ namespace SecureLambda.LocalCloud.Waf;
 /// LocalCloud instead decides on every request and exactly: with limit N, the first N requests of a key within the
 /// window pass and the next is blocked. That is stricter than AWS, and deterministic, so tests can rely on it.
 /// <para>
-/// Memory stays bounded: requests that arrive within <see cref="MergeWithin"/> of the previous one share a slot
-/// (dated by the latest of them, so they leave the window up to that much late, which errs on the strict side), so a
-/// key holds at most window / 100 ms slots; and keys whose requests have all left the window are removed once per window.
+/// Memory stays bounded: requests that arrive within <see cref="MergeWithin"/> of the first request of the newest slot
+/// share that slot, so a key holds at most window / 100 ms slots; and keys whose requests have all left the window are
+/// removed once per window. A slot leaves the window with its latest request (up to 100 ms late, which errs on the
+/// strict side), but which slot a request joins is decided by the slot's fixed opening time: were it decided by the
+/// latest request, a client sending more than 10 requests a second would keep one slot open for ever, and that slot
+/// would never leave the window.
 /// </para>
 /// </remarks>
 internal sealed class SlidingWindowRateCounter(long limit, TimeSpan window, TimeProvider timeProvider)
@@ -98,14 +101,14 @@ internal sealed class SlidingWindowRateCounter(long limit, TimeSpan window, Time
 
         public void Add(DateTimeOffset now)
         {
-            if (_newest is not null && now - _newest.At < MergeWithin)
+            if (_newest is not null && now - _newest.OpenedAt < MergeWithin)
             {
                 _newest.At = now;
                 _newest.Count++;
             }
             else
             {
-                _newest = new Slot { At = now, Count = 1 };
+                _newest = new Slot { OpenedAt = now, At = now, Count = 1 };
                 _slots.Enqueue(_newest);
             }
 
@@ -115,6 +118,10 @@ internal sealed class SlidingWindowRateCounter(long limit, TimeSpan window, Time
 
     private sealed class Slot
     {
+        /// <summary>When the slot's first request arrived; fixed, so the slot closes after <see cref="MergeWithin"/>.</summary>
+        public DateTimeOffset OpenedAt { get; init; }
+
+        /// <summary>When the slot's latest request arrived; the slot leaves the window with it.</summary>
         public DateTimeOffset At { get; set; }
 
         public long Count { get; set; }

@@ -32,7 +32,10 @@ internal static class WafTelemetry
     public static void RecordDefault(string webAcl, WafAction action) =>
         Requests.Add(1, new("web_acl", webAcl), new("rule", WebAclEvaluator.DefaultActionRuleName), new("action", Name(action)));
 
-    public static void Annotate(Activity? activity, WafDecision decision)
+    /// <summary>The span attribute that names, on every WAF span, the managed rules LocalCloud did not evaluate.</summary>
+    public const string NotEmulatedAttribute = "aws.waf.not_emulated_locally";
+
+    public static void Annotate(Activity? activity, WafDecision decision, IReadOnlyList<string> notEmulatedRules)
     {
         if (activity is null)
         {
@@ -42,5 +45,20 @@ internal static class WafTelemetry
         activity.SetTag("aws.waf.action", Name(decision.Action));
         activity.SetTag("aws.waf.terminating_rule", decision.TerminatingRule ?? WebAclEvaluator.DefaultActionRuleName);
         activity.SetTag("aws.waf.counted_rules", decision.CountedRules.ToArray());
+        if (decision.TerminatingManagedRule is { } managedRule)
+        {
+            activity.SetTag("aws.waf.terminating_managed_rule", managedRule);
+        }
+
+        if (decision.Labels.Count > 0)
+        {
+            activity.SetTag("aws.waf.labels", decision.Labels.ToArray());
+        }
+
+        if (notEmulatedRules.Count > 0)
+        {
+            // Never a silent skip: a reader of the trace sees which rules AWS would also have run.
+            activity.SetTag(NotEmulatedAttribute, notEmulatedRules.Select(rule => $"{rule}: not emulated locally").ToArray());
+        }
     }
 }

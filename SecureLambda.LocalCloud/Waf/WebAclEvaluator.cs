@@ -17,12 +17,14 @@ public sealed class WebAclEvaluator
     public const string DefaultActionRuleName = "Default_Action";
 
     private readonly Dictionary<string, SlidingWindowRateCounter> _rateCounters = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<string> _notEmulatedRules;
 
     public WebAclEvaluator(WebAcl webAcl, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(webAcl);
         ArgumentNullException.ThrowIfNull(timeProvider);
         WebAcl = webAcl;
+        _notEmulatedRules = webAcl.NotEmulatedRules;
         foreach (var rule in webAcl.Rules)
         {
             if (rule.Statement is RateBasedStatement rate)
@@ -42,51 +44,104 @@ public sealed class WebAclEvaluator
     {
         ArgumentNullException.ThrowIfNull(request);
         request = request with { SourceIp = IpAddresses.Normalize(request.SourceIp) };
+        var inspection = new WafInspection(request, WebAcl.BodyInspectionLimit);
 
         var counted = new List<string>();
+        var labels = new List<string>();
         foreach (var rule in WebAcl.Rules)
         {
-            if (!RuleMatches(rule, request))
+            WafRuleAction action;
+            string? managedRule = null;
+            if (rule.Statement is ManagedRuleGroupStatement group)
+            {
+                if (EvaluateGroup(group, inspection, labels) is not var (matched, groupAction))
+                {
+                    continue;
+                }
+
+                // OverrideAction Count turns the group's terminating action into a count of the web ACL's rule.
+                (action, managedRule) = (rule.Action == WafRuleAction.Count ? WafRuleAction.Count : groupAction, matched.Name);
+            }
+            else if (RuleMatches(rule, inspection))
+            {
+                action = rule.Action;
+            }
+            else
             {
                 continue;
             }
 
-            WafTelemetry.RecordRule(WebAcl.Name, rule.Name, rule.Action);
-            switch (rule.Action)
+            WafTelemetry.RecordRule(WebAcl.Name, rule.Name, action);
+            switch (action)
             {
                 case WafRuleAction.Count:
                     counted.Add(rule.Name);
                     break;
                 case WafRuleAction.Allow:
-                    return Decide(new WafDecision(WafAction.Allow, rule.Name, counted));
+                    return Decide(new WafDecision(WafAction.Allow, rule.Name, counted) { TerminatingManagedRule = managedRule, Labels = labels });
                 case WafRuleAction.Block:
-                    return Decide(new WafDecision(WafAction.Block, rule.Name, counted));
+                    return Decide(new WafDecision(WafAction.Block, rule.Name, counted) { TerminatingManagedRule = managedRule, Labels = labels });
                 default:
-                    throw new UnreachableException($"Rule action {rule.Action}.");
+                    throw new UnreachableException($"Rule action {action}.");
             }
         }
 
         WafTelemetry.RecordDefault(WebAcl.Name, WebAcl.DefaultAction);
-        return Decide(new WafDecision(WebAcl.DefaultAction, null, counted));
+        return Decide(new WafDecision(WebAcl.DefaultAction, null, counted) { Labels = labels });
     }
 
-    private static WafDecision Decide(WafDecision decision)
+    private WafDecision Decide(WafDecision decision)
     {
-        WafTelemetry.Annotate(Activity.Current, decision);
+        WafTelemetry.Annotate(Activity.Current, decision, _notEmulatedRules);
         return decision;
     }
 
-    private bool RuleMatches(WafRule rule, WafRequest request)
+    /// <summary>
+    /// The group's rules in order: each emulated rule that matches adds its label; the first whose action (after
+    /// RuleActionOverrides and ExcludedRules) is not Count ends the group with that action. Null when none did.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-managed-rule-groups.html
+    /// </summary>
+    private static (ManagedRule Rule, WafRuleAction Action)? EvaluateGroup(
+        ManagedRuleGroupStatement group, WafInspection inspection, List<string> labels)
+    {
+        if (group.ScopeDownStatement is { } scope)
+        {
+            var applicable = true;
+            if (!Matches(scope, inspection, ref applicable) || !applicable)
+            {
+                return null;
+            }
+        }
+
+        foreach (var rule in group.Rules)
+        {
+            if (rule.Matches is not { } matches || !matches(inspection))
+            {
+                continue;
+            }
+
+            labels.Add(rule.Label);
+            var action = group.ActionOverrides.GetValueOrDefault(rule.Name, rule.Action);
+            if (action != WafRuleAction.Count)
+            {
+                return (rule, action);
+            }
+        }
+
+        return null;
+    }
+
+    private bool RuleMatches(WafRule rule, WafInspection inspection)
     {
         if (rule.Statement is RateBasedStatement rate)
         {
-            return RateBasedMatches(rule.Name, rate, request);
+            return RateBasedMatches(rule.Name, rate, inspection);
         }
 
         // "If the specified header isn't present in the request, AWS WAF doesn't apply the rule to the web request
         // at all." https://docs.aws.amazon.com/waf/latest/APIReference/API_IPSetForwardedIPConfig.html
         var applicable = true;
-        var matches = Matches(rule.Statement, request, ref applicable);
+        var matches = Matches(rule.Statement, inspection, ref applicable);
         return applicable && matches;
     }
 
@@ -95,12 +150,13 @@ public sealed class WebAclEvaluator
     /// is over the limit. Requests the rule blocks still count, as they do in AWS, so a key that keeps sending stays
     /// blocked until its rate in the window drops back to the limit.
     /// </summary>
-    private bool RateBasedMatches(string ruleName, RateBasedStatement rate, WafRequest request)
+    private bool RateBasedMatches(string ruleName, RateBasedStatement rate, WafInspection inspection)
     {
+        var request = inspection.Request;
         if (rate.ScopeDownStatement is { } scope)
         {
             var applicable = true;
-            if (!Matches(scope, request, ref applicable) || !applicable)
+            if (!Matches(scope, inspection, ref applicable) || !applicable)
             {
                 return false;
             }
@@ -132,14 +188,16 @@ public sealed class WebAclEvaluator
         return _rateCounters[ruleName].RecordAndCheck(key);
     }
 
-    private static bool Matches(WafStatement statement, WafRequest request, ref bool applicable)
+    private static bool Matches(WafStatement statement, WafInspection inspection, ref bool applicable)
     {
         switch (statement)
         {
             case IpSetReferenceStatement ipSet:
-                return IpSetMatches(ipSet, request, ref applicable);
+                return IpSetMatches(ipSet, inspection.Request, ref applicable);
+            case SizeConstraintStatement size:
+                return SizeMatches(size, inspection);
             case NotStatement not:
-                return !Matches(not.Statement, request, ref applicable);
+                return !Matches(not.Statement, inspection, ref applicable);
             case AndStatement and:
             {
                 // Every child is evaluated (no side effects here), so a missing forwarded-IP header anywhere in the
@@ -147,7 +205,7 @@ public sealed class WebAclEvaluator
                 var all = true;
                 foreach (var child in and.Statements)
                 {
-                    all &= Matches(child, request, ref applicable);
+                    all &= Matches(child, inspection, ref applicable);
                 }
 
                 return all;
@@ -158,7 +216,7 @@ public sealed class WebAclEvaluator
                 var any = false;
                 foreach (var child in or.Statements)
                 {
-                    any |= Matches(child, request, ref applicable);
+                    any |= Matches(child, inspection, ref applicable);
                 }
 
                 return any;
@@ -167,6 +225,56 @@ public sealed class WebAclEvaluator
             default:
                 throw new UnreachableException($"{statement.GetType().Name} is rejected by the parser where it cannot appear.");
         }
+    }
+
+    /// <summary>
+    /// The component's size in bytes against the constraint. A header the request lacks has no size, so the statement
+    /// does not match (wrap it in a NotStatement to match its absence). A body beyond what WAF is forwarded follows
+    /// OversizeHandling: MATCH, NO_MATCH, or CONTINUE with the forwarded part.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-size-constraint-match.html
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/waf-oversize-request-components.html
+    /// </summary>
+    private static bool SizeMatches(SizeConstraintStatement statement, WafInspection inspection)
+    {
+        long size;
+        switch (statement.Field.Field)
+        {
+            case WafField.SingleHeader:
+                if (inspection.Header(statement.Field.HeaderName!) is not { } header)
+                {
+                    return false;
+                }
+
+                size = WafInspection.Bytes(header);
+                break;
+            case WafField.Body when inspection.BodyIsOversize && statement.Field.Oversize != OversizeHandling.Continue:
+                return statement.Field.Oversize == OversizeHandling.Match;
+            case WafField.Body:
+                size = inspection.Body.Length;
+                break;
+            case WafField.QueryString:
+                size = WafInspection.Bytes(inspection.Request.QueryString);
+                break;
+            case WafField.UriPath:
+                size = WafInspection.Bytes(inspection.Request.UriPath);
+                break;
+            case WafField.Method:
+                size = WafInspection.Bytes(inspection.Request.Method);
+                break;
+            default:
+                throw new UnreachableException($"Field {statement.Field.Field}.");
+        }
+
+        return statement.Comparison switch
+        {
+            SizeComparison.Eq => size == statement.Size,
+            SizeComparison.Ne => size != statement.Size,
+            SizeComparison.Le => size <= statement.Size,
+            SizeComparison.Lt => size < statement.Size,
+            SizeComparison.Ge => size >= statement.Size,
+            SizeComparison.Gt => size > statement.Size,
+            _ => throw new UnreachableException($"Comparison {statement.Comparison}."),
+        };
     }
 
     private static bool IpSetMatches(IpSetReferenceStatement ipSet, WafRequest request, ref bool applicable)

@@ -55,7 +55,35 @@ internal static class WebAclParser
             throw new WafConfigurationException($"{context}: more than one rule is named '{sameName.Key}'.");
         }
 
-        return new WebAcl(name, defaultAction, [.. rules.OrderBy(r => r.Priority)], metricName);
+        return new WebAcl(name, defaultAction, [.. rules.OrderBy(r => r.Priority)], metricName)
+        {
+            BodyInspectionLimit = ParseBodyInspectionLimit(properties, context),
+        };
+    }
+
+    /// <summary>
+    /// <c>AssociationConfig.RequestBody.API_GATEWAY.DefaultSizeInspectionLimit</c>: KB_16 (the default) to KB_64.
+    /// https://docs.aws.amazon.com/waf/latest/APIReference/API_RequestBodyAssociatedResourceTypeConfig.html
+    /// </summary>
+    private static int ParseBodyInspectionLimit(JsonObject properties, string context)
+    {
+        var requestBody = WafJson.GetObject(properties, "AssociationConfig", context) is { } association
+            ? WafJson.GetObject(association, "RequestBody", $"{context} AssociationConfig")
+            : null;
+        if (requestBody is null || WafJson.GetObject(requestBody, "API_GATEWAY", $"{context} AssociationConfig.RequestBody") is not { } apiGateway)
+        {
+            return WebAcl.DefaultBodyInspectionLimit;
+        }
+
+        return WafJson.RequireString(apiGateway, "DefaultSizeInspectionLimit", $"{context} AssociationConfig.RequestBody.API_GATEWAY") switch
+        {
+            "KB_16" => 16 * 1024,
+            "KB_32" => 32 * 1024,
+            "KB_48" => 48 * 1024,
+            "KB_64" => 64 * 1024,
+            var other => throw new WafConfigurationException(
+                $"{context}: DefaultSizeInspectionLimit must be KB_16, KB_32, KB_48 or KB_64, got '{other}'."),
+        };
     }
 
     private static WafAction ParseDefaultAction(JsonObject action, string context) =>
@@ -77,21 +105,44 @@ internal static class WebAclParser
             throw new WafConfigurationException($"{context}: Priority must be a non-negative integer.");
         }
 
-        var actionObject = WafJson.GetObject(rule, "Action", context);
-        if (actionObject is null)
-        {
-            var hasOverride = rule.ContainsKey("OverrideAction");
-            throw new WafConfigurationException(hasOverride
-                ? $"{context}: OverrideAction applies only to rule group statements, which LocalCloud does not emulate."
-                : $"{context}: Action is required.");
-        }
-
-        var action = ParseAction(actionObject, context);
         var statement = ParseStatement(WafJson.RequireObject(rule, "Statement", context), context, ipSets, topLevel: true);
+        var action = ParseRuleAction(rule, statement is ManagedRuleGroupStatement, context);
         var metricName = WafJson.GetObject(rule, "VisibilityConfig", context) is { } visibility
             ? WafJson.GetString(visibility, "MetricName")
             : null;
         return new WafRule(name, (int)priority, action, statement, metricName);
+    }
+
+    /// <summary>
+    /// A rule group rule has an <c>OverrideAction</c> (None keeps the group's rule actions, Count makes them count)
+    /// and no <c>Action</c>; every other rule the reverse.
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-group-override-options.html
+    /// </summary>
+    private static WafRuleAction ParseRuleAction(JsonObject rule, bool isRuleGroup, string context)
+    {
+        var action = WafJson.GetObject(rule, "Action", context);
+        var overrideAction = WafJson.GetObject(rule, "OverrideAction", context);
+        if (!isRuleGroup)
+        {
+            return action is not null
+                ? ParseAction(action, context)
+                : throw new WafConfigurationException(overrideAction is not null
+                    ? $"{context}: OverrideAction applies only to rule group statements; this rule needs an Action."
+                    : $"{context}: Action is required.");
+        }
+
+        if (action is not null || overrideAction is null)
+        {
+            throw new WafConfigurationException($"{context}: a rule group rule takes OverrideAction (None or Count), not Action.");
+        }
+
+        var (kind, _) = WafJson.Single(overrideAction, $"{context}: OverrideAction");
+        return kind switch
+        {
+            "None" => WafRuleAction.Block,
+            "Count" => WafRuleAction.Count,
+            _ => throw new WafConfigurationException($"{context}: OverrideAction must be None or Count, got '{kind}'."),
+        };
     }
 
     private static WafRuleAction ParseAction(JsonObject action, string context)
@@ -141,6 +192,18 @@ internal static class WebAclParser
                 return new AndStatement(ParseStatements(body, "AndStatement", context, ipSets));
             case "OrStatement":
                 return new OrStatement(ParseStatements(body, "OrStatement", context, ipSets));
+            case "SizeConstraintStatement":
+                return ParseSizeConstraint(body, $"{context} SizeConstraintStatement");
+            case "ManagedRuleGroupStatement":
+                // Like rate-based statements, rule group statements can only be the top-level statement of a rule.
+                // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-managed-rule-group.html
+                if (!topLevel)
+                {
+                    throw new WafConfigurationException(
+                        $"{context}: ManagedRuleGroupStatement can only be the top-level statement of a rule, not nested.");
+                }
+
+                return ParseManagedRuleGroup(body, context, ipSets);
             case "RateBasedStatement":
                 // AWS accepts a rate-based statement only as the top-level statement of a rule.
                 // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
@@ -153,7 +216,7 @@ internal static class WebAclParser
                 return ParseRateBased(body, context, ipSets);
             default:
                 throw new WafConfigurationException(
-                    $"{context}: statement type {kind} is not emulated by LocalCloud (supported: IPSetReferenceStatement, NotStatement, AndStatement, OrStatement, RateBasedStatement).");
+                    $"{context}: statement type {kind} is not emulated by LocalCloud (supported: IPSetReferenceStatement, NotStatement, AndStatement, OrStatement, RateBasedStatement, SizeConstraintStatement, ManagedRuleGroupStatement).");
         }
     }
 
@@ -225,6 +288,119 @@ internal static class WebAclParser
             var other => throw new WafConfigurationException($"{context}: FallbackBehavior must be MATCH or NO_MATCH, got '{other}'."),
         };
         return new ForwardedIpConfig(header, fallbackMatches, position);
+    }
+
+    private static SizeConstraintStatement ParseSizeConstraint(JsonObject body, string context)
+    {
+        var field = ParseFieldToMatch(WafJson.RequireObject(body, "FieldToMatch", context), context);
+        var comparison = WafJson.RequireString(body, "ComparisonOperator", context) switch
+        {
+            "EQ" => SizeComparison.Eq,
+            "NE" => SizeComparison.Ne,
+            "LE" => SizeComparison.Le,
+            "LT" => SizeComparison.Lt,
+            "GE" => SizeComparison.Ge,
+            "GT" => SizeComparison.Gt,
+            var other => throw new WafConfigurationException($"{context}: unknown ComparisonOperator '{other}'."),
+        };
+        var size = WafJson.GetInt64(body, "Size", context) ?? throw new WafConfigurationException($"{context}: Size is required.");
+
+        // Size is 0 to 21,474,836,480 bytes. https://docs.aws.amazon.com/waf/latest/APIReference/API_SizeConstraintStatement.html
+        if (size is < 0 or > 21_474_836_480)
+        {
+            throw new WafConfigurationException($"{context}: Size {size} is outside 0 to 21474836480.");
+        }
+
+        // A transformation changes the size that is compared; only NONE is emulated, and anything else fails here
+        // rather than being compared untransformed.
+        var transformations = WafJson.GetArray(body, "TextTransformations", context)
+            ?? throw new WafConfigurationException($"{context}: TextTransformations is required.");
+        foreach (var transformation in transformations)
+        {
+            var type = transformation is JsonObject t ? WafJson.GetString(t, "Type") : null;
+            if (type != "NONE")
+            {
+                throw new WafConfigurationException(
+                    $"{context}: text transformation {type ?? "(none given)"} is not emulated by LocalCloud (supported: NONE).");
+            }
+        }
+
+        return new SizeConstraintStatement(field, comparison, size);
+    }
+
+    private static FieldToMatch ParseFieldToMatch(JsonObject fieldToMatch, string context)
+    {
+        var (kind, node) = WafJson.Single(fieldToMatch, $"{context}: FieldToMatch");
+        var options = node as JsonObject ?? [];
+        switch (kind)
+        {
+            case "SingleHeader":
+                // Header names match case-insensitively. https://docs.aws.amazon.com/waf/latest/APIReference/API_SingleHeader.html
+                return new FieldToMatch(WafField.SingleHeader, WafJson.RequireString(options, "Name", $"{context} SingleHeader"));
+            case "Body":
+                var oversize = (WafJson.GetString(options, "OversizeHandling") ?? "CONTINUE") switch
+                {
+                    "CONTINUE" => OversizeHandling.Continue,
+                    "MATCH" => OversizeHandling.Match,
+                    "NO_MATCH" => OversizeHandling.NoMatch,
+                    var other => throw new WafConfigurationException($"{context}: OversizeHandling must be CONTINUE, MATCH or NO_MATCH, got '{other}'."),
+                };
+                return new FieldToMatch(WafField.Body, Oversize: oversize);
+            case "QueryString":
+                return new FieldToMatch(WafField.QueryString);
+            case "UriPath":
+                return new FieldToMatch(WafField.UriPath);
+            case "Method":
+                return new FieldToMatch(WafField.Method);
+            default:
+                throw new WafConfigurationException(
+                    $"{context}: FieldToMatch {kind} is not emulated by LocalCloud (supported: SingleHeader, Body, QueryString, UriPath, Method).");
+        }
+    }
+
+    /// <summary>
+    /// An AWS managed rule group LocalCloud knows rule by rule (<see cref="ManagedRuleGroups"/>), with its
+    /// <c>RuleActionOverrides</c> and <c>ExcludedRules</c> (the older way to set a rule to Count).
+    /// https://docs.aws.amazon.com/waf/latest/APIReference/API_ManagedRuleGroupStatement.html
+    /// </summary>
+    private static ManagedRuleGroupStatement ParseManagedRuleGroup(JsonObject body, string ruleContext, Func<string, JsonObject?> ipSets)
+    {
+        var context = $"{ruleContext} ManagedRuleGroupStatement";
+        var vendor = WafJson.RequireString(body, "VendorName", context);
+        var name = WafJson.RequireString(body, "Name", context);
+        var rules = ManagedRuleGroups.Find(vendor, name)
+            ?? throw new WafConfigurationException(
+                $"{context}: rule group {vendor}/{name} is not known to LocalCloud (known: {string.Join(", ", ManagedRuleGroups.KnownGroups.Select(g => "AWS/" + g))}).");
+
+        // Configuration that changes what a group inspects (Bot Control, ATP, ACFP) has no meaning for these groups.
+        if (body.ContainsKey("ManagedRuleGroupConfigs"))
+        {
+            throw new WafConfigurationException($"{context}: ManagedRuleGroupConfigs is not emulated by LocalCloud.");
+        }
+
+        var overrides = new Dictionary<string, WafRuleAction>(StringComparer.Ordinal);
+        foreach (var node in WafJson.GetArray(body, "ExcludedRules", context) ?? [])
+        {
+            var excluded = RuleOf(node is JsonObject o ? WafJson.GetString(o, "Name") : null, "ExcludedRules");
+            overrides[excluded] = WafRuleAction.Count;
+        }
+
+        foreach (var node in WafJson.GetArray(body, "RuleActionOverrides", context) ?? [])
+        {
+            var entry = node as JsonObject ?? throw new WafConfigurationException($"{context}: every entry of RuleActionOverrides must be an object.");
+            var ruleName = RuleOf(WafJson.GetString(entry, "Name"), "RuleActionOverrides");
+            overrides[ruleName] = ParseAction(WafJson.RequireObject(entry, "ActionToUse", $"{context} RuleActionOverrides '{ruleName}'"), $"{context} RuleActionOverrides '{ruleName}'");
+        }
+
+        var scopeDown = WafJson.GetObject(body, "ScopeDownStatement", context) is { } scope
+            ? ParseStatement(scope, $"{ruleContext} ScopeDownStatement", ipSets, topLevel: false)
+            : null;
+        return new ManagedRuleGroupStatement(vendor, name, rules, overrides, scopeDown);
+
+        string RuleOf(string? ruleName, string list) =>
+            ruleName is not null && rules.Any(r => r.Name == ruleName)
+                ? ruleName
+                : throw new WafConfigurationException($"{context}: {list} names '{ruleName}', which is not a rule of {name}.");
     }
 
     private static RateBasedStatement ParseRateBased(JsonObject body, string context, Func<string, JsonObject?> ipSets)

@@ -72,6 +72,9 @@ internal static class Load
     {
         BaseAddress = address,
         Timeout = TimeSpan.FromSeconds(30),
+
+        // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
+        DefaultRequestHeaders = { { "User-Agent", "SecureLambda.Bench/1.0" } },
     };
 
     /// <summary>

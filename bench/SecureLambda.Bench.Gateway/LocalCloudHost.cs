@@ -107,7 +107,7 @@ internal sealed class LocalCloudHost : IAsyncDisposable
     public async Task<string> SignInAsync()
     {
         var result = await Moto.AwsCliAsync("cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
-            "--client-id", Outputs.GetProperty("UserPool1ClientId").GetString()!, "--auth-parameters", $"USERNAME={User1},PASSWORD={Password}");
+            "--client-id", Outputs.GetProperty("UserPool1ClientId").GetString()!, "--auth-parameters", AwsCli.AuthParameters(User1, Password));
         return result!.Value.GetProperty("AuthenticationResult").GetProperty("IdToken").GetString()!;
     }
 
