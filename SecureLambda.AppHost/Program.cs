@@ -50,7 +50,9 @@ foreach (var section in (string[])["Parameters", "Gateway"])
     }
 }
 
-// The three functions: the very binary that is deployed, each polling its own Runtime API on LocalCloud.
+// The three functions: the very binary that is deployed, each polling its own Runtime API on LocalCloud. Each gets a
+// fresh secret in its Runtime API path, which only it and LocalCloud know: in AWS the Runtime API is inside the
+// function's sandbox, so no other process may take its events or answer them.
 var runtimeApi = localCloud.GetEndpoint("http");
 foreach (var (name, function, handler, greeter) in (ReadOnlySpan<(string, string, string, string?)>)
     [
@@ -59,9 +61,11 @@ foreach (var (name, function, handler, greeter) in (ReadOnlySpan<(string, string
         (ResourceNames.InternalLambda, "InternalLambda", "internal", null),
     ])
 {
+    var runtimeApiSecret = System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true);
+    localCloud.WithEnvironment($"LocalCloud__Lambda__RuntimeApiSecrets__{function}", runtimeApiSecret);
     var process = builder.AddProject<Projects.SecureLambda_Functions>(name, launchProfileName: null)
         .WithAwsEngine(engineUrl, cognitoUrl, region)
-        .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function}"))
+        .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function}/{runtimeApiSecret}"))
         .WithEnvironment("AWS_LAMBDA_FUNCTION_NAME", function)
         .WithEnvironment("_HANDLER", handler)
         // Started with LocalCloud rather than after its health: provisioning takes seconds, and a function that polls

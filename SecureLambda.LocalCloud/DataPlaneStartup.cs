@@ -50,26 +50,47 @@ public sealed partial class DataPlaneStartup(
         }
     }
 
-    /// <summary>Each function with its timeout and, from its EventInvokeConfig, its asynchronous retries.</summary>
+    /// <summary>
+    /// Each function with its timeout and, from its EventInvokeConfig and DeadLetterConfig, what happens to its failed
+    /// asynchronous events. A destination other than one of the stack's SQS queues stops LocalCloud with the reason.
+    /// </summary>
     internal static IEnumerable<LambdaFunctionDefinition> FunctionDefinitions(ProvisionedStack stack)
     {
-        var retries = stack.OfType("AWS::Lambda::EventInvokeConfig")
-            .Where(config => config.GetString("FunctionName") is not null && config.GetString("MaximumRetryAttempts") is not null)
-            .ToDictionary(config => config.GetString("FunctionName")!, config => int.Parse(config.GetString("MaximumRetryAttempts")!, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var queues = stack.OfType("AWS::SQS::Queue")
+            .Where(queue => queue.Attributes.ContainsKey("Arn") && queue.Attributes.ContainsKey("QueueUrl"))
+            .ToDictionary(queue => queue.Attributes["Arn"].GetValue<string>(), queue => queue.Attributes["QueueUrl"].GetValue<string>(), StringComparer.Ordinal);
+        AsyncFailureTarget? Queue(string? arn, string what) => arn is null ? null
+            : queues.TryGetValue(arn, out var url) ? new AsyncFailureTarget(arn, url)
+            : throw new NotSupportedException($"{what} {arn} is not an SQS queue of the stack; LocalCloud delivers failed asynchronous events only to the stack's own queues.");
+
+        var configs = stack.OfType("AWS::Lambda::EventInvokeConfig")
+            .Where(config => config.GetString("FunctionName") is not null)
+            .ToDictionary(config => config.GetString("FunctionName")!, StringComparer.Ordinal);
         foreach (var function in stack.OfType("AWS::Lambda::Function"))
         {
             var timeout = function.GetString("Timeout") is { } seconds
                 ? TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))
                 : LambdaFunctionDefinition.DefaultTimeout;
             var arn = function.Attributes["Arn"].GetValue<string>();
+            var config = configs.GetValueOrDefault(function.PhysicalId) ?? configs.GetValueOrDefault(arn);
             yield return new LambdaFunctionDefinition(
                 function.LogicalId,
                 function.PhysicalId,
                 arn,
                 timeout,
-                retries.GetValueOrDefault(function.PhysicalId, retries.GetValueOrDefault(arn, 2)));
+                config?.GetString("MaximumRetryAttempts") is { } retries ? int.Parse(retries, CultureInfo.InvariantCulture) : 2)
+            {
+                MaximumEventAge = config?.GetString("MaximumEventAgeInSeconds") is { } age
+                    ? TimeSpan.FromSeconds(int.Parse(age, CultureInfo.InvariantCulture))
+                    : LambdaFunctionDefinition.DefaultMaximumEventAge,
+                OnFailure = Queue(Text(config?.Properties["DestinationConfig"]?["OnFailure"]?["Destination"]), $"The on-failure destination of {function.LogicalId},"),
+                DeadLetter = Queue(Text(function.Properties["DeadLetterConfig"]?["TargetArn"]), $"The dead-letter queue of {function.LogicalId},"),
+            };
         }
     }
+
+    private static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
+        node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving stage {Stage} of API {ApiId}: {Routes}")]
     private partial void LogServing(string stage, string apiId, string routes);

@@ -17,6 +17,8 @@ public static class EngineSqs
                 ServiceURL = context.Endpoints.Resolve(AwsServiceDescriptor.Sqs, context.Region).ToString(),
                 AuthenticationRegion = context.Region,
                 RetryMode = RequestRetryMode.Standard,
+                // A hung engine costs one bounded wait per call (a receive long-polls 5 s), never a stuck worker.
+                Timeout = TimeSpan.FromSeconds(20),
             });
     }
 

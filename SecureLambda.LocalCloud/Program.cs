@@ -1,11 +1,14 @@
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Provisioning;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.Services.AddLoopbackHosting(builder.Configuration);
+builder.Services.AddClientLimits(builder.Configuration);
 builder.Services.AddStackProvisioning(builder.Configuration);
 builder.Services.AddLocalLambda();
 builder.Services.AddCognitoAuthorizers();

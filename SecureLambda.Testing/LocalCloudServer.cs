@@ -21,8 +21,9 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
     private readonly WebApplicationFactory<TProgram> _factory;
     private readonly MotoServer _moto;
 
-    private LocalCloudServer(WebApplicationFactory<TProgram> factory, MotoServer moto, Uri address)
+    private LocalCloudServer(WebApplicationFactory<TProgram> factory, MotoServer moto, Uri address, IReadOnlyDictionary<string, string> runtimeApiSecrets)
     {
+        RuntimeApiSecrets = runtimeApiSecrets;
         _factory = factory;
         _moto = moto;
         Address = address;
@@ -34,8 +35,17 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>The value for a function process's <c>AWS_LAMBDA_RUNTIME_API</c>, without the function prefix.</summary>
+    /// <summary>The Runtime API's host and port, without any function's prefix: what an outsider knows.</summary>
     public string RuntimeApiHost => $"{Address.Host}:{Address.Port}";
+
+    /// <summary>
+    /// The value for a function process's <c>AWS_LAMBDA_RUNTIME_API</c>: host, port, the function's logical id and its
+    /// Runtime API secret, which this server set (<c>LocalCloud:Lambda:RuntimeApiSecrets</c>) and hands only to it.
+    /// </summary>
+    public string RuntimeApiFor(string logicalId) => $"{RuntimeApiHost}/{logicalId}/{RuntimeApiSecrets[logicalId]}";
+
+    /// <summary>Each of the template's functions' Runtime API secret, fresh for every server.</summary>
+    public IReadOnlyDictionary<string, string> RuntimeApiSecrets { get; }
 
     public HttpClient Http { get; }
 
@@ -50,8 +60,15 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         Action<IServiceCollection>? configureServices = null)
     {
         var outputsFile = Path.Combine(Path.GetTempPath(), $"localcloud-outputs-{Guid.NewGuid():N}.json");
+        var secrets = LocalCloudServer.FunctionLogicalIds
+            .ToDictionary(id => id, _ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), StringComparer.Ordinal);
         var factory = new WebApplicationFactory<TProgram>().WithWebHostBuilder(web =>
         {
+            foreach (var (id, secret) in secrets)
+            {
+                web.UseSetting($"LocalCloud:Lambda:RuntimeApiSecrets:{id}", secret);
+            }
+
             foreach (var (name, value) in moto.ClientEnvironment)
             {
                 web.UseSetting(name, value);
@@ -74,7 +91,7 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        var server = new LocalCloudServer<TProgram>(factory, moto, address);
+        var server = new LocalCloudServer<TProgram>(factory, moto, address, secrets);
         try
         {
             await server.WaitForOutputsAsync();
@@ -146,6 +163,9 @@ public static class LocalCloudServer
     public const string User1 = "user1@example.com";
     public const string User2 = "user2@example.com";
     public const string DevPassword = "Correct-Horse-Battery-9";
+
+    /// <summary>The template's functions, by logical id: each gets a Runtime API secret of its own.</summary>
+    public static readonly IReadOnlyList<string> FunctionLogicalIds = ["ExternalLambda1", "ExternalLambda2", "InternalLambda"];
 
     public static Task<LocalCloudServer<TProgram>> StartAsync<TProgram>(
         MotoServer moto,

@@ -12,8 +12,8 @@ namespace SecureLambda.Aws.Signing;
 /// </summary>
 public static class SigV4Signer
 {
-    private const string Algorithm = "AWS4-HMAC-SHA256";
-    private const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
+    internal const string Algorithm = "AWS4-HMAC-SHA256";
+    internal const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
 
     /// <summary>
     /// botocore's <c>SIGNED_HEADERS_BLACKLIST</c>: headers that proxies and the transport add, drop or rewrite.
@@ -69,33 +69,39 @@ public static class SigV4Signer
 
         var headers = HeadersToSign(request, uri);
         var signedHeaders = string.Join(';', headers.Keys);
-        var canonicalRequest = string.Join(
-            '\n',
-            request.Method.Method.ToUpperInvariant(),
-            CanonicalPath(uri),
-            CanonicalQuery(uri),
-            string.Concat(headers.Select(header => $"{header.Key}:{header.Value}\n")),
-            signedHeaders,
-            Convert.ToHexStringLower(SHA256.HashData(body)));
-
+        var canonicalRequest = CanonicalRequest(
+            request.Method.Method, CanonicalPath(uri), CanonicalQuery(uri), headers, signedHeaders, Convert.ToHexStringLower(SHA256.HashData(body)));
         var scope = $"{date}/{region}/{signingName}/aws4_request";
-        var stringToSign = string.Join(
-            '\n',
-            Algorithm,
-            timestamp,
-            scope,
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest))));
-
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date);
-        key = Hmac(key, region);
-        key = Hmac(key, signingName);
-        key = Hmac(key, "aws4_request");
-        var signature = Convert.ToHexStringLower(Hmac(key, stringToSign));
+        var stringToSign = StringToSign(timestamp, scope, canonicalRequest);
+        var signature = Signature(credentials.SecretAccessKey, date, region, signingName, stringToSign);
 
         var authorization =
             $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         return new SigV4Signature(canonicalRequest, stringToSign, authorization);
+    }
+
+    internal static string CanonicalRequest(
+        string method, string canonicalPath, string canonicalQuery, IEnumerable<KeyValuePair<string, string>> headers, string signedHeaders, string payloadHash) =>
+        string.Join(
+            '\n',
+            method.ToUpperInvariant(),
+            canonicalPath,
+            canonicalQuery,
+            string.Concat(headers.Select(header => $"{header.Key}:{header.Value}\n")),
+            signedHeaders,
+            payloadHash);
+
+    internal static string StringToSign(string timestamp, string scope, string canonicalRequest) =>
+        string.Join('\n', Algorithm, timestamp, scope, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest))));
+
+    internal static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign)
+    {
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), date);
+        key = Hmac(key, region);
+        key = Hmac(key, service);
+        key = Hmac(key, "aws4_request");
+        return Convert.ToHexStringLower(Hmac(key, stringToSign));
     }
 
     private static SortedDictionary<string, string> HeadersToSign(HttpRequestMessage request, Uri uri)
@@ -135,13 +141,19 @@ public static class SigV4Signer
     }
 
     /// <summary>SigV4's <c>Trimall</c>: no leading or trailing space, and runs of whitespace as one space.</summary>
-    private static string TrimAll(string value) =>
+    internal static string TrimAll(string value) =>
         string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The path with dot segments and empty segments removed, then encoded once, as botocore does for non-S3 services.</summary>
-    private static string CanonicalPath(Uri uri)
+    internal static string CanonicalPath(Uri uri) => NormalizeAndEncodePath(Uri.UnescapeDataString(uri.AbsolutePath));
+
+    /// <summary>
+    /// The path with dot segments and empty segments removed, then encoded once. A server checking a signature passes
+    /// the path as it arrived (already encoded once), so that it is encoded twice, as SigV4 requires for every service
+    /// but S3 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+    /// </summary>
+    internal static string NormalizeAndEncodePath(string path)
     {
-        var path = Uri.UnescapeDataString(uri.AbsolutePath);
         if (path.Length == 0)
         {
             return "/";
@@ -175,7 +187,7 @@ public static class SigV4Signer
     }
 
     /// <summary>Each name and value decoded and encoded again, then sorted by name and, for repeated names, by value.</summary>
-    private static string CanonicalQuery(Uri uri)
+    internal static string CanonicalQuery(Uri uri)
     {
         var query = uri.Query.TrimStart('?');
         if (query.Length == 0)

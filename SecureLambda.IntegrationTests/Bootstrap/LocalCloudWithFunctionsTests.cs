@@ -14,11 +14,14 @@ public sealed class LocalCloudWithFunctions : IAsyncLifetime
 
     public LocalCloudServer<Program> Server { get; private set; } = null!;
 
+    public MotoServer Moto { get; private set; } = null!;
+
     internal FunctionProcess InternalLambda { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         var moto = await MotoServer.StartAsync();
+        Moto = moto;
         _owned.Add(moto);
         Server = await LocalCloudServer.StartAsync<Program>(moto);
         _owned.Add(Server);
@@ -26,7 +29,7 @@ public sealed class LocalCloudWithFunctions : IAsyncLifetime
         {
             var environment = new Dictionary<string, string>(moto.ClientEnvironment)
             {
-                ["AWS_LAMBDA_RUNTIME_API"] = $"{Server.RuntimeApiHost}/{function}",
+                ["AWS_LAMBDA_RUNTIME_API"] = Server.RuntimeApiFor(function),
                 ["AWS_LAMBDA_FUNCTION_NAME"] = function,
                 ["_HANDLER"] = handler,
             };
@@ -99,6 +102,40 @@ public sealed class LocalCloudWithFunctionsTests(LocalCloudWithFunctions stack) 
         Assert.Equal("The field \"name\" must not contain control characters.",
             JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("message").GetString());
         await AssertNeverGreetedAsync("Eve");
+    }
+
+    /// <summary>
+    /// A poison SNS message (blank, which InternalLambda refuses) fails its three attempts in the real function binary,
+    /// and then Lambda writes its invocation record to the template's own OnFailure destination, as
+    /// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html describes.
+    /// </summary>
+    [Fact]
+    public async Task LoseAFailedEvent_IsStopped_TheTemplatesOnFailureQueueGetsTheInvocationRecord()
+    {
+        var topicArn = stack.Server.Outputs.GetProperty("TopicArn").GetString()!;
+        var queues = (await stack.Moto.AwsCliAsync("sqs", "list-queues"))!.Value.GetProperty("QueueUrls").EnumerateArray().Select(q => q.GetString()!).ToList();
+        var destination = queues.Single(url => url.EndsWith("-InternalLambda-dlq", StringComparison.Ordinal));
+
+        await stack.Moto.AwsCliAsync("sns", "publish", "--topic-arn", topicArn, "--message", " ");
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(Timeout);
+        JsonElement record;
+        while (true)
+        {
+            deadline.Token.ThrowIfCancellationRequested();
+            var reply = await stack.Moto.AwsCliAsync("sqs", "receive-message", "--queue-url", destination, "--wait-time-seconds", "2");
+            if (reply?.TryGetProperty("Messages", out var messages) == true)
+            {
+                record = JsonDocument.Parse(messages[0].GetProperty("Body").GetString()!).RootElement;
+                break;
+            }
+        }
+
+        Assert.Equal("RetriesExhausted", record.GetProperty("requestContext").GetProperty("condition").GetString());
+        Assert.Equal(3, record.GetProperty("requestContext").GetProperty("approximateInvokeCount").GetInt32());
+        Assert.Equal(" ", record.GetProperty("requestPayload").GetProperty("Records")[0].GetProperty("Sns").GetProperty("Message").GetString());
+        Assert.Equal("MalformedSnsEventException", record.GetProperty("responsePayload").GetProperty("errorType").GetString());
     }
 
     /// <summary>

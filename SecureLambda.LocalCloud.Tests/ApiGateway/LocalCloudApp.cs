@@ -43,9 +43,14 @@ public class LocalCloudApp : IAsyncLifetime
     {
         _moto = await MotoServer.StartAsync();
         _server = await LocalCloudServer.StartAsync<Program>(_moto, _settings, services => services.AddSingleton<TimeProvider>(Clock));
-        _lambda1 = new TestRuntime(_server.Address, "ExternalLambda1", Echo);
-        _lambda2 = new TestRuntime(_server.Address, "ExternalLambda2", Echo);
+        _lambda1 = new TestRuntime(_server.Address, RuntimePrefix("ExternalLambda1"), Echo);
+        _lambda2 = new TestRuntime(_server.Address, RuntimePrefix("ExternalLambda2"), Echo);
     }
+
+    /// <summary>The path prefix a function's process is given: its logical id and Runtime API secret.</summary>
+    public string RuntimePrefix(string logicalId) => $"{logicalId}/{_server!.RuntimeApiSecrets[logicalId]}";
+
+    public Uri Address => _server!.Address;
 
     public Task<string> SignInAsync(string user, string clientOutput, string tokenName = "IdToken") =>
         _server!.SignInAsync(user, clientOutput, tokenName);

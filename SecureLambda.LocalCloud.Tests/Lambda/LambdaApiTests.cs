@@ -21,8 +21,8 @@ public sealed class LambdaApiTests
     public async Task RuntimeApi_ServesTheFunctionUnderItsLogicalIdOrName_WithTheLambdaHeaders(string prefix)
     {
         await using var host = await LocalLambdaHost.StartAsync([Echo]);
-        await using var runtime = new TestRuntime(host.Address, prefix, payload => payload.GetRawText());
-        using var http = new HttpClient { BaseAddress = host.Address };
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix(prefix), payload => payload.GetRawText());
+        using var http = host.SignedClient();
 
         using var response = await http.PostAsync(new Uri("/2015-03-31/functions/secure-lambda-Echo/invocations", UriKind.Relative), new StringContent("{\"n\":1}"), _cancellation);
 
@@ -38,8 +38,8 @@ public sealed class LambdaApiTests
     public async Task InvokeApi_MarksAFunctionErrorWithXAmzFunctionError_AndStill200()
     {
         await using var host = await LocalLambdaHost.StartAsync([Echo]);
-        await using var runtime = new TestRuntime(host.Address, "EchoFunction", _ => null);
-        using var http = new HttpClient { BaseAddress = host.Address };
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("EchoFunction"), _ => null);
+        using var http = host.SignedClient();
 
         using var response = await http.PostAsync(new Uri("/2015-03-31/functions/EchoFunction/invocations", UriKind.Relative), new StringContent("{}"), _cancellation);
 
@@ -52,7 +52,7 @@ public sealed class LambdaApiTests
     public async Task InvokeApi_Answers404ResourceNotFound_ForAnUnknownFunction()
     {
         await using var host = await LocalLambdaHost.StartAsync([Echo]);
-        using var http = new HttpClient { BaseAddress = host.Address };
+        using var http = host.SignedClient();
 
         using var response = await http.PostAsync(new Uri("/2015-03-31/functions/nope/invocations", UriKind.Relative), new StringContent("{}"), _cancellation);
 
@@ -66,12 +66,12 @@ public sealed class LambdaApiTests
     {
         await using var host = await LocalLambdaHost.StartAsync([Echo]);
         var delivered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var runtime = new TestRuntime(host.Address, "EchoFunction", payload =>
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("EchoFunction"), payload =>
         {
             delivered.TrySetResult(payload.GetRawText());
             return "null";
         });
-        using var http = new HttpClient { BaseAddress = host.Address };
+        using var http = host.SignedClient();
 
         using var dryRun = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/EchoFunction/invocations") { Content = new StringContent("{}") };
         dryRun.Headers.Add("X-Amz-Invocation-Type", "DryRun");
@@ -90,30 +90,19 @@ public sealed class LambdaApiTests
     public async Task RuntimeApi_Refuses400_AnAnswerForAnUnknownRequest()
     {
         await using var host = await LocalLambdaHost.StartAsync([Echo]);
-        using var http = new HttpClient { BaseAddress = host.Address };
+        using var http = host.SignedClient();
 
-        using var response = await http.PostAsync(new Uri("/EchoFunction/2018-06-01/runtime/invocation/not-a-request/response", UriKind.Relative), new StringContent("{}"), _cancellation);
+        using var response = await http.PostAsync(new Uri($"/{host.RuntimePrefix("EchoFunction")}/2018-06-01/runtime/invocation/not-a-request/response", UriKind.Relative), new StringContent("{}"), _cancellation);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("InvalidRequestID", JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation)).RootElement.GetProperty("errorType").GetString());
     }
 
     [Fact]
-    public async Task RuntimeApi_Answers404_ForAFunctionTheStackDoesNotHave()
-    {
-        await using var host = await LocalLambdaHost.StartAsync([Echo]);
-        using var http = new HttpClient { BaseAddress = host.Address };
-
-        using var response = await http.GetAsync(new Uri("/Nope/2018-06-01/runtime/invocation/next", UriKind.Relative), _cancellation);
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    [Fact]
     public async Task AwsCli_LambdaInvoke_GetsTheFunctionsResponse()
     {
         await using var host = await LocalLambdaHost.StartAsync([Echo]);
-        await using var runtime = new TestRuntime(host.Address, "EchoFunction", payload =>
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("EchoFunction"), payload =>
             $"{{\"greeting\":\"Hello {payload.GetProperty("name").GetString()}\"}}");
         var outFile = Path.Combine(Path.GetTempPath(), $"lambda-invoke-{Guid.NewGuid():N}.json");
         var payloadFile = Path.Combine(Path.GetTempPath(), $"lambda-payload-{Guid.NewGuid():N}.json");
@@ -141,7 +130,7 @@ public sealed class LambdaApiTests
     public async Task AwsCli_LambdaInvoke_ReportsFunctionErrorUnhandled()
     {
         await using var host = await LocalLambdaHost.StartAsync([Echo]);
-        await using var runtime = new TestRuntime(host.Address, "EchoFunction", _ => null);
+        await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("EchoFunction"), _ => null);
         var outFile = Path.Combine(Path.GetTempPath(), $"lambda-invoke-{Guid.NewGuid():N}.json");
         try
         {

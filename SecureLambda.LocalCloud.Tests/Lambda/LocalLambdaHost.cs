@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;
 
@@ -18,9 +19,12 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LocalLambdaHost(WebApplication app, Uri address)
+    private readonly IReadOnlyList<LambdaFunctionDefinition> _functions;
+
+    private LocalLambdaHost(WebApplication app, Uri address, IReadOnlyList<LambdaFunctionDefinition> functions)
     {
         _app = app;
+        _functions = functions;
         Address = address;
     }
 
@@ -28,15 +32,33 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// The path prefix the function's process is given: the function's name or logical id, then its Runtime API secret
+    /// (here the random one LocalCloud makes for a function without a configured secret).
+    /// </summary>
+    public string RuntimePrefix(string nameOrLogicalId)
+    {
+        var function = _functions.Single(f => f.LogicalId == nameOrLogicalId || f.FunctionName == nameOrLogicalId);
+        return $"{nameOrLogicalId}/{_app.Services.GetRequiredService<RuntimeApiKeys>().SecretFor(function)}";
+    }
+
+    /// <summary>An HTTP client whose requests are signed with the account's credentials, as the AWS CLI signs them.</summary>
+    public HttpClient SignedClient() => SigV4SigningHandler.Client(Address);
+
     public static async Task<LocalLambdaHost> StartAsync(
         IEnumerable<LambdaFunctionDefinition> functions,
         IAmazonSQS? sqs = null,
         IEnumerable<AsyncDeliverySubscription>? subscriptions = null)
     {
+        var definitions = functions.ToList();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LocalCloud:Lambda:AsyncRetryDelay"] = "00:00:00" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LocalCloud:Lambda:AsyncRetryDelay"] = "00:00:00",
+            ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretAccessKey,
+            ["AWS_REGION"] = MotoServer.Region,
+        });
         if (sqs is not null)
         {
             builder.Services.AddSingleton(sqs);
@@ -50,11 +72,11 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
         var app = builder.Build();
         app.MapLambdaRuntimeApi();
         app.MapLambdaInvokeApi();
-        app.Services.GetRequiredService<LambdaFunctions>().Register(functions);
+        app.Services.GetRequiredService<LambdaFunctions>().Register(definitions);
         app.Services.GetRequiredService<AsyncDeliverySubscriptions>().Register(subscriptions ?? []);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new LocalLambdaHost(app, new Uri(address));
+        return new LocalLambdaHost(app, new Uri(address), definitions);
     }
 
     public async ValueTask DisposeAsync()

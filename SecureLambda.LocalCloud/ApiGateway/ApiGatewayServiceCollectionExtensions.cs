@@ -1,10 +1,14 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.ApiGateway;
 
 public static class ApiGatewayServiceCollectionExtensions
 {
-    /// <summary>The REST API data plane: stages from the provisioned stack and the request pipeline.</summary>
+    /// <summary>
+    /// The REST API data plane: stages from the provisioned stack, the request pipeline, and the engine watch that
+    /// provisions the stack again and rebuilds the stages when the engine comes back empty.
+    /// </summary>
     public static IServiceCollection AddApiGateway(this IServiceCollection services)
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
@@ -12,6 +16,10 @@ public static class ApiGatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayStages>();
         services.TryAddSingleton<GatewayPipeline>();
         services.AddHostedService<DataPlaneStartup>();
+        services.AddOptions<EngineWatchOptions>().BindConfiguration(EngineWatchOptions.Section);
+        services.TryAddSingleton<EngineStateMonitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<EngineStateMonitor>());
+        services.AddHealthChecks().AddCheck<EngineStateHealthCheck>(EngineStateHealthCheck.Name);
         return services;
     }
 }

@@ -20,6 +20,7 @@ public sealed record GatewayAnswer(string ResponseType, int StatusCode, string M
     public static readonly GatewayAnswer IntegrationFailure = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException", SpaceAfterColon: true);
     public static readonly GatewayAnswer IntegrationTimeout = new("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", "InternalServerErrorException", SpaceAfterColon: true);
     public static readonly GatewayAnswer RequestTooLarge = new("REQUEST_TOO_LARGE", 413, "Request Too Long", "RequestTooLongException");
+    public static readonly GatewayAnswer HeadersTooLarge = new("REQUEST_TOO_LARGE", 413, "HTTP header is larger than 10240 bytes.", "RequestTooLongException");
     public static readonly GatewayAnswer StageNotFound = new("DEFAULT_4XX", 403, "Forbidden", "ForbiddenException");
 
     /// <summary>The default JSON body, byte for byte as AWS sends it.</summary>

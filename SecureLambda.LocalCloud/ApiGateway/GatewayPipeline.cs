@@ -34,8 +34,12 @@ public sealed partial class GatewayPipeline(
     TimeProvider timeProvider,
     ILogger<GatewayPipeline> logger)
 {
-    /// <summary>API Gateway's payload limit (10 MB).</summary>
+    /// <summary>
+    /// API Gateway's payload limit (10 MB) and its limit on the request line and header values together (10,240 bytes),
+    /// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html.
+    /// </summary>
     public const int MaxPayloadBytes = 10 * 1024 * 1024;
+    public const int MaxRequestLineAndHeaderBytes = 10_240;
 
     private readonly SourceIpResolver _sourceIps = new(options.Value.TrustForwardedFor);
 
@@ -50,6 +54,12 @@ public sealed partial class GatewayPipeline(
         if (await stages.FindAsync(stageName, cancellationToken) is not var (stage, routes))
         {
             await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.StageNotFound, null, requestId);
+            return;
+        }
+
+        if (RequestLineAndHeaderBytes(context) > MaxRequestLineAndHeaderBytes)
+        {
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.HeadersTooLarge, stage, requestId);
             return;
         }
 
@@ -100,7 +110,7 @@ public sealed partial class GatewayPipeline(
             {
                 result = await authorizer.AuthorizeAsync(context.Request.Headers[settings.IdentitySourceHeader].FirstOrDefault(), settings, cancellationToken);
             }
-            catch (HttpRequestException exception)
+            catch (JwksUnavailableException exception)
             {
                 // The pool's keys could not be fetched from the engine: AWS's answer to an authorizer it cannot run.
                 LogAuthorizerUnavailable(exception, settings.AuthorizerName);
@@ -160,7 +170,18 @@ public sealed partial class GatewayPipeline(
         var traceHeader = Activity.Current is { } current ? XRayTraceHeader.Format(current.Context) : null;
         var proxyEvent = ProxyEvent.Build(context.Request, body, new ProxyRequestContext(
             stage, route, requestId, sourceIp.ToString(), requestTime, stage.AccountId, claims, traceHeader));
-        var result = await invoker.InvokeAsync(function, Encoding.UTF8.GetBytes(proxyEvent.ToJsonString()), cancellationToken);
+        var eventBytes = Encoding.UTF8.GetBytes(proxyEvent.ToJsonString());
+        if (eventBytes.Length > InvokeApiEndpoints.MaxSyncPayloadBytes)
+        {
+            // Lambda refuses a synchronous event over 6 MB before any function runs
+            // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), and API Gateway answers that
+            // failed integration as it answers any: 502.
+            LogEventTooLarge(function.Definition.FunctionName, eventBytes.Length, InvokeApiEndpoints.MaxSyncPayloadBytes);
+            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+            return;
+        }
+
+        var result = await invoker.InvokeAsync(function, eventBytes, cancellationToken);
         switch (result.Status)
         {
             case InvocationStatus.Succeeded when await ProxyEvent.TryWriteResponseAsync(context, result.Payload):
@@ -177,6 +198,26 @@ public sealed partial class GatewayPipeline(
                 return;
         }
     }
+
+    /// <summary>The request line (<c>METHOD target HTTP/1.1</c>) and every header value, in bytes as sent.</summary>
+    private static int RequestLineAndHeaderBytes(HttpContext context)
+    {
+        var request = context.Request;
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? $"{request.PathBase}{request.Path}{request.QueryString}";
+        var total = Encoding.UTF8.GetByteCount(request.Method) + 1 + Encoding.UTF8.GetByteCount(target) + 1 + Encoding.UTF8.GetByteCount(request.Protocol);
+        foreach (var (_, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                total += Encoding.UTF8.GetByteCount(value ?? string.Empty);
+            }
+        }
+
+        return total;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Execution failed: the event for {FunctionName} is {Bytes} bytes; Lambda takes at most {Limit} bytes synchronously")]
+    private partial void LogEventTooLarge(string functionName, int bytes, int limit);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The keys of authorizer {Authorizer}'s user pool could not be fetched from the engine")]
     private partial void LogAuthorizerUnavailable(Exception exception, string authorizer);

@@ -170,23 +170,53 @@ public static class ProxyEvent
             return false;
         }
 
-        context.Response.StatusCode = statusCode;
+        var headers = new List<(string Name, Microsoft.Extensions.Primitives.StringValues Values)>();
         foreach (var (name, value) in response["headers"] as JsonObject ?? [])
         {
-            context.Response.Headers[name] = Scalar(value);
+            headers.Add((name, Scalar(value)));
         }
 
         foreach (var (name, values) in response["multiValueHeaders"] as JsonObject ?? [])
         {
             if (values is JsonArray array)
             {
-                context.Response.Headers[name] = new Microsoft.Extensions.Primitives.StringValues([.. array.Select(Scalar)]);
+                headers.Add((name, new Microsoft.Extensions.Primitives.StringValues([.. array.Select(Scalar)])));
             }
+        }
+
+        // A header no HTTP response can carry makes the whole proxy response malformed, as API Gateway judges it.
+        if (headers.Any(header => !IsToken(header.Name) || header.Values.Any(value => value is not null && value.Any(c => char.IsControl(c) && c != '\t'))))
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = statusCode;
+        foreach (var (name, values) in headers)
+        {
+            context.Response.Headers[RemappedHeaders.Contains(name) ? RemappedPrefix + name : name] = values;
         }
 
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
         return true;
     }
+
+    /// <summary>
+    /// Headers of an integration response that API Gateway keeps for itself and passes on as
+    /// <c>X-Amzn-Remapped-{name}</c>, so a function can neither break the framing (<c>Content-Length</c>,
+    /// <c>Transfer-Encoding</c>, <c>Connection</c>) nor impersonate the gateway (<c>x-amzn-RequestId</c>, <c>Server</c>)
+    /// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html, REST APIs).
+    /// </summary>
+    private static readonly HashSet<string> RemappedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Connection", "Content-Length", "Date", "Keep-Alive", "Proxy-Authenticate", "Server", "TE",
+        "Trailer", "Transfer-Encoding", "Upgrade", "Via", "WWW-Authenticate", "x-amzn-RequestId", "x-amzn-ErrorType",
+    };
+
+    private const string RemappedPrefix = "X-Amzn-Remapped-";
+
+    /// <summary>An RFC 9110 token: what a header name may be.</summary>
+    private static bool IsToken(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
 
     private static string? Scalar(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString();

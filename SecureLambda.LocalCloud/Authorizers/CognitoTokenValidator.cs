@@ -50,7 +50,7 @@ public sealed partial class CognitoTokenValidator(IJwksProvider jwks, TimeProvid
         {
             result = await DecideAsync(headerValue, settings, cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (JwksUnavailableException exception)
         {
             activity?.AddException(exception);
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
@@ -83,7 +83,27 @@ public sealed partial class CognitoTokenValidator(IJwksProvider jwks, TimeProvid
         return result;
     }
 
+    /// <summary>
+    /// Whatever a token can make the parsers throw is the token's fault: 401, never a 500. Only a failure to read the
+    /// pool's keys (<see cref="JwksUnavailableException"/>) and the caller's own cancellation leave here as exceptions.
+    /// </summary>
     private async Task<AuthorizerResult> DecideAsync(string? headerValue, CognitoAuthorizerSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DecideCoreAsync(headerValue, settings, cancellationToken);
+        }
+        catch (Exception exception) when (IsMalformedInput(exception))
+        {
+            return Invalid($"malformed token ({exception.GetType().Name})");
+        }
+    }
+
+    private static bool IsMalformedInput(Exception exception) => exception
+        is ArgumentException or FormatException or System.Text.Json.JsonException or InvalidOperationException
+        or OverflowException or InvalidCastException or SecurityTokenException or RegexMatchTimeoutException;
+
+    private async Task<AuthorizerResult> DecideCoreAsync(string? headerValue, CognitoAuthorizerSettings settings, CancellationToken cancellationToken)
     {
         // API Gateway answers 401 Unauthorized without a token in the identity source
         // (https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html, identitySource).
@@ -129,7 +149,7 @@ public sealed partial class CognitoTokenValidator(IJwksProvider jwks, TimeProvid
             return Invalid($"alg '{Printable(token.Alg)}' is not RS256");
         }
 
-        if (string.IsNullOrEmpty(token.Kid))
+        if (string.IsNullOrWhiteSpace(token.Kid))
         {
             return Invalid("no kid in the token header");
         }
@@ -143,7 +163,17 @@ public sealed partial class CognitoTokenValidator(IJwksProvider jwks, TimeProvid
             return Invalid($"iss '{Printable(issuer)}' is not a pool of this authorizer");
         }
 
-        var key = await jwks.FindSigningKeyAsync(poolId, token.Kid, cancellationToken);
+        JsonWebKey? key;
+        try
+        {
+            key = await jwks.FindSigningKeyAsync(poolId, token.Kid, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not JwksUnavailableException)
+        {
+            // Timeouts and an open circuit from the resilience handler arrive as exceptions of their own (some of them
+            // OperationCanceledException): all mean the same, the keys are out of reach.
+            throw new JwksUnavailableException(poolId, exception);
+        }
         if (key is null)
         {
             return Invalid($"kid '{Printable(token.Kid)}' is not in the JWKS of {poolId}");

@@ -9,7 +9,9 @@ namespace SecureLambda.LocalCloud.Authorizers;
 /// https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html)
 /// and moto serves it too. Keys are cached per pool. A token naming an unknown <c>kid</c> triggers one refresh, since
 /// the pool may have rotated its keys, but at most one per pool per <see cref="MinimumRefreshInterval"/>, so a flood of
-/// made-up kids cannot hammer the engine.
+/// made-up kids cannot hammer the engine. Cached keys are trusted for <see cref="CacheLifetime"/> only, then read
+/// again, so a key the pool no longer publishes stops verifying tokens; when they cannot be read again, the authorizer
+/// fails closed (<see cref="JwksUnavailableException"/>) rather than trust keys it can no longer confirm.
 /// </summary>
 public sealed partial class EngineJwksProvider(
     HttpClient http,
@@ -18,6 +20,8 @@ public sealed partial class EngineJwksProvider(
     ILogger<EngineJwksProvider> logger) : IJwksProvider
 {
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
 
     private readonly Uri _baseUri = cognitoEndpoint.AbsoluteUri.EndsWith('/') ? cognitoEndpoint : new Uri(cognitoEndpoint.AbsoluteUri + "/");
     private readonly ConcurrentDictionary<string, PoolKeys> _pools = new(StringComparer.Ordinal);
@@ -28,7 +32,7 @@ public sealed partial class EngineJwksProvider(
         ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
 
         var pool = _pools.GetOrAdd(userPoolId, static _ => new PoolKeys());
-        if (Find(pool.Keys, keyId) is { } cached)
+        if (pool.IsFresh(time.GetUtcNow()) && Find(pool.Keys, keyId) is { } cached)
         {
             return cached;
         }
@@ -36,21 +40,25 @@ public sealed partial class EngineJwksProvider(
         await pool.Gate.WaitAsync(cancellationToken);
         try
         {
+            var now = time.GetUtcNow();
+
             // Another caller may have refreshed while this one waited.
-            if (Find(pool.Keys, keyId) is { } refreshed)
+            if (pool.IsFresh(now) && Find(pool.Keys, keyId) is { } refreshed)
             {
                 return refreshed;
             }
 
-            var now = time.GetUtcNow();
-            var isRefresh = pool.Keys is not null;
+            // An unknown kid while the keys are fresh is a refresh, bounded; stale keys are simply read again.
+            var isRefresh = pool.IsFresh(now);
             if (isRefresh && pool.RefreshedAt is { } last && now - last < MinimumRefreshInterval)
             {
                 LogRefreshSuppressed(logger, userPoolId, MinimumRefreshInterval.TotalSeconds);
                 return null;
             }
 
+            pool.Keys = null;
             pool.Keys = await FetchAsync(userPoolId, cancellationToken);
+            pool.FetchedAt = now;
             if (isRefresh)
             {
                 pool.RefreshedAt = now;
@@ -90,6 +98,10 @@ public sealed partial class EngineJwksProvider(
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public IReadOnlyList<JsonWebKey>? Keys { get; set; }
+
+        public DateTimeOffset FetchedAt { get; set; }
+
+        public bool IsFresh(DateTimeOffset now) => Keys is not null && now - FetchedAt < CacheLifetime;
 
         /// <summary>When a token's unknown kid last made this pool's JWKS be fetched again; the first fetch is not a refresh.</summary>
         public DateTimeOffset? RefreshedAt { get; set; }

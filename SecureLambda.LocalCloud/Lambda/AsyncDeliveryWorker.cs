@@ -9,14 +9,15 @@ using Microsoft.Extensions.Options;
 namespace SecureLambda.LocalCloud.Lambda;
 
 /// <summary>An SNS → Lambda subscription, modelled with an engine queue subscribed to the topic.</summary>
-/// <param name="MaxReceiveCount">Receives before the queue's redrive policy moves a message to its DLQ.</param>
+/// <param name="MaxReceiveCount">Receives before the queue's redrive policy moves a message to LocalCloud's private DLQ: the engine's last resort, for a message LocalCloud itself could not handle.</param>
 public sealed record AsyncDeliverySubscription(string FunctionName, string TopicArn, string SubscriptionArn, string QueueUrl, int MaxReceiveCount);
 
 /// <summary>
 /// SNS → Lambda asynchronous delivery with AWS's retry semantics. In AWS, Lambda queues the event internally, retries a
-/// failed invocation twice, then sends it to the DLQ. Here the queue is a real engine queue with a redrive policy
-/// (see Provisioning): a message is deleted only after the function succeeded; on failure it is left for redelivery,
-/// so after <c>MaxReceiveCount</c> attempts the engine moves it to the DLQ and nothing is lost.
+/// failed invocation (<see cref="AsyncRetryRules"/>), then sends it where the template says (<see cref="AsyncFailureRouter"/>).
+/// Here the queue is a real engine queue: a message is deleted only once the function succeeded or its failure was
+/// written; a retry is a copy of the message carrying the failed attempts so far (so a throttle, which does not count,
+/// and a LocalCloud restart lose nothing and count nothing twice), sent before the original is deleted.
 /// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
 /// </summary>
 public sealed partial class AsyncDeliveryWorker(
@@ -24,10 +25,15 @@ public sealed partial class AsyncDeliveryWorker(
     AsyncDeliverySubscriptions subscriptions,
     LambdaFunctions functions,
     LambdaInvoker invoker,
+    AsyncFailureRouter failures,
     IOptions<LocalLambdaOptions> options,
+    TimeProvider timeProvider,
     ILogger<AsyncDeliveryWorker> logger) : BackgroundService
 {
     private const string TraceParentAttribute = "traceparent";
+
+    /// <summary>The SQS message attribute (on LocalCloud's private queue only) with the failed attempts so far.</summary>
+    internal const string FailedAttemptsAttribute = "LocalCloud.FailedAttempts";
 
     /// <summary>The long-poll wait of each receive.</summary>
     private const int ReceiveWaitSeconds = 5;
@@ -72,9 +78,10 @@ public sealed partial class AsyncDeliveryWorker(
             {
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // An engine that is down or misconfigured must not stop the host; keep trying, visibly.
+                // An engine that is down, hung (the SDK's timeout is an OperationCanceledException) or misconfigured
+                // must not stop the host; keep trying, visibly.
                 LogReceiveFailed(exception, subscription.QueueUrl);
                 await Task.Delay(ReceiveFailureBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
@@ -86,7 +93,7 @@ public sealed partial class AsyncDeliveryWorker(
                 {
                     await DeliverAsync(subscription, function, message, stoppingToken);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     // The message stays in the queue: it is delivered again once its visibility times out.
                     LogDeliveryFailed(exception, message.MessageId, subscription.QueueUrl);
@@ -97,9 +104,8 @@ public sealed partial class AsyncDeliveryWorker(
 
     private async Task DeliverAsync(AsyncDeliverySubscription subscription, LocalFunction function, Message message, CancellationToken stoppingToken)
     {
-        var attempt = message.Attributes?.TryGetValue("ApproximateReceiveCount", out var count) == true
-            ? int.Parse(count, CultureInfo.InvariantCulture)
-            : 1;
+        var failed = message.MessageAttributes?.TryGetValue(FailedAttemptsAttribute, out var counted) == true
+            && int.TryParse(counted.StringValue, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         var lambdaEvent = SnsEnvelope.ToLambdaEvent(message.Body, subscription.SubscriptionArn, out var problem);
         if (lambdaEvent is null)
         {
@@ -115,26 +121,60 @@ public sealed partial class AsyncDeliveryWorker(
         activity?.SetTag("messaging.system", "aws_sns");
         activity?.SetTag("messaging.destination.name", subscription.TopicArn);
         activity?.SetTag("messaging.message.id", lambdaEvent["Records"]![0]!["Sns"]!["MessageId"]!.GetValue<string>());
-        activity?.SetTag("securelambda.delivery.attempt", attempt);
+        activity?.SetTag("securelambda.delivery.attempt", failed + 1);
 
-        var result = await invoker.InvokeAsync(function, Encoding.UTF8.GetBytes(lambdaEvent.ToJsonString()), stoppingToken);
-        if (result.Succeeded)
+        var definition = function.Definition;
+        var payload = Encoding.UTF8.GetBytes(lambdaEvent.ToJsonString());
+        var published = DateTimeOffset.TryParse(
+            lambdaEvent["Records"]![0]!["Sns"]!["Timestamp"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp)
+            ? timestamp
+            : timeProvider.GetUtcNow();
+        if (AsyncRetryRules.IsTooOld(definition, timeProvider.GetUtcNow() - published))
         {
+            await failures.RouteAsync(definition, payload, AsyncRetryRules.EventAgeExceeded, failed, null, stoppingToken);
             await sqs.DeleteMessageAsync(subscription.QueueUrl, message.ReceiptHandle, stoppingToken);
             return;
         }
 
-        activity?.SetStatus(ActivityStatusCode.Error, result.ErrorType ?? result.Status.ToString());
-        if (attempt >= subscription.MaxReceiveCount)
+        var result = await invoker.InvokeAsync(function, payload, stoppingToken);
+        failed += AsyncRetryRules.Counts(result) ? 1 : 0;
+        var step = AsyncRetryRules.Next(definition, result, failed, timeProvider.GetUtcNow() - published);
+        if (step != AsyncStep.Done)
         {
-            LogDeadLettering(function.Definition.FunctionName, attempt, result.ErrorType ?? result.Status.ToString());
-        }
-        else
-        {
-            LogWillRetry(function.Definition.FunctionName, attempt, subscription.MaxReceiveCount, result.ErrorType ?? result.Status.ToString());
+            activity?.SetStatus(ActivityStatusCode.Error, result.ErrorType ?? result.Status.ToString());
         }
 
-        await RetryLaterAsync(subscription, message, stoppingToken);
+        switch (step)
+        {
+            case AsyncStep.Done:
+                await sqs.DeleteMessageAsync(subscription.QueueUrl, message.ReceiptHandle, stoppingToken);
+                return;
+            case AsyncStep.Fail:
+                await failures.RouteAsync(definition, payload, AsyncRetryRules.Condition(failed, definition), failed, result, stoppingToken);
+                await sqs.DeleteMessageAsync(subscription.QueueUrl, message.ReceiptHandle, stoppingToken);
+                return;
+            default:
+                LogWillRetry(definition.FunctionName, failed, definition.MaximumRetryAttempts + 1, result.ErrorType ?? result.Status.ToString());
+                await RequeueAsync(subscription, message, failed, step == AsyncStep.RetryUncounted, stoppingToken);
+                return;
+        }
+    }
+
+    /// <summary>A copy with the failed attempts so far, after the retry delay; then the original goes.</summary>
+    private async Task RequeueAsync(AsyncDeliverySubscription subscription, Message message, int failed, bool throttled, CancellationToken stoppingToken)
+    {
+        var delay = throttled && RetryDelay < EventInvocations.ThrottleBackoff ? EventInvocations.ThrottleBackoff : RetryDelay;
+        await sqs.SendMessageAsync(new SendMessageRequest
+        {
+            QueueUrl = subscription.QueueUrl,
+            MessageBody = message.Body,
+            DelaySeconds = (int)Math.Ceiling(delay.TotalSeconds),
+            MessageAttributes = new Dictionary<string, MessageAttributeValue>(StringComparer.Ordinal)
+            {
+                [FailedAttemptsAttribute] = new() { DataType = "Number", StringValue = failed.ToString(CultureInfo.InvariantCulture) },
+            },
+        }, stoppingToken);
+        await sqs.DeleteMessageAsync(subscription.QueueUrl, message.ReceiptHandle, stoppingToken);
     }
 
     private async Task RetryLaterAsync(AsyncDeliverySubscription subscription, Message message, CancellationToken stoppingToken)
@@ -159,11 +199,8 @@ public sealed partial class AsyncDeliveryWorker(
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} in {QueueUrl} is not deliverable to Lambda: {Problem}")]
     private partial void LogNotAnSnsEnvelope(string messageId, string queueUrl, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{FunctionName} failed attempt {Attempt} of {MaxAttempts} ({Error}); the event will be retried")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{FunctionName} has {Attempt} failed attempts of {MaxAttempts} ({Error}); the event will be retried")]
     private partial void LogWillRetry(string functionName, int attempt, int maxAttempts, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{FunctionName} failed its last attempt {Attempt} ({Error}); the event goes to the dead-letter queue")]
-    private partial void LogDeadLettering(string functionName, int attempt, string error);
 }
 
 /// <summary>The SNS → Lambda subscriptions to deliver, known once provisioning has created their queues.</summary>

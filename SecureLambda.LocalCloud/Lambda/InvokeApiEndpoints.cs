@@ -1,12 +1,17 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+using SecureLambda.Aws.Signing;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
 /// <summary>
 /// The Lambda <c>Invoke</c> API, so that <c>aws lambda invoke --endpoint-url http://localhost:4567 …</c> and the SDKs
 /// work against LocalCloud. Answers as Lambda does: a function error is still 200, marked with
-/// <c>X-Amz-Function-Error: Unhandled</c>; service errors carry <c>x-amzn-ErrorType</c>.
-/// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+/// <c>X-Amz-Function-Error: Unhandled</c>; service errors carry <c>x-amzn-ErrorType</c>. Only a request signed (SigV4)
+/// with the account's credentials is served, as Lambda serves only signed requests; an unsigned, mis-signed or foreign
+/// request is refused with 403 before anything else happens, so no web page or stray process can invoke a function.
+/// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html,
+/// https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
 /// </summary>
 public static class InvokeApiEndpoints
 {
@@ -25,18 +30,13 @@ public static class InvokeApiEndpoints
         HttpContext context,
         LambdaFunctions functions,
         LambdaInvoker invoker,
-        EventInvocations events)
+        EventInvocations events,
+        AccountCredentials account,
+        TimeProvider timeProvider)
     {
         var cancellationToken = context.RequestAborted;
         var requestId = Guid.NewGuid().ToString();
         context.Response.Headers["x-amzn-RequestId"] = requestId;
-
-        var target = await functions.FindAsync(Uri.UnescapeDataString(function), cancellationToken);
-        if (target is null)
-        {
-            await WriteServiceErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFoundException", $"Function not found: {function}");
-            return;
-        }
 
         var invocationType = context.Request.Headers["X-Amz-Invocation-Type"].FirstOrDefault() ?? "RequestResponse";
         var limit = invocationType == "Event" ? MaxAsyncPayloadBytes : MaxSyncPayloadBytes;
@@ -45,6 +45,20 @@ public static class InvokeApiEndpoints
         {
             await WriteServiceErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestTooLargeException",
                 $"Request must be smaller than {limit} bytes for the {invocationType} invocation type");
+            return;
+        }
+
+        var verification = Verify(context, body, account, timeProvider);
+        if (!verification.IsValid)
+        {
+            await WriteAuthenticationErrorAsync(context, verification);
+            return;
+        }
+
+        var target = await functions.FindAsync(Uri.UnescapeDataString(function), cancellationToken);
+        if (target is null)
+        {
+            await WriteServiceErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFoundException", $"Function not found: {function}");
             return;
         }
 
@@ -94,9 +108,43 @@ public static class InvokeApiEndpoints
                 return;
             default:
                 await WriteServiceErrorAsync(context, StatusCodes.Status502BadGateway, "ResourceNotReadyException",
-                    $"No process is polling the Runtime API of {function.Definition.FunctionName}; start it with AWS_LAMBDA_RUNTIME_API=<localcloud host:port>/{function.Definition.LogicalId}");
+                    $"No process is polling the Runtime API of {function.Definition.FunctionName}; start it with AWS_LAMBDA_RUNTIME_API=<localcloud host:port>/{function.Definition.LogicalId}/<its secret, LocalCloud:Lambda:RuntimeApiSecrets:{function.Definition.LogicalId}>");
                 return;
         }
+    }
+
+    private static SigV4Verification Verify(HttpContext context, byte[] body, AccountCredentials account, TimeProvider timeProvider)
+    {
+        var request = context.Request;
+        // The target exactly as sent: the signature covers the encoded path (an ARN's ':' arrives as %3A).
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw.StartsWith('/')
+            ? raw
+            : $"{request.PathBase}{request.Path}{request.QueryString}";
+        return SigV4Verifier.Verify(
+            new SigV4Request(request.Method, target, name => request.Headers[name].OfType<string>().ToList(), body),
+            account.SecretFor,
+            "lambda",
+            account.Region,
+            timeProvider.GetUtcNow());
+    }
+
+    /// <summary>
+    /// AWS's answers to a request it cannot authenticate, all 403: <c>MissingAuthenticationTokenException</c>
+    /// (<c>{"message":"Missing Authentication Token"}</c>), <c>IncompleteSignatureException</c>,
+    /// <c>UnrecognizedClientException</c> and <c>InvalidSignatureException</c>.
+    /// https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
+    /// </summary>
+    private static Task WriteAuthenticationErrorAsync(HttpContext context, SigV4Verification verification)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.Headers["x-amzn-ErrorType"] = verification.Outcome switch
+        {
+            SigV4Outcome.MissingAuthentication => "MissingAuthenticationTokenException",
+            SigV4Outcome.IncompleteSignature => "IncompleteSignatureException",
+            SigV4Outcome.UnknownAccessKey => "UnrecognizedClientException",
+            _ => "InvalidSignatureException",
+        };
+        return context.Response.WriteAsJsonAsync(new AuthenticationError(verification.Message), InvokeApiJsonContext.Default.AuthenticationError, contentType: null, context.RequestAborted);
     }
 
     private static Task WriteServiceErrorAsync(HttpContext context, int status, string errorType, string message)
@@ -109,10 +157,13 @@ public static class InvokeApiEndpoints
 
 internal sealed record ServiceError(string Type, [property: JsonPropertyName("message")] string Message);
 
+internal sealed record AuthenticationError([property: JsonPropertyName("message")] string Message);
+
 internal sealed record FunctionErrorDocument(
     [property: JsonPropertyName("errorMessage")] string ErrorMessage,
     [property: JsonPropertyName("errorType")] string ErrorType);
 
 [JsonSerializable(typeof(ServiceError))]
 [JsonSerializable(typeof(FunctionErrorDocument))]
+[JsonSerializable(typeof(AuthenticationError))]
 internal sealed partial class InvokeApiJsonContext : JsonSerializerContext;

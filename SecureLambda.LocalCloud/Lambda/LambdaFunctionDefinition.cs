@@ -1,6 +1,6 @@
 namespace SecureLambda.LocalCloud.Lambda;
 
-/// <summary>A function of the stack as the local Lambda needs it: how it is named and how long it may run.</summary>
+/// <summary>A function of the stack as the local Lambda needs it: how it is named, how long it may run, and where its failed asynchronous events go.</summary>
 /// <param name="Timeout">The function's <c>Timeout</c> (CloudFormation's default is 3 seconds).</param>
 /// <param name="MaximumRetryAttempts">Retries of an asynchronous invocation (EventInvokeConfig; AWS's default is 2).</param>
 public sealed record LambdaFunctionDefinition(
@@ -12,4 +12,19 @@ public sealed record LambdaFunctionDefinition(
 {
     /// <summary>https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-timeout</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>EventInvokeConfig's default <c>MaximumEventAgeInSeconds</c>: six hours.</summary>
+    public static readonly TimeSpan DefaultMaximumEventAge = TimeSpan.FromSeconds(21600);
+
+    /// <summary>How old an asynchronous event may grow before Lambda stops retrying it (<c>MaximumEventAgeInSeconds</c>).</summary>
+    public TimeSpan MaximumEventAge { get; init; } = DefaultMaximumEventAge;
+
+    /// <summary>EventInvokeConfig's <c>DestinationConfig.OnFailure</c>: the queue that gets the invocation record.</summary>
+    public AsyncFailureTarget? OnFailure { get; init; }
+
+    /// <summary>The function's <c>DeadLetterConfig.TargetArn</c>: used when there is no on-failure destination.</summary>
+    public AsyncFailureTarget? DeadLetter { get; init; }
 }
+
+/// <summary>An SQS queue of the stack that failed asynchronous events are written to.</summary>
+public sealed record AsyncFailureTarget(string Arn, string QueueUrl);

@@ -46,7 +46,7 @@ public sealed partial class LambdaInvoker(ILogger<LambdaInvoker> logger)
         return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "No process polled function {FunctionName} within its timeout {Timeout}: start one with AWS_LAMBDA_RUNTIME_API=<localcloud host:port>/{LogicalId}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "No process polled function {FunctionName} within its timeout {Timeout}: start one with AWS_LAMBDA_RUNTIME_API=<localcloud host:port>/{LogicalId}/<its secret, LocalCloud:Lambda:RuntimeApiSecrets:{LogicalId}>")]
     private partial void LogNoRuntime(string functionName, TimeSpan timeout, string logicalId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName} did not answer invocation {RequestId} within its timeout {Timeout}")]

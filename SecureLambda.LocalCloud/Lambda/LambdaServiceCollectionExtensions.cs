@@ -13,6 +13,9 @@ public sealed class LocalLambdaOptions
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)]
     public int QueueCapacity { get; set; } = LocalFunction.DefaultQueueCapacity;
 
+    /// <summary>Each function's Runtime API secret, by logical id (see <see cref="RuntimeApiKeys"/>).</summary>
+    public Dictionary<string, string> RuntimeApiSecrets { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The wait before an asynchronous event is retried (AWS: about 1, then 2 minutes).</summary>
     public TimeSpan AsyncRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
@@ -22,14 +25,21 @@ public static class LambdaServiceCollectionExtensions
     /// <summary>The Runtime API, synchronous and asynchronous invocation, and SNS → Lambda delivery from engine queues.</summary>
     public static IServiceCollection AddLocalLambda(this IServiceCollection services)
     {
-        services.AddOptions<LocalLambdaOptions>().BindConfiguration(LocalLambdaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LocalLambdaOptions>().BindConfiguration(LocalLambdaOptions.Section).ValidateDataAnnotations()
+            .Validate(
+                options => options.RuntimeApiSecrets.Values.All(secret => secret.Length >= RuntimeApiKeys.MinimumSecretLength && secret.All(char.IsAsciiLetterOrDigit)),
+                $"Every LocalCloud:Lambda:RuntimeApiSecrets value must be at least {RuntimeApiKeys.MinimumSecretLength} letters or digits (for example `openssl rand -hex 16`).")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LambdaFunctions>();
+        services.TryAddSingleton<AccountCredentials>();
+        services.TryAddSingleton<RuntimeApiKeys>();
         services.TryAddSingleton<LambdaInvoker>();
         services.TryAddSingleton<AsyncDeliverySubscriptions>();
         // The standard AWS variables, read through configuration (which includes the environment).
         services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
         services.TryAddSingleton<IAmazonSQS>(provider => EngineSqs.Create(provider.GetRequiredService<AwsClientContext>()));
+        services.TryAddSingleton<AsyncFailureRouter>();
         services.TryAddSingleton<EventInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocations>());
         services.AddHostedService<AsyncDeliveryWorker>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -5,8 +6,10 @@ namespace SecureLambda.LocalCloud.Lambda;
 
 /// <summary>
 /// The Lambda Runtime API (2018-06-01) for every function of the stack, under the function's own path prefix
-/// (<c>/{function}/2018-06-01/runtime/…</c>), so that one LocalCloud serves all the function processes: each is started
-/// with <c>AWS_LAMBDA_RUNTIME_API=host:port/{function}</c>.
+/// (<c>/{function}/{secret}/2018-06-01/runtime/…</c>), so that one LocalCloud serves all the function processes: each is
+/// started with <c>AWS_LAMBDA_RUNTIME_API=host:port/{function}/{secret}</c>. Without the function's secret
+/// (<see cref="RuntimeApiKeys"/>) nothing is served: no event is handed out and no answer taken, so a process that only
+/// knows the function's name can neither read another user's event nor answer it.
 /// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 /// </summary>
 public static partial class RuntimeApiEndpoints
@@ -16,24 +19,39 @@ public static partial class RuntimeApiEndpoints
 
     public static IEndpointRouteBuilder MapLambdaRuntimeApi(this IEndpointRouteBuilder endpoints)
     {
-        var runtime = endpoints.MapGroup("/{function}/2018-06-01/runtime").ExcludeFromDescription();
+        var runtime = endpoints.MapGroup("/{function}/{secret}/2018-06-01/runtime").ExcludeFromDescription();
+        runtime.AddEndpointFilter(async (invocation, next) =>
+        {
+            var context = invocation.HttpContext;
+            var function = (string)context.Request.RouteValues["function"]!;
+            // The secret stays out of the traces: the server span shows the route, not the path that carries it.
+            Activity.Current?.SetTag("url.path", $"/{function}/{{secret}}/2018-06-01/runtime/…");
+            var target = await context.RequestServices.GetRequiredService<LambdaFunctions>().FindAsync(function, context.RequestAborted);
+            if (target is null
+                || !context.RequestServices.GetRequiredService<RuntimeApiKeys>().Admits(target.Definition, (string)context.Request.RouteValues["secret"]!))
+            {
+                // One answer for an unknown function and a wrong secret, so neither can be told apart from outside.
+                await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "AccessDenied", "This Runtime API serves only the function process it was made for.");
+                return Results.Empty;
+            }
+
+            context.Items[typeof(LocalFunction)] = target;
+            return await next(invocation);
+        });
         runtime.MapGet("/invocation/next", NextAsync);
-        runtime.MapPost("/invocation/{requestId}/response", (string function, string requestId, HttpContext context, LambdaFunctions functions) =>
-            CompleteAsync(function, requestId, InvocationStatus.Succeeded, context, functions));
-        runtime.MapPost("/invocation/{requestId}/error", (string function, string requestId, HttpContext context, LambdaFunctions functions) =>
-            CompleteAsync(function, requestId, InvocationStatus.FunctionError, context, functions));
+        runtime.MapPost("/invocation/{requestId}/response", (string requestId, HttpContext context) =>
+            CompleteAsync(requestId, InvocationStatus.Succeeded, context));
+        runtime.MapPost("/invocation/{requestId}/error", (string requestId, HttpContext context) =>
+            CompleteAsync(requestId, InvocationStatus.FunctionError, context));
         runtime.MapPost("/init/error", InitErrorAsync);
         return endpoints;
     }
 
-    private static async Task NextAsync(string function, HttpContext context, LambdaFunctions functions)
+    private static LocalFunction Admitted(HttpContext context) => (LocalFunction)context.Items[typeof(LocalFunction)]!;
+
+    private static async Task NextAsync(HttpContext context)
     {
-        var target = await functions.FindAsync(function, context.RequestAborted);
-        if (target is null)
-        {
-            await WriteErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFound", $"No function '{function}' in the stack.");
-            return;
-        }
+        var target = Admitted(context);
 
         PendingInvocation invocation;
         try
@@ -58,18 +76,18 @@ public static partial class RuntimeApiEndpoints
         await context.Response.Body.WriteAsync(invocation.Payload, context.RequestAborted);
     }
 
-    private static async Task CompleteAsync(string function, string requestId, InvocationStatus status, HttpContext context, LambdaFunctions functions)
+    private static async Task CompleteAsync(string requestId, InvocationStatus status, HttpContext context)
     {
-        var target = await functions.FindAsync(function, context.RequestAborted);
-        if (target is null)
-        {
-            await WriteErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFound", $"No function '{function}' in the stack.");
-            return;
-        }
+        var target = Admitted(context);
 
         var body = await RequestBodies.ReadAsync(context.Request, MaxResponseBytes, context.RequestAborted);
         if (body is null)
         {
+            // Lambda fails the invocation itself when a response exceeds 6 MB, rather than leave it to time out
+            // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            target.Complete(requestId, InvocationStatus.FunctionError, JsonSerializer.SerializeToUtf8Bytes(
+                new RuntimeError($"Response payload size exceeded maximum allowed payload size ({MaxResponseBytes} bytes).", "Function.ResponseSizeTooLarge"),
+                RuntimeApiJsonContext.Default.RuntimeError), "Function.ResponseSizeTooLarge");
             await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"The response is larger than {MaxResponseBytes} bytes.");
             return;
         }
@@ -85,8 +103,9 @@ public static partial class RuntimeApiEndpoints
         await context.Response.WriteAsJsonAsync(new RuntimeStatus("OK"), RuntimeApiJsonContext.Default.RuntimeStatus, cancellationToken: context.RequestAborted);
     }
 
-    private static async Task InitErrorAsync(string function, HttpContext context, ILoggerFactory loggers)
+    private static async Task InitErrorAsync(HttpContext context, ILoggerFactory loggers)
     {
+        var function = Admitted(context).Definition.LogicalId;
         var body = await RequestBodies.ReadAsync(context.Request, MaxResponseBytes, context.RequestAborted) ?? [];
         LogInitError(loggers.CreateLogger(typeof(RuntimeApiEndpoints).FullName!), function, ErrorType(context.Request, body), System.Text.Encoding.UTF8.GetString(body));
         context.Response.StatusCode = StatusCodes.Status202Accepted;

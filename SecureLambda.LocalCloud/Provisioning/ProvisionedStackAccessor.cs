@@ -8,20 +8,27 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <summary>The provisioned stack, once provisioning has finished; the data plane awaits <see cref="Stack"/>.</summary>
 public interface IProvisionedStackAccessor
 {
-    /// <summary>Completes when the stack is provisioned; faults with the provisioning error.</summary>
+    /// <summary>
+    /// Completes when the stack is first provisioned; faults with the provisioning error. After the engine lost its
+    /// state and the stack was provisioned again, it is the newest stack.
+    /// </summary>
     Task<ProvisionedStack> Stack { get; }
 }
 
-/// <summary>Completed once by <see cref="StackProvisioningService"/>.</summary>
+/// <summary>Completed by <see cref="StackProvisioningService"/>; replaced by <see cref="EngineStateMonitor"/> after a re-provisioning.</summary>
 public sealed class ProvisionedStackAccessor : IProvisionedStackAccessor
 {
-    private readonly TaskCompletionSource<ProvisionedStack> _stack = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ProvisionedStack> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task<ProvisionedStack>? _current;
 
-    public Task<ProvisionedStack> Stack => _stack.Task;
+    public Task<ProvisionedStack> Stack => Volatile.Read(ref _current) ?? _first.Task;
 
-    public void SetStack(ProvisionedStack stack) => _stack.TrySetResult(stack);
+    public void SetStack(ProvisionedStack stack) => _first.TrySetResult(stack);
 
-    public void SetFailed(Exception exception) => _stack.TrySetException(exception);
+    public void SetFailed(Exception exception) => _first.TrySetException(exception);
+
+    /// <summary>The stack as provisioned again into an engine that came back empty.</summary>
+    public void Replace(ProvisionedStack stack) => Volatile.Write(ref _current, Task.FromResult(stack));
 }
 
 /// <summary>Provisions the stack when the host starts, writes the outputs file and completes the accessor.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using SecureLambda.Testing;
 
 namespace SecureLambda.Bench.Gateway;
 
@@ -86,9 +87,11 @@ internal static class GatewayBench
         });
         Console.WriteLine($"LocalCloud at {host.Address} (ThrottlingRateLimit 100000, ThrottlingBurstLimit 100000, WafRateLimit 2000000000)");
         var token = await host.SignInAsync();
-        await using var pollers = new RuntimePollers(host.Address, "ExternalLambda1", options.PollerCount);
+        await using var pollers = new RuntimePollers(host.Address, $"ExternalLambda1/{LocalCloudHost.RuntimeApiSecret}", options.PollerCount);
         Console.WriteLine($"{options.PollerCount} runtime pollers on ExternalLambda1, answering {RuntimePollers.Answer} at once");
         using var http = Load.CreateClient(host.Address);
+        // The Invoke API serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
+        using var signed = SigV4SigningHandler.Client(host.Address);
         var gateway = new RequestSpec(Lambda1, Body, token);
         var direct = new RequestSpec(DirectInvoke, Body, null);
 
@@ -98,9 +101,9 @@ internal static class GatewayBench
             var measured = TimeSpan.FromSeconds(options.Seconds);
             Console.WriteLine();
             Console.WriteLine($"## Added latency: open loop at {options.Rate} rps, {options.Seconds} s each, after {options.WarmupSeconds} s warm-up of each");
-            Check("warm-up direct", await Load.OpenLoopAsync(http, direct, DirectOk, options.Rate, warmup), pollers);
+            Check("warm-up direct", await Load.OpenLoopAsync(signed, direct, DirectOk, options.Rate, warmup), pollers);
             Check("warm-up gateway", await Load.OpenLoopAsync(http, gateway, GatewayOk, options.Rate, warmup), pollers);
-            var directResult = await Load.OpenLoopAsync(http, direct, DirectOk, options.Rate, measured);
+            var directResult = await Load.OpenLoopAsync(signed, direct, DirectOk, options.Rate, measured);
             Check("direct", directResult, pollers);
             var gatewayResult = await Load.OpenLoopAsync(http, gateway, GatewayOk, options.Rate, measured);
             Check("gateway", gatewayResult, pollers);
@@ -167,6 +170,8 @@ internal static class GatewayBench
             ["WafRateLimit"] = "2000000000",
         });
         using var http = Load.CreateClient(host.Address);
+        // The Invoke API serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
+        using var signed = SigV4SigningHandler.Client(host.Address);
         Console.WriteLine();
         Console.WriteLine($"## Throttle accuracy: rate {options.ThrottleRate}, burst {options.ThrottleBurst}; open loop at {options.ThrottleDrive} rps for {options.ThrottleSeconds} s, POST {Lambda1} with a token that is no JWT");
 

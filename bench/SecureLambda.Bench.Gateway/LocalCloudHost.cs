@@ -22,6 +22,9 @@ internal sealed class LocalCloudHost : IAsyncDisposable
     public const string User1 = "user1@example.com";
     public const string Password = "Correct-Horse-Battery-9";
 
+    /// <summary>ExternalLambda1's Runtime API secret for this run: the pollers stand in for its process.</summary>
+    public static readonly string RuntimeApiSecret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     private readonly WebApplicationFactory<Program> _factory;
 
     private LocalCloudHost(MotoServer moto, WebApplicationFactory<Program> factory, Uri address, JsonElement outputs)
@@ -46,6 +49,7 @@ internal sealed class LocalCloudHost : IAsyncDisposable
             ["LocalCloud:OutputsFile"] = Path.Combine(Path.GetTempPath(), $"localcloud-bench-outputs-{Guid.NewGuid():N}.json"),
             ["LocalCloud:DevUsers:0:Password"] = Password,
             ["LocalCloud:DevUsers:1:Password"] = Password,
+            ["LocalCloud:Lambda:RuntimeApiSecrets:ExternalLambda1"] = RuntimeApiSecret,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };

@@ -4,7 +4,7 @@ namespace SecureLambda.Bench.Gateway;
 
 /// <summary>
 /// Stand-ins for warm execution environments of one function: each poller holds one invocation at a time, polling
-/// <c>/{LogicalId}/2018-06-01/runtime/invocation/next</c> and answering every event AT ONCE with a fixed valid proxy
+/// <c>/{LogicalId}/{secret}/2018-06-01/runtime/invocation/next</c> and answering every event AT ONCE with a fixed valid proxy
 /// response, so the figures are LocalCloud's and not a function's. A failed poll or post is recorded, never ignored.
 /// </summary>
 internal sealed class RuntimePollers : IAsyncDisposable
@@ -19,11 +19,11 @@ internal sealed class RuntimePollers : IAsyncDisposable
     private long _events;
     private string? _firstError;
 
-    public RuntimePollers(Uri host, string logicalId, int count)
+    public RuntimePollers(Uri host, string prefix, int count)
     {
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
         {
-            BaseAddress = new Uri(host, $"{logicalId}/2018-06-01/runtime/"),
+            BaseAddress = new Uri(host, $"{prefix}/2018-06-01/runtime/"),
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _loops = Enumerable.Range(0, count).Select(_ => Task.Run(RunAsync)).ToArray();
