@@ -22,7 +22,12 @@ public sealed class DeployCommandLine(DeployHost host)
     private readonly Option<bool> _yes = new("--yes", "-y") { Description = "Consent in advance to destructive steps: changes that replace or remove resources, deleting a failed stack, destroy." };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "On failure, print the details behind the one-line message." };
 
-    private readonly Option<string[]> _parameter = new("--parameter", "-p") { Description = "A template parameter, Name=Value (repeatable); on an update, parameters not given keep their value.", HelpName = "Name=Value" };
+    private readonly Option<string[]> _parameter = new("--parameter", "-p")
+    {
+        Description = "A template parameter, Name=Value (repeatable); on an update, parameters not given keep their value.",
+        HelpName = "Name=Value",
+        CompletionSources = { _ => ParameterCompletions(host) },
+    };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Create the change set and print it, execute nothing; the change set is kept for review." };
     private readonly Option<string?> _executeChangeSet = new("--execute-change-set") { Description = "Execute a change set an earlier --dry-run kept, instead of building a new one.", HelpName = "name" };
     private readonly Option<string> _outputsFile = new("--outputs-file", "-o") { Description = "Where to write the stack's outputs as JSON.", DefaultValueFactory = _ => DeployOptions.DefaultOutputsFile };
@@ -34,7 +39,8 @@ public sealed class DeployCommandLine(DeployHost host)
     /// <summary>Parses and runs; with <paramref name="handleTerminationSignals"/>, Ctrl+C and SIGTERM cancel the run.</summary>
     public async Task<int> InvokeAsync(IReadOnlyList<string> args, CancellationToken cancellationToken, bool handleTerminationSignals = false)
     {
-        var parse = Root().Parse(args);
+        var root = Root();
+        var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -42,7 +48,8 @@ public sealed class DeployCommandLine(DeployHost host)
                 await host.Error.WriteLineAsync(error.Message);
             }
 
-            await host.Error.WriteLineAsync($"Run '{Root().Name} {parse.CommandResult.Command.Name} --help' for the options.".Replace($"{Root().Name} {Root().Name}", Root().Name, StringComparison.Ordinal));
+            var command = parse.CommandResult.Command;
+            await host.Error.WriteLineAsync($"Run '{root.Name}{(command == root ? "" : " " + command.Name)} --help' for the options.");
             return ExitCodes.Usage;
         }
 
@@ -58,12 +65,12 @@ public sealed class DeployCommandLine(DeployHost host)
 
     private RootCommand Root()
     {
+
         var deploy = new Command("deploy", "Publish the bootstrap, upload it, and create, review and execute a CloudFormation change set.")
         {
             _stackName, _region, _profile, _artifactBucket, _parameter, _dryRun, _executeChangeSet, _outputsFile, _template,
             _bootstrapDirectory, _user1Email, _user2Email, _yes, _verbose,
         };
-        _parameter.CompletionSources.Add(ParameterCompletions);
         deploy.SetAction((parse, token) => RunAsync(parse, () =>
         {
             var options = new DeployOptions(Stack(parse))
@@ -108,7 +115,8 @@ public sealed class DeployCommandLine(DeployHost host)
 
     private Consent Consent(StackOptions options) => new(host.Out, host.Terminal, options.Yes);
 
-    private IEnumerable<CompletionItem> ParameterCompletions(CompletionContext context)
+    /// <summary>The template's parameter names, for <c>--parameter</c> completions.</summary>
+    private static IEnumerable<CompletionItem> ParameterCompletions(DeployHost host)
     {
         var template = Path.Combine(host.RepositoryRoot, DeployOptions.DefaultTemplate);
         return File.Exists(template)
