@@ -10,7 +10,7 @@ namespace SecureLambda.Deploy.Tests.Cli;
 /// one-line messages are checked, and no run may print a stack trace. These catch state that leaks from one run into the
 /// next, which in-process tests with a fresh folder each cannot (the second deploy once crashed on the first one's zip).
 /// </summary>
-[Collection(MotoServerGroup.Name)]
+[Collection(CommandLineProcessGroup.Name)]
 public sealed class DeployProcessTests(MotoServerFixture moto) : IDisposable
 {
     private const string Region = DeployerUnderTest.Region;

@@ -11,6 +11,16 @@ public sealed class MotoServerGroup : ICollectionFixture<MotoServerFixture>
 }
 
 /// <summary>
+/// A moto of its own for the tests that run the command line as a process, so that they run beside the in-process
+/// ones instead of after them (each test still owns an account, so sharing would be safe, just slower).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CommandLineProcessGroup : ICollectionFixture<MotoServerFixture>
+{
+    public const string Name = "moto-command-line";
+}
+
+/// <summary>
 /// An AWS account of its own in the shared moto, for one test: moto keeps every account apart (its buckets, stacks,
 /// user pools), and an STS AssumeRole into <c>arn:aws:iam::{account}:role/…</c> answers with credentials of that
 /// account. So no test sees another's default artifact bucket or stacks, whatever order they run in.
