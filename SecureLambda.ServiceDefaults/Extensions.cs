@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -69,14 +70,31 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (liveness only).</summary>
+    /// <summary>
+    /// Maps <c>/health</c> (every check; the body names each failing check and why) and <c>/alive</c> (liveness only).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = WriteStatusAndReasons });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("live"),
         });
         return app;
+    }
+
+    /// <summary>
+    /// <c>Healthy</c>, or the status followed by each failing check and its description, for example
+    /// <c>Unhealthy (engine-state: The engine is unreachable …)</c>. The descriptions are the checks' own words, which
+    /// carry no secret; the exceptions behind them stay in the log.
+    /// </summary>
+    internal static Task WriteStatusAndReasons(HttpContext context, HealthReport report)
+    {
+        var reasons = report.Entries
+            .Where(entry => entry.Value.Status != HealthStatus.Healthy)
+            .Select(entry => $"{entry.Key}: {entry.Value.Description ?? entry.Value.Status.ToString()}")
+            .ToList();
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(reasons.Count == 0 ? report.Status.ToString() : $"{report.Status} ({string.Join("; ", reasons)})");
     }
 }

@@ -74,7 +74,8 @@ public sealed class EngineLossTests
             }
         }
 
-        Assert.Equal("Unhealthy", report);
+        // /health says why, in the check's own words.
+        Assert.StartsWith($"Unhealthy ({SecureLambda.LocalCloud.Provisioning.EngineStateHealthCheck.Name}: The engine is unreachable", report, StringComparison.Ordinal);
         using var outputs = await server.Http.GetAsync(new Uri("/_localcloud/outputs", UriKind.Relative), _cancellation);
         Assert.Equal(HttpStatusCode.OK, outputs.StatusCode);
         var monitor = (SecureLambda.LocalCloud.Provisioning.EngineStateMonitor)server.Services.GetService(typeof(SecureLambda.LocalCloud.Provisioning.EngineStateMonitor))!;
