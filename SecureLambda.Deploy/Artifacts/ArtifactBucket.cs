@@ -93,19 +93,19 @@ public sealed class ArtifactBucket(IAmazonS3 s3, string name, string accountId, 
     /// existing object under the same content-derived name with another digest is not ours, and is refused.
     /// </summary>
     /// <returns>The object version the template must pin, and whether it was uploaded now.</returns>
-    public async Task<(string Key, string? VersionId, bool Uploaded)> UploadAsync(string stackName, LambdaPackage package, Func<int, Task>? progress, CancellationToken cancellationToken)
+    public async Task<(string Key, string? VersionId, bool Uploaded)> UploadAsync(string stackName, LambdaPackage package, Action<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(package);
         var key = StackPrefix(stackName) + package.ObjectName;
         return await UploadAsync(key, package.ZipPath, package.Sha256Base64, progress, cancellationToken);
     }
 
-    /// <inheritdoc cref="UploadAsync(string, LambdaPackage, Func{int, Task}?, CancellationToken)"/>
+    /// <inheritdoc cref="UploadAsync(string, LambdaPackage, Action{int}?, CancellationToken)"/>
     public async Task<(string Key, string? VersionId, bool Uploaded)> UploadAsync(
         string key,
         string path,
         string sha256Base64,
-        Func<int, Task>? progress,
+        Action<int>? progress,
         CancellationToken cancellationToken)
     {
         var existing = await HeadAsync(key, cancellationToken);
@@ -139,7 +139,7 @@ public sealed class ArtifactBucket(IAmazonS3 s3, string name, string accountId, 
                 if (percent > reported)
                 {
                     reported = percent;
-                    progress(percent).GetAwaiter().GetResult();
+                    progress(percent);
                 }
             };
         }

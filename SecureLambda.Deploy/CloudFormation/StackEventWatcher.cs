@@ -28,6 +28,24 @@ public sealed class StackEventWatcher(
     }
 
     /// <summary>
+    /// Starts a stack operation and follows it from the newest event on, by <paramref name="stackId"/> (a deleted stack
+    /// is found by id only).
+    /// </summary>
+    /// <exception cref="DeployException">The operation ended in another status than <paramref name="expected"/>.</exception>
+    public async Task RunAsync(string stackName, string stackId, Func<Task> start, string message, string expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var baseline = await LatestEventIdAsync(stackId, cancellationToken);
+        await start();
+        await output.WriteLineAsync(message);
+        var result = await WatchAsync(stackId, baseline, cancellationToken);
+        if (result.FinalStatus != expected)
+        {
+            throw new DeployException(FailureMessage(stackName, result));
+        }
+    }
+
+    /// <summary>
     /// Watches <paramref name="stack"/> (its id: a deleted stack is still found by id) until its status is final. A stack
     /// that no longer exists counts as <c>DELETE_COMPLETE</c>.
     /// </summary>

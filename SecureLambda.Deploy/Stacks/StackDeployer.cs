@@ -89,7 +89,7 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
         }
 
         _phase = "uploading the package";
-        var code = await bucket.UploadAsync(stackName, package, percent => host.Out.WriteLineAsync($"  uploading … {percent}%"), cancellationToken);
+        var code = await bucket.UploadAsync(stackName, package, percent => host.Out.WriteLine($"  uploading … {percent}%"), cancellationToken);
         await host.Out.WriteLineAsync(code.Uploaded
             ? $"Uploaded s3://{bucket.Name}/{code.Key}{VersionText(code.VersionId)}"
             : $"s3://{bucket.Name}/{code.Key} already holds this build (SHA-256 checked): upload skipped{VersionText(code.VersionId)}");
@@ -243,14 +243,14 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
                         $"Stack {stackName} is {stack.Status}: its first creation failed, and CloudFormation can only delete it. Delete it and create it again?",
                         $"Nothing was changed. Delete it with `dotnet run --project SecureLambda.Deploy -- destroy --stack-name {stackName} --region {region}`.",
                         cancellationToken);
-                    await RunStackOperationAsync(watcher, stack.StackId, "DELETE_COMPLETE", () => cloudFormation.DeleteStackAsync(stackName, cancellationToken), $"Deleting stack {stackName} …", cancellationToken);
+                    await watcher.RunAsync(stackName, stack.StackId, () => cloudFormation.DeleteStackAsync(stackName, cancellationToken), $"Deleting stack {stackName} …", "DELETE_COMPLETE", cancellationToken);
                     return null;
                 case "UPDATE_ROLLBACK_FAILED":
                     await consent.RequireAsync(
                         $"Stack {stackName} is UPDATE_ROLLBACK_FAILED: a rollback could not finish. Continue the rollback (ContinueUpdateRollback), then deploy?",
                         $"Nothing was changed. See why in `aws cloudformation describe-stack-events --stack-name {stackName}`, fix it, then deploy again.",
                         cancellationToken);
-                    await RunStackOperationAsync(watcher, stack.StackId, "UPDATE_ROLLBACK_COMPLETE", () => cloudFormation.ContinueUpdateRollbackAsync(stackName, cancellationToken), $"Continuing the rollback of {stackName} …", cancellationToken);
+                    await watcher.RunAsync(stackName, stack.StackId, () => cloudFormation.ContinueUpdateRollbackAsync(stackName, cancellationToken), $"Continuing the rollback of {stackName} …", "UPDATE_ROLLBACK_COMPLETE", cancellationToken);
                     continue;
                 case "DELETE_FAILED":
                     throw new DeployException(
@@ -264,18 +264,6 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
                 default:
                     return stack;
             }
-        }
-    }
-
-    private async Task RunStackOperationAsync(StackEventWatcher watcher, string stackId, string expected, Func<Task> start, string message, CancellationToken cancellationToken)
-    {
-        var baseline = await watcher.LatestEventIdAsync(stackId, cancellationToken);
-        await start();
-        await host.Out.WriteLineAsync(message);
-        var result = await watcher.WatchAsync(stackId, baseline, cancellationToken);
-        if (result.FinalStatus != expected)
-        {
-            throw new DeployException(StackEventWatcher.FailureMessage(stackId, result));
         }
     }
 

@@ -46,15 +46,9 @@ internal sealed class StackDestroyer(DeployHost host, Consent consent)
             }
 
             var watcher = new StackEventWatcher(cloudFormation, host.Out, host.Delay, host.PollInterval);
-            var baseline = await watcher.LatestEventIdAsync(stack.StackId, cancellationToken);
-            await cloudFormation.DeleteStackAsync(options.StackName, cancellationToken);
-            await host.Out.WriteLineAsync($"Deleting stack {options.StackName} …");
-            // By id: once deleted, the stack is no longer found by its name.
-            var result = await watcher.WatchAsync(stack.StackId, baseline, cancellationToken);
-            if (result.FinalStatus != "DELETE_COMPLETE")
-            {
-                throw new DeployException(StackEventWatcher.FailureMessage(options.StackName, result));
-            }
+            await watcher.RunAsync(
+                options.StackName, stack.StackId, () => cloudFormation.DeleteStackAsync(options.StackName, cancellationToken),
+                $"Deleting stack {options.StackName} …", "DELETE_COMPLETE", cancellationToken);
 
             await host.Out.WriteLineAsync(
                 $"Stack {options.StackName}: DELETE_COMPLETE. The user pools are retained (DeletionPolicy: Retain); delete them in the Cognito console if they are no longer wanted.");
