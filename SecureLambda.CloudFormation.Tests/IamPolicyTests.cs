@@ -78,7 +78,7 @@ public sealed class IamPolicyTests
         }
     }
 
-    private static TemplateResource RoleOf(TemplateResource function)
+    private static PolicyTemplateResource RoleOf(PolicyTemplateResource function)
     {
         var role = Template.Target(function["Role"]);
         Assert.True(role is { Type: "AWS::IAM::Role" }, $"{function} does not take its role from this template");

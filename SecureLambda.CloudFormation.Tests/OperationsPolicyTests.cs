@@ -89,7 +89,7 @@ public sealed class OperationsPolicyTests
         Assert.Equal("", (string?)Template.Parameters["AlarmEmail"]?["Default"]);
     }
 
-    private static void AssertFiresOnTheFirst(TemplateResource alarm)
+    private static void AssertFiresOnTheFirst(PolicyTemplateResource alarm)
     {
         Assert.Equal("GreaterThanThreshold", alarm.Text("ComparisonOperator"));
         Assert.Equal("0", alarm.Text("Threshold"));

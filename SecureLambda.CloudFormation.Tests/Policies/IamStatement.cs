@@ -53,7 +53,7 @@ public sealed record IamStatement(string Owner, string PolicyName, JsonObject Bo
         AllIn(template).Where(statement => statement.Owner == roleLogicalId);
 
     /// <summary>Statements of a resource policy resource (AWS::SNS::TopicPolicy, AWS::SQS::QueuePolicy).</summary>
-    public static IEnumerable<IamStatement> OfResourcePolicy(TemplateResource policy) =>
+    public static IEnumerable<IamStatement> OfResourcePolicy(PolicyTemplateResource policy) =>
         StatementsOf(policy.LogicalId, null, policy["PolicyDocument"]);
 
     public bool IsDeny => Body["Effect"] is JsonValue effect && effect.GetValue<string>() == "Deny";

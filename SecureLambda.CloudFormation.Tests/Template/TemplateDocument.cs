@@ -19,14 +19,14 @@ public sealed class TemplateDocument
                 var type = definition["Type"] is JsonValue value
                     ? value.GetValue<string>()
                     : throw new InvalidDataException($"Resource {entry.Key} has no Type.");
-                return new TemplateResource(entry.Key, type, definition);
+                return new PolicyTemplateResource(entry.Key, type, definition);
             },
             StringComparer.Ordinal);
     }
 
     public JsonObject Root { get; }
 
-    public IReadOnlyDictionary<string, TemplateResource> Resources { get; }
+    public IReadOnlyDictionary<string, PolicyTemplateResource> Resources { get; }
 
     public JsonObject Parameters => Root[nameof(Parameters)] as JsonObject ?? [];
 
@@ -44,16 +44,16 @@ public sealed class TemplateDocument
         return new TemplateDocument(YamlTemplateReader.Read(reader));
     }
 
-    public IEnumerable<TemplateResource> OfType(string type) =>
+    public IEnumerable<PolicyTemplateResource> OfType(string type) =>
         Resources.Values.Where(resource => resource.Type == type);
 
-    public TemplateResource Resource(string logicalId) =>
+    public PolicyTemplateResource Resource(string logicalId) =>
         Resources.TryGetValue(logicalId, out var resource)
             ? resource
             : throw new KeyNotFoundException($"The template has no resource {logicalId}.");
 
     /// <summary>The resource a <c>Ref</c> or <c>Fn::GetAtt</c> node points at, or null for anything else.</summary>
-    public TemplateResource? Target(JsonNode? node)
+    public PolicyTemplateResource? Target(JsonNode? node)
     {
         var id = Intrinsics.RefTarget(node) ?? Intrinsics.GetAttTarget(node)?.LogicalId;
         return id is not null && Resources.TryGetValue(id, out var resource) ? resource : null;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using SecureLambda.LocalCloud.Tests.Template;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway;
 
@@ -22,7 +21,7 @@ public sealed class RevisedDeploymentTemplateTests(RevisedDeploymentTemplateTest
 
         private static string WriteRevisedTemplate()
         {
-            var text = File.ReadAllText(TemplateTestHelpers.ProductionTemplatePath);
+            var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "cloudformation", "secure-lambda.yaml"));
             var revised = Regex.Replace(text, "(?<![A-Za-z0-9])GreetingApiDeployment(?![A-Za-z0-9])", "GreetingApiDeployment0a1b2c3d4e");
             var path = Path.Combine(Directory.CreateTempSubdirectory("securelambda-revised-template-").FullName, "secure-lambda.yaml");
             File.WriteAllText(path, revised);

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.Provisioning;
-using SecureLambda.LocalCloud.Template;
 using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Provisioning;

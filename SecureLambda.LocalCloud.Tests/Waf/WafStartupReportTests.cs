@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
 using SecureLambda.LocalCloud.Provisioning;
-using SecureLambda.LocalCloud.Tests.Template;
 using SecureLambda.LocalCloud.Waf;
 
 namespace SecureLambda.LocalCloud.Tests.Waf;
@@ -17,7 +17,7 @@ public sealed class WafStartupReportTests
     private const string AclArn = "arn:aws:wafv2:us-east-1:000000000000:regional/webacl/cognito/1";
 
     private static ProvisionedStack Stack(params (string Resource, string Acl)[] associations) => new(
-        TemplateTestHelpers.State("Resources: {}"),
+        new StackState(CloudFormationTemplate.Parse("Resources: {}", "test.yaml"), new StackSettings(Region: "us-east-1")),
         [.. associations.Select((a, i) => new ProvisionedResource(
             $"Association{i}",
             "AWS::WAFv2::WebACLAssociation",

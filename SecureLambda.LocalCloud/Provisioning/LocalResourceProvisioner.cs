@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 

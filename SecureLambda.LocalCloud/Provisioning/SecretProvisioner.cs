@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.Aws.Core;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 

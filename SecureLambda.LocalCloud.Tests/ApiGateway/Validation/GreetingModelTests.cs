@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
-using SecureLambda.LocalCloud.Template;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway.Validation;
 

@@ -1,4 +1,4 @@
-namespace SecureLambda.LocalCloud.Template;
+namespace SecureLambda.CloudFormation;
 
 /// <summary>
 /// A template LocalCloud cannot load or resolve. The message names the location, logical id, parameter or intrinsic at

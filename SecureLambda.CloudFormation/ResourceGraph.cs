@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecureLambda.LocalCloud.Template;
+namespace SecureLambda.CloudFormation;
 
 /// <summary>The order in which to provision the resources of a stack.</summary>
 public static class ResourceGraph

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SecureLambda.LocalCloud.Template;
+namespace SecureLambda.CloudFormation;
 
 /// <summary>
 /// A CloudFormation template (YAML or JSON) with every value in CloudFormation's long form: <c>!Ref X</c> becomes

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using SecureLambda.LocalCloud.Template;
-using static SecureLambda.LocalCloud.Tests.Template.TemplateTestHelpers;
+using SecureLambda.CloudFormation;
+using static SecureLambda.CloudFormation.Tests.Model.TemplateTestHelpers;
 
-namespace SecureLambda.LocalCloud.Tests.Template;
+namespace SecureLambda.CloudFormation.Tests.Model;
 
 public sealed class StackStateTests
 {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SecureLambda.CloudFormation.Tests.Template;
 
 /// <summary>One entry of the template's Resources section.</summary>
-public sealed record TemplateResource(string LogicalId, string Type, JsonObject Definition)
+public sealed record PolicyTemplateResource(string LogicalId, string Type, JsonObject Definition)
 {
     public JsonObject Properties => Definition[nameof(Properties)] as JsonObject ?? [];
 

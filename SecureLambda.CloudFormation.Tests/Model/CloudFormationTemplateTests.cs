@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
-namespace SecureLambda.LocalCloud.Tests.Template;
+namespace SecureLambda.CloudFormation.Tests.Model;
 
 public sealed class CloudFormationTemplateTests
 {

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using SecureLambda.LocalCloud.Template;
+using SecureLambda.CloudFormation;
 
-namespace SecureLambda.LocalCloud.Tests.Template;
+namespace SecureLambda.CloudFormation.Tests.Model;
 
 public sealed class ResourceTypesTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecureLambda.LocalCloud.Template;
+namespace SecureLambda.CloudFormation;
 
 /// <summary>A template parameter and its constraints, as declared in the Parameters section.</summary>
 public sealed record TemplateParameter(

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SecureLambda.LocalCloud.Template;
+namespace SecureLambda.CloudFormation;
 
 /// <summary>
 /// The one list of resource types LocalCloud emulates (in the engine or in LocalCloud itself), and of those it

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace SecureLambda.LocalCloud.Template;
+namespace SecureLambda.CloudFormation;
 
 /// <summary>The stack-level inputs of a deployment: its name, region, account and parameter overrides.</summary>
 public sealed record StackSettings(
