@@ -12,8 +12,14 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Aspire service defaults: OpenTelemetry (logs, metrics, traces; exported over OTLP when configured),
-/// health endpoints, service discovery and HttpClient resilience.
+/// health endpoints and service discovery.
 /// </summary>
+/// <remarks>
+/// No HttpClient resilience handler: every HttpClient in these services carries AWS calls (the engine) or the JWKS fetch,
+/// and SecureLambda.Aws's <c>AwsHttpInvoker</c> is their one retry layer, AWS standard mode
+/// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html). A handler under it would turn one call
+/// into up to 9 sends and resend calls that must not be repeated (Publish, AdminCreateUser).
+/// </remarks>
 public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
@@ -24,11 +30,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         return builder;
     }
 

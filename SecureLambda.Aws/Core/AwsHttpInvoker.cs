@@ -6,15 +6,20 @@ using SecureLambda.Aws.Tracing;
 namespace SecureLambda.Aws.Core;
 
 /// <summary>One operation call on the wire: the serialized body and the headers that pick the operation.</summary>
-internal sealed record AwsOperationRequest(string Operation, byte[] Body, string ContentType, string? Target = null);
+internal sealed record AwsOperationRequest(string Operation, byte[] Body, string ContentType, string? Target = null)
+{
+    /// <summary>Whether the call may be sent again after it may have reached the service.</summary>
+    public bool IsIdempotent { get; init; } = AwsOperationIdempotency.IsIdempotent(Operation);
+}
 
 /// <summary>A successful reply, read in full.</summary>
 internal sealed record AwsOperationResponse(HttpStatusCode StatusCode, byte[] Body, string? RequestId);
 
 /// <summary>
 /// The request pipeline every client shares: per attempt it builds a fresh request, signs it at the current time, sends
-/// it and maps an error reply to <see cref="AwsServiceException"/>; it retries what <see cref="AwsRetryPolicy"/> calls
-/// retryable and traces the whole call as one client span.
+/// it and maps an error reply to <see cref="AwsServiceException"/>; it retries what <see cref="AwsRetryPolicy.MayRetry"/>
+/// allows for the operation and traces the whole call as one client span. This is the only retry layer on the call path:
+/// no HttpClient resilience handler sits under it, so one call is at most <see cref="AwsRetryPolicy.MaxAttempts"/> sends.
 /// </summary>
 internal sealed class AwsHttpInvoker
 {
@@ -80,10 +85,9 @@ internal sealed class AwsHttpInvoker
             {
                 return await SendOnceAsync(request, activity, cancellationToken);
             }
-            catch (AwsServiceException error) when (attempt < policy.MaxAttempts && AwsRetryPolicy.IsRetryable(error))
-            {
-            }
-            catch (Exception exception) when (attempt < policy.MaxAttempts && IsTransient(exception, cancellationToken))
+            catch (Exception exception) when (attempt < policy.MaxAttempts
+                && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                && AwsRetryPolicy.MayRetry(exception, request.IsIdempotent))
             {
             }
 
@@ -127,15 +131,4 @@ internal sealed class AwsHttpInvoker
 
         return new AwsOperationResponse(response.StatusCode, body, requestId);
     }
-
-    /// <summary>
-    /// A connection or read failure, or an <see cref="HttpClient.Timeout"/>; never the caller's own cancellation.
-    /// </summary>
-    private static bool IsTransient(Exception exception, CancellationToken cancellationToken) =>
-        exception switch
-        {
-            HttpRequestException or IOException => true,
-            OperationCanceledException => !cancellationToken.IsCancellationRequested,
-            _ => false,
-        };
 }

@@ -51,9 +51,34 @@ public sealed record AwsRetryPolicy
     public static bool IsRetryable(AwsServiceException error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return ThrottlingCodes.Contains(error.ErrorCode)
+        return IsThrottling(error)
             || TransientCodes.Contains(error.ErrorCode)
             || error.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
                 or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    }
+
+    /// <summary>A throttling reply: the service refused the request before acting on it.</summary>
+    public static bool IsThrottling(AwsServiceException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return ThrottlingCodes.Contains(error.ErrorCode);
+    }
+
+    /// <summary>
+    /// Whether one failed attempt may be sent again. A throttling reply and a connection that never opened are retried
+    /// for every operation, because the service did not act on them. A 5xx, a transient code, a timeout or a connection
+    /// lost after sending are retried only for an idempotent operation (<see cref="AwsOperationIdempotency"/>): the
+    /// service may already have done the work.
+    /// </summary>
+    public static bool MayRetry(Exception failure, bool isIdempotent)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure switch
+        {
+            AwsServiceException error => IsThrottling(error) || (isIdempotent && IsRetryable(error)),
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+            HttpRequestException or IOException or OperationCanceledException => isIdempotent,
+            _ => false,
+        };
     }
 }

@@ -1,23 +1,24 @@
 using System.Globalization;
-using System.Text;
-using System.Xml;
 using System.Xml.Linq;
 using SecureLambda.Aws.Core;
-using SecureLambda.Aws.Signing;
+using SecureLambda.Aws.Protocols;
 
 namespace SecureLambda.Aws.Sns;
 
 /// <summary>
-/// <c>Publish</c> over the Query protocol, without the AWS SDK package that is not served here
-/// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+/// SNS over the Query protocol, without the AWS SDK package that is not served here
+/// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). <c>Publish</c> is not idempotent, so a 5xx or a lost
+/// connection after sending is not retried (<see cref="AwsOperationIdempotency"/>): a retry could deliver the message twice.
 /// </summary>
-public sealed class SnsClient(HttpClient http, AwsClientContext context) : ISnsClient
+public sealed class SnsClient(AwsQueryProtocolClient query) : ISnsClient
 {
-    private const string ContentType = "application/x-www-form-urlencoded; charset=utf-8";
-    private const string ApiVersion = "2010-03-31";
+    public const string ApiVersion = "2010-03-31";
     private static readonly XNamespace SnsNamespace = "http://sns.amazonaws.com/doc/2010-03-31/";
 
-    private readonly AwsHttpInvoker _invoker = new(http, context, AwsServiceDescriptor.Sns, AwsProtocol.Query);
+    public SnsClient(HttpClient http, AwsClientContext context)
+        : this(new AwsQueryProtocolClient(http, context, AwsServiceDescriptor.Sns, ApiVersion))
+    {
+    }
 
     public async Task<string> PublishAsync(SnsPublishRequest request, CancellationToken cancellationToken = default)
     {
@@ -25,63 +26,37 @@ public sealed class SnsClient(HttpClient http, AwsClientContext context) : ISnsC
         ArgumentException.ThrowIfNullOrWhiteSpace(request.TopicArn);
         ArgumentNullException.ThrowIfNull(request.Message);
 
-        var body = Encoding.UTF8.GetBytes(PublishForm(request));
-        var response = await _invoker.SendAsync(new AwsOperationRequest("Publish", body, ContentType), cancellationToken);
-        return ParseMessageId(response.Body);
+        var result = await query.CallAsync("Publish", PublishParameters(request), cancellationToken);
+        var messageId = result.Name.Namespace == SnsNamespace ? result.Element(SnsNamespace + "MessageId")?.Value : null;
+        return string.IsNullOrEmpty(messageId)
+            ? throw new InvalidOperationException("SNS answered Publish without PublishResponse/PublishResult/MessageId.")
+            : messageId;
     }
 
     /// <summary>
     /// The form body in the order and encoding botocore's Query serializer writes it, so the same inputs give the same bytes:
     /// <c>Action</c>, <c>Version</c>, the members in input order, and map entries as <c>MessageAttributes.entry.N.*</c>.
     /// </summary>
-    internal static string PublishForm(SnsPublishRequest request)
+    internal static string PublishForm(SnsPublishRequest request) =>
+        AwsQueryProtocolClient.Form("Publish", ApiVersion, PublishParameters(request));
+
+    private static List<KeyValuePair<string, string>> PublishParameters(SnsPublishRequest request)
     {
-        var fields = new List<(string Name, string Value)>
-        {
-            ("Action", "Publish"),
-            ("Version", ApiVersion),
-            ("TopicArn", request.TopicArn),
-            ("Message", request.Message),
-        };
+        List<KeyValuePair<string, string>> fields = [new("TopicArn", request.TopicArn), new("Message", request.Message)];
         if (request.Subject is not null)
         {
-            fields.Add(("Subject", request.Subject));
+            fields.Add(new("Subject", request.Subject));
         }
 
         var index = 0;
         foreach (var (name, value) in request.StringAttributes ?? new Dictionary<string, string>())
         {
             var prefix = "MessageAttributes.entry." + (++index).ToString(CultureInfo.InvariantCulture);
-            fields.Add(($"{prefix}.Name", name));
-            fields.Add(($"{prefix}.Value.DataType", "String"));
-            fields.Add(($"{prefix}.Value.StringValue", value));
+            fields.Add(new($"{prefix}.Name", name));
+            fields.Add(new($"{prefix}.Value.DataType", "String"));
+            fields.Add(new($"{prefix}.Value.StringValue", value));
         }
 
-        return string.Join('&', fields.Select(field =>
-            $"{AwsPercentEncoding.FormEncode(field.Name)}={AwsPercentEncoding.FormEncode(field.Value)}"));
-    }
-
-    private static string ParseMessageId(byte[] body)
-    {
-        try
-        {
-            using var stream = new MemoryStream(body);
-            using var reader = XmlReader.Create(stream, SafeXml.Settings);
-            var messageId = XDocument.Load(reader)
-                .Element(SnsNamespace + "PublishResponse")?
-                .Element(SnsNamespace + "PublishResult")?
-                .Element(SnsNamespace + "MessageId")?
-                .Value;
-            if (!string.IsNullOrEmpty(messageId))
-            {
-                return messageId;
-            }
-        }
-        catch (XmlException exception)
-        {
-            throw new InvalidOperationException("SNS answered Publish with a body that is not XML.", exception);
-        }
-
-        throw new InvalidOperationException("SNS answered Publish without PublishResponse/PublishResult/MessageId.");
+        return fields;
     }
 }
