@@ -1,3 +1,4 @@
+using SecureLambda.Aws.CloudFormation;
 using SecureLambda.Deploy.Cli;
 using SecureLambda.Deploy.Tests.Support;
 using SecureLambda.Testing;

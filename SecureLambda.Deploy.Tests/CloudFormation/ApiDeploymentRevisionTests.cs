@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SecureLambda.Aws.CloudFormation;
 using SecureLambda.Deploy.CloudFormation;
 using SecureLambda.Deploy.Tests.Support;
 

@@ -1,3 +1,4 @@
+using SecureLambda.Aws.CloudFormation;
 using SecureLambda.Aws.Core;
 using SecureLambda.Deploy.CloudFormation;
 using SecureLambda.Deploy.Tests.Support;

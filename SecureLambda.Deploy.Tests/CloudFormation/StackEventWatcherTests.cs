@@ -1,3 +1,4 @@
+using SecureLambda.Aws.CloudFormation;
 using SecureLambda.Deploy.CloudFormation;
 using SecureLambda.Deploy.Tests.Support;
 

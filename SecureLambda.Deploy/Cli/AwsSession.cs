@@ -1,8 +1,9 @@
-using Amazon;
 using Amazon.S3;
+using SecureLambda.Aws.CloudFormation;
 using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Sdk;
+using SecureLambda.Aws.Sts;
 using SecureLambda.Deploy.Artifacts;
-using SecureLambda.Deploy.CloudFormation;
 
 namespace SecureLambda.Deploy.Cli;
 
@@ -27,21 +28,20 @@ internal sealed class AwsSession(string region, string accountId, AwsClientConte
         var credentials = await host.Credentials.ResolveAsync(options.Profile ?? NonEmpty(host.GetEnvironmentVariable("AWS_PROFILE")), cancellationToken);
         var endpoints = new AwsEndpointResolver(host.GetEnvironmentVariable);
         var context = new AwsClientContext(credentials.Provider, region, endpoints, AwsRetryPolicy.Default, host.Time);
-        var accountId = await new Artifacts.StsClient(host.Http, context).GetAccountIdAsync(cancellationToken);
+        string accountId;
+        using (var sts = StsClient.Create(context))
+        {
+            accountId = await sts.GetAccountIdAsync(cancellationToken);
+        }
+
         await host.Out.WriteLineAsync($"Account {accountId}, region {region}");
 
-        var s3Endpoint = endpoints.Resolve(AwsServiceDescriptor.S3, region);
-        var configured = s3Endpoint != AwsEndpointResolver.RegionalEndpoint(AwsServiceDescriptor.S3, region) ? s3Endpoint : null;
         var config = new AmazonS3Config();
+        var configured = AwsSdkClientConfig.Apply(config, context, AwsServiceDescriptor.S3);
         if (configured is not null)
         {
-            config.ServiceURL = configured.ToString();
-            config.AuthenticationRegion = region;
+            // Local S3 endpoints (moto, LocalStack) serve buckets by path, not by virtual host.
             config.ForcePathStyle = true;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
 
         return new AwsSession(region, accountId, context, new AmazonS3Client(credentials.Sdk, config), configured, host.Http);

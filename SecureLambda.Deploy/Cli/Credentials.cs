@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Sdk;
 
 namespace SecureLambda.Deploy.Cli;
 
@@ -12,17 +13,7 @@ namespace SecureLambda.Deploy.Cli;
 /// </summary>
 public sealed record DeployCredentials(AWSCredentials Sdk)
 {
-    public IAwsCredentialsProvider Provider { get; } = new SdkCredentialsProvider(Sdk);
-
-    private sealed class SdkCredentialsProvider(AWSCredentials credentials) : IAwsCredentialsProvider
-    {
-        public async ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
-        {
-            // The SDK caches and refreshes (RefreshingAWSCredentials) behind this call.
-            var current = await credentials.GetCredentialsAsync();
-            return new AwsCredentials(current.AccessKey, current.SecretKey, string.IsNullOrEmpty(current.Token) ? null : current.Token);
-        }
-    }
+    public IAwsCredentialsProvider Provider { get; } = Sdk.ToCredentialsProvider();
 }
 
 /// <summary>Where the deployer's credentials come from.</summary>
@@ -100,9 +91,6 @@ public sealed class EnvironmentCredentialSource(Func<string, string?> getEnviron
             throw NoCredentials.Error();
         }
 
-        AWSCredentials sdk = credentials.SessionToken is null
-            ? new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey)
-            : new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
-        return Task.FromResult(new DeployCredentials(sdk));
+        return Task.FromResult(new DeployCredentials(credentials.ToSdkCredentials()));
     }
 }

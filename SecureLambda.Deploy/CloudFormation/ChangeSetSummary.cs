@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SecureLambda.Aws.CloudFormation;
 
 namespace SecureLambda.Deploy.CloudFormation;
 

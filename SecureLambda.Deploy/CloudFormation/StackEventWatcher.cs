@@ -1,4 +1,5 @@
 using System.Globalization;
+using SecureLambda.Aws.CloudFormation;
 
 namespace SecureLambda.Deploy.CloudFormation;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SecureLambda.Aws.CloudFormation;
 using SecureLambda.Aws.Core;
 using SecureLambda.Deploy.Artifacts;
 using SecureLambda.Deploy.Cli;

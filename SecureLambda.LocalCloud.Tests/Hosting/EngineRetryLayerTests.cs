@@ -17,7 +17,7 @@ namespace SecureLambda.LocalCloud.Tests.Hosting;
 public sealed class EngineRetryLayerTests
 {
     [Theory]
-    [InlineData(ProvisioningServiceCollectionExtensions.EngineHttpClientName)]
+    [InlineData(EngineClients.HttpClientName)]
     [InlineData(AuthorizerServiceCollectionExtensions.JwksHttpClientName)]
     public async Task OneSend_PerRequest_WhenTheServerAnswers503(string clientName)
     {
@@ -35,7 +35,7 @@ public sealed class EngineRetryLayerTests
     public async Task EngineCall_IsAtMostThreeSends_ThroughTheEngineClients()
     {
         var handler = new CountingHandler(HttpStatusCode.ServiceUnavailable);
-        await using var host = BuildHost(ProvisioningServiceCollectionExtensions.EngineHttpClientName, handler);
+        await using var host = BuildHost(EngineClients.HttpClientName, handler);
         var engine = host.Services.GetRequiredService<EngineClients>();
 
         await Assert.ThrowsAsync<AwsServiceException>(
@@ -48,7 +48,7 @@ public sealed class EngineRetryLayerTests
     public async Task NonIdempotentEngineCall_IsSentOnce_WhenTheEngineAnswers503()
     {
         var handler = new CountingHandler(HttpStatusCode.ServiceUnavailable);
-        await using var host = BuildHost(ProvisioningServiceCollectionExtensions.EngineHttpClientName, handler);
+        await using var host = BuildHost(EngineClients.HttpClientName, handler);
         var engine = host.Services.GetRequiredService<EngineClients>();
 
         await Assert.ThrowsAsync<AwsServiceException>(

@@ -153,7 +153,7 @@ public sealed class AsyncDeliveryTests : IClassFixture<MotoServerFixture>
     private async Task<LocalLambdaHost> StartHostAsync((string TopicArn, string SubscriptionArn, string QueueUrl, string DeadLetterQueueUrl) route, LambdaFunctionDefinition? function = null) =>
         await LocalLambdaHost.StartAsync(
             [function ?? Internal],
-            EngineSqs.Create(AwsClientContext.FromEnvironment(name => _moto.ClientEnvironment.GetValueOrDefault(name))),
+            EngineClients.CreateSqs(AwsClientContext.FromEnvironment(name => _moto.ClientEnvironment.GetValueOrDefault(name))),
             [new AsyncDeliverySubscription("InternalLambda", route.TopicArn, route.SubscriptionArn, route.QueueUrl, MaxReceiveCount: 3)]);
 
     private async Task PublishAsync(string topicArn, string message, string traceParent)

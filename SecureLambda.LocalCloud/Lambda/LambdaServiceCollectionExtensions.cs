@@ -1,6 +1,4 @@
-using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SecureLambda.Aws.Core;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -36,9 +34,7 @@ public static class LambdaServiceCollectionExtensions
         services.TryAddSingleton<RuntimeApiKeys>();
         services.TryAddSingleton<LambdaInvoker>();
         services.TryAddSingleton<AsyncDeliverySubscriptions>();
-        // The standard AWS variables, read through configuration (which includes the environment).
-        services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
-        services.TryAddSingleton<IAmazonSQS>(provider => EngineSqs.Create(provider.GetRequiredService<AwsClientContext>()));
+        services.AddEngineClients();
         services.TryAddSingleton<AsyncFailureRouter>();
         services.TryAddSingleton<EventInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocations>());

@@ -8,8 +8,6 @@ namespace SecureLambda.LocalCloud.Provisioning;
 
 public static class ProvisioningServiceCollectionExtensions
 {
-    public const string EngineHttpClientName = "localcloud-engine";
-
     /// <summary>
     /// Provisions the template's stack in the engine when the host starts. Registers the <c>LocalCloud</c> options, the
     /// engine clients (endpoints from <c>AWS_ENDPOINT_URL[_SERVICE]</c> unless an <see cref="AwsClientContext"/> is
@@ -28,12 +26,7 @@ public static class ProvisioningServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddHttpClient(EngineHttpClientName);
-        // The standard variables, read through configuration (which includes the environment) so a host can set them.
-        services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
-        services.TryAddSingleton(provider => new EngineClients(
-            provider.GetRequiredService<IHttpClientFactory>().CreateClient(EngineHttpClientName),
-            provider.GetRequiredService<AwsClientContext>()));
+        services.AddEngineClients();
 
         services.TryAddEnumerable(
         [

@@ -3,12 +3,12 @@ using System.Xml.Linq;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.Protocols;
 
-namespace SecureLambda.Deploy.CloudFormation;
+namespace SecureLambda.Aws.CloudFormation;
 
 /// <summary>
 /// The few CloudFormation actions the deployer calls, over the Query protocol (API version 2010-05-15;
 /// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/). NuGet here does not serve AWSSDK.CloudFormation,
-/// and this is all we need of it.
+/// and this is all the deploy tool needs of it.
 /// </summary>
 public sealed class CloudFormationClient(AwsQueryProtocolClient query)
 {
@@ -171,7 +171,7 @@ public sealed class CloudFormationClient(AwsQueryProtocolClient query)
     /// changes" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets-create.html);
     /// moto refuses CreateChangeSet at once with ValidationError "No updates are to be performed.".
     /// </summary>
-    internal static bool MeansNoChanges(string? reason) =>
+    public static bool MeansNoChanges(string? reason) =>
         reason is not null &&
         (reason.Contains("didn't contain changes", StringComparison.Ordinal) || reason.Contains("No updates are to be performed", StringComparison.Ordinal));
 

@@ -1,4 +1,4 @@
-namespace SecureLambda.Deploy.CloudFormation;
+namespace SecureLambda.Aws.CloudFormation;
 
 /// <summary>What <c>DescribeStacks</c> says about one stack.</summary>
 public sealed record StackDescription(

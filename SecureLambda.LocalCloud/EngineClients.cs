@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Amazon.SQS;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Protocols;
+using SecureLambda.Aws.Sdk;
+
+namespace SecureLambda.LocalCloud;
+
+/// <summary>
+/// The engine's service APIs, the one holder of LocalCloud's AWS clients: our own JSON 1.1 and Query clients for the
+/// services whose SDK packages are not served here, and the one AWSSDK.SQS client that provisioning and async delivery
+/// share. Endpoints come from <c>AWS_ENDPOINT_URL[_SERVICE]</c> through <see cref="AwsClientContext"/>.
+/// </summary>
+public sealed class EngineClients
+{
+    public const string HttpClientName = "localcloud-engine";
+
+    public EngineClients(HttpClient http, AwsClientContext context, IAmazonSQS sqs)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sqs);
+        Context = context;
+        Cognito = new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.CognitoIdentityProvider, "AWSCognitoIdentityProviderService");
+        SecretsManager = new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.SecretsManager, "secretsmanager");
+        Sns = new AwsQueryProtocolClient(http, context, AwsServiceDescriptor.Sns, "2010-03-31");
+        Sqs = sqs;
+    }
+
+    public AwsClientContext Context { get; }
+
+    public AwsJsonProtocolClient Cognito { get; }
+
+    public AwsJsonProtocolClient SecretsManager { get; }
+
+    public AwsQueryProtocolClient Sns { get; }
+
+    public IAmazonSQS Sqs { get; }
+
+    /// <summary>AWSSDK.SQS (served here) with the endpoint, region, retries and credentials of our own clients.</summary>
+    public static AmazonSQSClient CreateSqs(AwsClientContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var config = new AmazonSQSConfig
+        {
+            // A hung engine costs one bounded wait per call (a receive long-polls 5 s), never a stuck worker.
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+        AwsSdkClientConfig.Apply(config, context, AwsServiceDescriptor.Sqs);
+        return new AmazonSQSClient(context.Credentials.ToSdkCredentials(), config);
+    }
+
+    /// <summary>
+    /// Pages through a Cognito list operation (<c>ListUserPools</c>, <c>ListUserPoolClients</c>) and returns the first
+    /// entry of <paramref name="listName"/> that matches, or null.
+    /// </summary>
+    public async Task<JsonNode?> FindInCognitoListAsync(
+        string operation, JsonObject request, string listName, Func<JsonNode, bool> match, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? nextToken = null;
+        do
+        {
+            var pageRequest = (JsonObject)request.DeepClone();
+            pageRequest["MaxResults"] = 60;
+            if (nextToken is not null)
+            {
+                pageRequest["NextToken"] = nextToken;
+            }
+
+            var page = await Cognito.CallAsync(operation, pageRequest, cancellationToken);
+            if (page[listName]?.AsArray().FirstOrDefault(entry => entry is not null && match(entry)) is { } found)
+            {
+                return found;
+            }
+
+            nextToken = (string?)page["NextToken"];
+        }
+        while (nextToken is not null);
+
+        return null;
+    }
+}
+
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>
+    /// The engine's clients, registered once however many features ask for them: the <see cref="AwsClientContext"/> from
+    /// the standard variables (read through configuration, which includes the environment) unless one is registered, the
+    /// engine HttpClient, the one <see cref="IAmazonSQS"/> and <see cref="EngineClients"/>.
+    /// </summary>
+    public static IServiceCollection AddEngineClients(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHttpClient(EngineClients.HttpClientName);
+        services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
+        services.TryAddSingleton<IAmazonSQS>(provider => EngineClients.CreateSqs(provider.GetRequiredService<AwsClientContext>()));
+        services.TryAddSingleton(provider => new EngineClients(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(EngineClients.HttpClientName),
+            provider.GetRequiredService<AwsClientContext>(),
+            provider.GetRequiredService<IAmazonSQS>()));
+        return services;
+    }
+}
