@@ -25,7 +25,9 @@ public sealed class AppHostTracing : IDisposable
     {
         var tracing = Sdk.CreateTracerProviderBuilder()
             .ConfigureResource(resource => resource.AddService(ServiceName))
-            .AddSource(SourceName);
+            .AddSource(SourceName)
+            // The AWS calls a command makes (Cognito sign-in) are spans of SecureLambda.Aws's source.
+            .AddSource(SecureLambda.Aws.Core.AwsDiagnostics.ActivitySourceName);
 
         // The same endpoint and key that Aspire hands every resource as OTEL_EXPORTER_OTLP_ENDPOINT/_HEADERS.
         // No dashboard (Aspire.Hosting.Testing, or the dashboard turned off): spans are made but not exported.

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SecureLambda.Aws.Cognito;
+using SecureLambda.Aws.Core;
 
 namespace SecureLambda.AppHost;
 
@@ -24,6 +24,7 @@ public static class DashboardCommands
     public static IResourceBuilder<ProjectResource> WithGreetingCommands(
         this IResourceBuilder<ProjectResource> localCloud,
         EndpointReference cognito,
+        string region,
         IResourceBuilder<ParameterResource> user1Password,
         IResourceBuilder<ParameterResource> user2Password)
     {
@@ -34,13 +35,13 @@ public static class DashboardCommands
 
         return localCloud
             .WithCommand("get-id-token-user1", "Get ID token (user1)",
-                context => GetIdTokenAsync(context, gateway, cognito, user1), Options("Signs user1 in to pool 1 and shows the start of the ID token.", "Key"))
+                context => GetIdTokenAsync(context, gateway, cognito, region, user1), Options("Signs user1 in to pool 1 and shows the start of the ID token.", "Key"))
             .WithCommand("get-id-token-user2", "Get ID token (user2)",
-                context => GetIdTokenAsync(context, gateway, cognito, user2), Options("Signs user2 in to pool 2 and shows the start of the ID token.", "Key"))
+                context => GetIdTokenAsync(context, gateway, cognito, region, user2), Options("Signs user2 in to pool 2 and shows the start of the ID token.", "Key"))
             .WithCommand("greet-user1-lambda1", "Send greeting as user1 → /lambda1",
-                context => SendGreetingAsync(context, gateway, cognito, user1, "lambda1", HttpStatusCode.OK), Options("POST {\"name\":\"Ada\"} with user1's token: expect 200 and a trace through ExternalLambda1 and InternalLambda.", "Send"))
+                context => SendGreetingAsync(context, gateway, cognito, region, user1, "lambda1", HttpStatusCode.OK), Options("POST {\"name\":\"Ada\"} with user1's token: expect 200 and a trace through ExternalLambda1 and InternalLambda.", "Send"))
             .WithCommand("greet-user1-lambda2", "Send greeting as user1 → /lambda2 (expect 401)",
-                context => SendGreetingAsync(context, gateway, cognito, user1, "lambda2", HttpStatusCode.Unauthorized), Options("POST with pool 1's token to pool 2's route: the authorizer must refuse it.", "ShieldError"));
+                context => SendGreetingAsync(context, gateway, cognito, region, user1, "lambda2", HttpStatusCode.Unauthorized), Options("POST with pool 1's token to pool 2's route: the authorizer must refuse it.", "ShieldError"));
     }
 
     private static CommandOptions Options(string description, string icon) => new()
@@ -53,13 +54,13 @@ public static class DashboardCommands
             : ResourceCommandState.Disabled,
     };
 
-    private static async Task<ExecuteCommandResult> GetIdTokenAsync(ExecuteCommandContext context, EndpointReference gateway, EndpointReference cognito, DevUser user)
+    private static async Task<ExecuteCommandResult> GetIdTokenAsync(ExecuteCommandContext context, EndpointReference gateway, EndpointReference cognito, string region, DevUser user)
     {
         context.Services.GetRequiredService<AppHostTracing>();
         using var activity = StartClickActivity($"Get ID token ({user.Email})");
         try
         {
-            var token = await SignInAsync(gateway, cognito, user, context.CancellationToken);
+            var token = await SignInAsync(gateway, cognito, region, user, context.CancellationToken);
             return CommandResults.Success(string.Create(CultureInfo.InvariantCulture,
                 $"ID token for {user.Email} ({token.Length} characters): {token[..Math.Min(TokenPrefixLength, token.Length)]}…"));
         }
@@ -71,14 +72,14 @@ public static class DashboardCommands
     }
 
     private static async Task<ExecuteCommandResult> SendGreetingAsync(
-        ExecuteCommandContext context, EndpointReference gateway, EndpointReference cognito, DevUser user, string route, HttpStatusCode expected)
+        ExecuteCommandContext context, EndpointReference gateway, EndpointReference cognito, string region, DevUser user, string route, HttpStatusCode expected)
     {
         context.Services.GetRequiredService<AppHostTracing>();
         var ct = context.CancellationToken;
         using var activity = StartClickActivity($"Send greeting as {user.Email} → /{route}");
         try
         {
-            var token = await SignInAsync(gateway, cognito, user, ct);
+            var token = await SignInAsync(gateway, cognito, region, user, ct);
             var outputs = await GetOutputsAsync(gateway, ct);
             var apiUrl = outputs["ApiUrl"]?.GetValue<string>() ?? throw new CommandException("LocalCloud's outputs have no ApiUrl.");
             var url = new Uri($"{apiUrl.TrimEnd('/')}/{route}");
@@ -115,8 +116,11 @@ public static class DashboardCommands
         }
     }
 
-    /// <summary>Cognito <c>InitiateAuth</c> with <c>USER_PASSWORD_AUTH</c> (JSON 1.1; moto does not check the signature).</summary>
-    private static async Task<string> SignInAsync(EndpointReference gateway, EndpointReference cognito, DevUser user, CancellationToken ct)
+    /// <summary>
+    /// Cognito <c>InitiateAuth</c> with <c>USER_PASSWORD_AUTH</c> through SecureLambda.Aws's Cognito client, the same
+    /// client the rest of the stack uses; its span (<c>CognitoIdentityProvider.InitiateAuth</c>) is a child of the click's.
+    /// </summary>
+    private static async Task<string> SignInAsync(EndpointReference gateway, EndpointReference cognito, string region, DevUser user, CancellationToken ct)
     {
         var outputs = await GetOutputsAsync(gateway, ct);
         var clientId = outputs[user.ClientIdOutput]?.GetValue<string>()
@@ -125,35 +129,28 @@ public static class DashboardCommands
             ?? throw new CommandException($"The parameter {user.Password.Name} has no value.");
         var engine = await cognito.GetValueAsync(ct) ?? throw new CommandException("The Cognito engine has no endpoint yet.");
 
-        using var activity = AppHostTracing.Source.StartActivity("Cognito.InitiateAuth", ActivityKind.Client);
-        activity?.SetTag("rpc.system", "aws-api");
-        activity?.SetTag("rpc.service", "CognitoIdentityProvider");
-        activity?.SetTag("rpc.method", "InitiateAuth");
-        activity?.SetTag("enduser.id", user.Email);
-        var body = JsonSerializer.Serialize(new JsonObject
+        var context = new AwsClientContext(
+            // InitiateAuth goes unsigned, so no credentials are ever asked for.
+            new EnvironmentCredentialsProvider(static _ => null),
+            region,
+            new AwsEndpointResolver(name => name == AwsServiceDescriptor.CognitoIdentityProvider.EndpointVariable ? engine : null),
+            AwsRetryPolicy.Default,
+            TimeProvider.System);
+        try
         {
-            ["AuthFlow"] = "USER_PASSWORD_AUTH",
-            ["ClientId"] = clientId,
-            ["AuthParameters"] = new JsonObject { ["USERNAME"] = user.Email, ["PASSWORD"] = password },
-        });
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(engine.TrimEnd('/') + "/"))
-        {
-            Content = new StringContent(body, Encoding.UTF8),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth");
-        using var response = await Http.SendAsync(request, ct);
-        var answer = await response.Content.ReadAsStringAsync(ct);
-        activity?.SetTag("http.response.status_code", (int)response.StatusCode);
-        if (!response.IsSuccessStatusCode)
-        {
-            // Cognito's error body names the error type and says why; it never echoes the password.
-            activity?.SetStatus(ActivityStatusCode.Error, answer);
-            throw new CommandException(string.Create(CultureInfo.InvariantCulture, $"Sign-in of {user.Email} failed: {(int)response.StatusCode} {answer}"));
+            var tokens = await new CognitoIdentityProviderClient(Http, context).InitiateUserPasswordAuthAsync(clientId, user.Email, password, ct);
+            return tokens.IdToken ?? throw new CommandException($"Sign-in of {user.Email} returned no ID token.");
         }
-
-        return JsonNode.Parse(answer)?["AuthenticationResult"]?["IdToken"]?.GetValue<string>()
-            ?? throw new CommandException($"Sign-in of {user.Email} returned no ID token.");
+        catch (AwsServiceException error)
+        {
+            // Cognito's error names the error type and says why; it never echoes the password.
+            throw new CommandException(string.Create(CultureInfo.InvariantCulture,
+                $"Sign-in of {user.Email} failed: {(int)error.StatusCode} {error.ErrorCode}: {error.AwsMessage}"));
+        }
+        catch (CognitoChallengeException challenge)
+        {
+            throw new CommandException($"Sign-in of {user.Email} returned no ID token ({challenge.Message})");
+        }
     }
 
     private static async Task<JsonNode> GetOutputsAsync(EndpointReference gateway, CancellationToken ct)

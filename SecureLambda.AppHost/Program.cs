@@ -39,7 +39,7 @@ foreach (var dependency in new[] { engine, cognitoEngine }.OfType<IResourceBuild
 }
 
 // Dashboard commands: sign a dev user in and send a greeting, each as one trace.
-localCloud.WithGreetingCommands(cognitoEndpoint, user1Password, user2Password);
+localCloud.WithGreetingCommands(cognitoEndpoint, region, user1Password, user2Password);
 
 // Template parameters and gateway options pass through: --LocalCloud:Parameters:WafIpRuleAction=Block, for example.
 foreach (var section in (string[])["Parameters", "Gateway"])

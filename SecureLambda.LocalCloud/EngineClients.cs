@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureLambda.Aws.Cognito;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.Protocols;
 using SecureLambda.Aws.Sdk;
@@ -21,7 +21,7 @@ public sealed class EngineClients
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(sqs);
         Context = context;
-        Cognito = new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.CognitoIdentityProvider, "AWSCognitoIdentityProviderService");
+        Cognito = new CognitoIdentityProviderClient(http, context);
         SecretsManager = new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.SecretsManager, "secretsmanager");
         Sns = new AwsQueryProtocolClient(http, context, AwsServiceDescriptor.Sns, "2010-03-31");
         Sqs = sqs;
@@ -29,7 +29,7 @@ public sealed class EngineClients
 
     public AwsClientContext Context { get; }
 
-    public AwsJsonProtocolClient Cognito { get; }
+    public CognitoIdentityProviderClient Cognito { get; }
 
     public AwsJsonProtocolClient SecretsManager { get; }
 
@@ -48,37 +48,6 @@ public sealed class EngineClients
         };
         AwsSdkClientConfig.Apply(config, context, AwsServiceDescriptor.Sqs);
         return new AmazonSQSClient(context.Credentials.ToSdkCredentials(), config);
-    }
-
-    /// <summary>
-    /// Pages through a Cognito list operation (<c>ListUserPools</c>, <c>ListUserPoolClients</c>) and returns the first
-    /// entry of <paramref name="listName"/> that matches, or null.
-    /// </summary>
-    public async Task<JsonNode?> FindInCognitoListAsync(
-        string operation, JsonObject request, string listName, Func<JsonNode, bool> match, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        string? nextToken = null;
-        do
-        {
-            var pageRequest = (JsonObject)request.DeepClone();
-            pageRequest["MaxResults"] = 60;
-            if (nextToken is not null)
-            {
-                pageRequest["NextToken"] = nextToken;
-            }
-
-            var page = await Cognito.CallAsync(operation, pageRequest, cancellationToken);
-            if (page[listName]?.AsArray().FirstOrDefault(entry => entry is not null && match(entry)) is { } found)
-            {
-                return found;
-            }
-
-            nextToken = (string?)page["NextToken"];
-        }
-        while (nextToken is not null);
-
-        return null;
     }
 }
 

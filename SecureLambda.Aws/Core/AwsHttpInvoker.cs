@@ -10,6 +10,12 @@ internal sealed record AwsOperationRequest(string Operation, byte[] Body, string
 {
     /// <summary>Whether the call may be sent again after it may have reached the service.</summary>
     public bool IsIdempotent { get; init; } = AwsOperationIdempotency.IsIdempotent(Operation);
+
+    /// <summary>
+    /// An operation that AWS serves without SigV4 (its model says <c>authtype: none</c>, as Cognito's
+    /// <c>InitiateAuth</c>): sent unsigned, as botocore sends it, and no credentials are asked for.
+    /// </summary>
+    public bool IsUnsigned { get; init; }
 }
 
 /// <summary>A successful reply, read in full.</summary>
@@ -100,7 +106,6 @@ internal sealed class AwsHttpInvoker
         Activity? activity,
         CancellationToken cancellationToken)
     {
-        var credentials = await _context.Credentials.GetCredentialsAsync(cancellationToken);
         using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(request.Body) };
         message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
         if (request.Target is not null)
@@ -108,7 +113,11 @@ internal sealed class AwsHttpInvoker
             message.Headers.TryAddWithoutValidation("X-Amz-Target", request.Target);
         }
 
-        SigV4Signer.Sign(message, request.Body, credentials, _context.Region, _service.SigningName, _context.TimeProvider.GetUtcNow());
+        if (!request.IsUnsigned)
+        {
+            var credentials = await _context.Credentials.GetCredentialsAsync(cancellationToken);
+            SigV4Signer.Sign(message, request.Body, credentials, _context.Region, _service.SigningName, _context.TimeProvider.GetUtcNow());
+        }
 
         // Unsigned, as botocore leaves it: X-Ray may rewrite it on the way.
         if (_context.TraceHeader() is { } traceHeader)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using SecureLambda.Aws.Core;
 
 namespace SecureLambda.Aws.Protocols;
@@ -31,27 +32,57 @@ public sealed class AwsJsonProtocolClient
     /// <summary>Calls <paramref name="operation"/> and returns its reply object (empty when the service sent no body).</summary>
     public async Task<JsonObject> CallAsync(string operation, JsonObject request, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(operation);
         ArgumentNullException.ThrowIfNull(request);
-
-        var body = Serialize(request);
-        var response = await _invoker.SendAsync(
-            new AwsOperationRequest(operation, body, ContentType, $"{_targetPrefix}.{operation}"),
-            cancellationToken);
-        if (response.Body.Length == 0)
+        var response = await SendAsync(operation, Serialize(request), signed: true, cancellationToken);
+        if (response.Length == 0)
         {
             return [];
         }
 
         try
         {
-            return JsonNode.Parse(response.Body) as JsonObject
+            return JsonNode.Parse(response) as JsonObject
                 ?? throw new InvalidOperationException($"{_targetPrefix}.{operation} answered with JSON that is not an object.");
         }
         catch (JsonException exception)
         {
             throw new InvalidOperationException($"{_targetPrefix}.{operation} answered with a body that is not JSON.", exception);
         }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="operation"/> with a request and reply of source-generated types, so a typed client stays
+    /// AOT-clean. An empty reply body reads as <c>{}</c>. Pass <paramref name="signed"/> false only for the operations
+    /// AWS serves without SigV4.
+    /// </summary>
+    internal async Task<TResponse> CallAsync<TRequest, TResponse>(
+        string operation,
+        TRequest request,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        CancellationToken cancellationToken,
+        bool signed = true)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
+        var response = await SendAsync(operation, body, signed, cancellationToken);
+        try
+        {
+            return JsonSerializer.Deserialize(response.Length == 0 ? "{}"u8 : response, responseType)
+                ?? throw new InvalidOperationException($"{_targetPrefix}.{operation} answered with JSON null.");
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidOperationException($"{_targetPrefix}.{operation} answered with a body that is not its JSON reply.", exception);
+        }
+    }
+
+    private async Task<byte[]> SendAsync(string operation, byte[] body, bool signed, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operation);
+        var response = await _invoker.SendAsync(
+            new AwsOperationRequest(operation, body, ContentType, $"{_targetPrefix}.{operation}") { IsUnsigned = !signed },
+            cancellationToken);
+        return response.Body;
     }
 
     private static byte[] Serialize(JsonObject request)

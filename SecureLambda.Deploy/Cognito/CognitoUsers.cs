@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using SecureLambda.Aws.Cognito;
 using SecureLambda.Aws.Core;
-using SecureLambda.Aws.Protocols;
 
 namespace SecureLambda.Deploy.Cognito;
 
@@ -9,10 +8,10 @@ namespace SecureLambda.Deploy.Cognito;
 /// invitation itself (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html),
 /// so no password passes through this tool.
 /// </summary>
-public sealed class CognitoUsers(AwsJsonProtocolClient cognito)
+public sealed class CognitoUsers(CognitoIdentityProviderClient cognito)
 {
     public CognitoUsers(HttpClient http, AwsClientContext context)
-        : this(new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.CognitoIdentityProvider, "AWSCognitoIdentityProviderService"))
+        : this(new CognitoIdentityProviderClient(http, context))
     {
     }
 
@@ -20,18 +19,13 @@ public sealed class CognitoUsers(AwsJsonProtocolClient cognito)
     public async Task<bool> InviteAsync(string userPoolId, string email, CancellationToken cancellationToken)
     {
         // The pools use e-mail as the username (UsernameAttributes: email), so the address is the username.
-        var request = new JsonObject
+        var request = new AdminCreateUserRequest(userPoolId, email, [new("email", email), new("email_verified", "true")])
         {
-            ["UserPoolId"] = userPoolId,
-            ["Username"] = email,
-            ["UserAttributes"] = new JsonArray(
-                new JsonObject { ["Name"] = "email", ["Value"] = email },
-                new JsonObject { ["Name"] = "email_verified", ["Value"] = "true" }),
-            ["DesiredDeliveryMediums"] = new JsonArray("EMAIL"),
+            DesiredDeliveryMediums = ["EMAIL"],
         };
         try
         {
-            await cognito.CallAsync("AdminCreateUser", request, cancellationToken);
+            await cognito.AdminCreateUserAsync(request, cancellationToken);
             return true;
         }
         catch (AwsServiceException error) when (error.ErrorCode == "UsernameExistsException")

@@ -40,13 +40,12 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : Res
         if (clientId is null)
         {
             settings["GenerateSecret"] = ResolvedProperties.Bool(resolvedProperties, "GenerateSecret") ?? false;
-            var created = await engine.Cognito.CallAsync("CreateUserPoolClient", settings, cancellationToken);
-            clientId = (string)created["UserPoolClient"]!["ClientId"]!;
+            clientId = await engine.Cognito.CreateUserPoolClientAsync(settings, cancellationToken);
         }
         else
         {
             settings["ClientId"] = clientId;
-            await engine.Cognito.CallAsync("UpdateUserPoolClient", settings, cancellationToken);
+            await engine.Cognito.UpdateUserPoolClientAsync(settings, cancellationToken);
         }
 
         return new ProvisionedResource(
@@ -100,8 +99,6 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : Res
         return request;
     }
 
-    private async Task<string?> FindClientIdAsync(string poolId, string name, CancellationToken cancellationToken) =>
-        (string?)(await engine.FindInCognitoListAsync(
-            "ListUserPoolClients", new JsonObject { ["UserPoolId"] = poolId }, "UserPoolClients",
-            client => (string?)client["ClientName"] == name, cancellationToken))?["ClientId"];
+    private Task<string?> FindClientIdAsync(string poolId, string name, CancellationToken cancellationToken) =>
+        engine.Cognito.FindUserPoolClientIdAsync(poolId, name, cancellationToken);
 }

@@ -34,13 +34,12 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
         var poolId = await FindPoolIdAsync(name, cancellationToken);
         if (poolId is null)
         {
-            var created = await engine.Cognito.CallAsync("CreateUserPool", CreateRequest(name, resolvedProperties), cancellationToken);
-            poolId = (string)created["UserPool"]!["Id"]!;
+            poolId = await engine.Cognito.CreateUserPoolAsync(CreateRequest(name, resolvedProperties), cancellationToken);
         }
 
         if (MfaRequest(poolId, resolvedProperties) is { } mfa)
         {
-            await engine.Cognito.CallAsync("SetUserPoolMfaConfig", mfa, cancellationToken);
+            await engine.Cognito.SetUserPoolMfaConfigAsync(mfa, cancellationToken);
         }
 
         var settings = state.Settings;
@@ -59,9 +58,8 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
             });
     }
 
-    private async Task<string?> FindPoolIdAsync(string name, CancellationToken cancellationToken) =>
-        (string?)(await engine.FindInCognitoListAsync(
-            "ListUserPools", [], "UserPools", pool => (string?)pool["Name"] == name, cancellationToken))?["Id"];
+    private Task<string?> FindPoolIdAsync(string name, CancellationToken cancellationToken) =>
+        engine.Cognito.FindUserPoolIdAsync(name, cancellationToken);
 
     private static JsonObject CreateRequest(string name, JsonObject properties)
     {

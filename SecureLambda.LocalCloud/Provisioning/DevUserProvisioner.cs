@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SecureLambda.Aws.Cognito;
 using SecureLambda.Aws.Core;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -53,10 +54,7 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
             var password = user.Password ?? (hasPassword ? null : GeneratedPassword(index, user.Email, pool));
             if (password is not null)
             {
-                await engine.Cognito.CallAsync(
-                    "AdminSetUserPassword",
-                    new JsonObject { ["UserPoolId"] = pool.PhysicalId, ["Username"] = user.Email, ["Password"] = password, ["Permanent"] = true },
-                    cancellationToken);
+                await engine.Cognito.AdminSetUserPasswordAsync(pool.PhysicalId, user.Email, password, permanent: true, cancellationToken);
             }
 
             ProvisioningLog.DevUserReady(logger, user.Email, pool.LogicalId, pool.PhysicalId);
@@ -72,22 +70,12 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
         var cognito = engine.Cognito;
         try
         {
-            var existing = await cognito.CallAsync("AdminGetUser", new JsonObject { ["UserPoolId"] = poolId, ["Username"] = email }, cancellationToken);
-            return (string?)existing["UserStatus"] != "FORCE_CHANGE_PASSWORD";
+            return await cognito.AdminGetUserStatusAsync(poolId, email, cancellationToken) != "FORCE_CHANGE_PASSWORD";
         }
         catch (AwsServiceException error) when (error.ErrorCode == "UserNotFoundException")
         {
-            await cognito.CallAsync(
-                "AdminCreateUser",
-                new JsonObject
-                {
-                    ["UserPoolId"] = poolId,
-                    ["Username"] = email,
-                    ["MessageAction"] = "SUPPRESS",
-                    ["UserAttributes"] = new JsonArray(
-                        new JsonObject { ["Name"] = "email", ["Value"] = email },
-                        new JsonObject { ["Name"] = "email_verified", ["Value"] = "true" }),
-                },
+            await cognito.AdminCreateUserAsync(
+                new AdminCreateUserRequest(poolId, email, [new("email", email), new("email_verified", "true")]) { MessageAction = "SUPPRESS" },
                 cancellationToken);
             return false;
         }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SecureLambda.Aws.Core;
@@ -110,7 +109,7 @@ public sealed partial class EngineStateMonitor(
         {
             foreach (var pool in stack.OfType("AWS::Cognito::UserPool").Take(1))
             {
-                await engine.Cognito.CallAsync("DescribeUserPool", new JsonObject { ["UserPoolId"] = pool.PhysicalId }, probe.Token);
+                await engine.Cognito.DescribeUserPoolAsync(pool.PhysicalId, probe.Token);
             }
 
             foreach (var topic in stack.OfType("AWS::SNS::Topic").Take(1))
