@@ -2,13 +2,14 @@ using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.Aws.Cognito;
 using SecureLambda.Aws.Core;
-using SecureLambda.Aws.Protocols;
+using SecureLambda.Aws.SecretsManager;
+using SecureLambda.Aws.Sns;
 using SecureLambda.Aws.Sdk;
 
 namespace SecureLambda.LocalCloud;
 
 /// <summary>
-/// The engine's service APIs, the one holder of LocalCloud's AWS clients: our own JSON 1.1 and Query clients for the
+/// The engine's service APIs, the one holder of LocalCloud's AWS clients: SecureLambda.Aws's typed clients for the
 /// services whose SDK packages are not served here, and the one AWSSDK.SQS client that provisioning and async delivery
 /// share. Endpoints come from <c>AWS_ENDPOINT_URL[_SERVICE]</c> through <see cref="AwsClientContext"/>.
 /// </summary>
@@ -22,8 +23,8 @@ public sealed class EngineClients
         ArgumentNullException.ThrowIfNull(sqs);
         Context = context;
         Cognito = new CognitoIdentityProviderClient(http, context);
-        SecretsManager = new AwsJsonProtocolClient(http, context, AwsServiceDescriptor.SecretsManager, "secretsmanager");
-        Sns = new AwsQueryProtocolClient(http, context, AwsServiceDescriptor.Sns, "2010-03-31");
+        SecretsManager = new SecretsManagerClient(http, context);
+        Sns = new SnsClient(http, context);
         Sqs = sqs;
     }
 
@@ -31,9 +32,9 @@ public sealed class EngineClients
 
     public CognitoIdentityProviderClient Cognito { get; }
 
-    public AwsJsonProtocolClient SecretsManager { get; }
+    public SecretsManagerClient SecretsManager { get; }
 
-    public AwsQueryProtocolClient Sns { get; }
+    public SnsClient Sns { get; }
 
     public IAmazonSQS Sqs { get; }
 

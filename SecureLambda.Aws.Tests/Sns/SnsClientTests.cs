@@ -74,4 +74,26 @@ public sealed class SnsClientTests
 
         Assert.Equal(2, handler.Requests.Count);
     }
+
+    [Fact]
+    public async Task CreateTopicAndSubscribe_FlattenAttributes_AsTheQueryProtocolMapsThem()
+    {
+        var handler = new ScriptedHandler(
+            ScriptedHandler.Reply(HttpStatusCode.OK, """<CreateTopicResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><CreateTopicResult><TopicArn>arn:t</TopicArn></CreateTopicResult></CreateTopicResponse>"""),
+            ScriptedHandler.Reply(HttpStatusCode.OK, """<SubscribeResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><SubscribeResult><SubscriptionArn>arn:t:s</SubscriptionArn></SubscribeResult></SubscribeResponse>"""));
+        using var http = new HttpClient(handler);
+        var client = new SnsClient(http, TestContexts.Offline());
+
+        Assert.Equal("arn:t", await client.CreateTopicAsync("t", [new("DisplayName", "G"), new("KmsMasterKeyId", "k")], TestContext.Current.CancellationToken));
+        Assert.Equal("arn:t:s", await client.SubscribeAsync("arn:t", "sqs", "arn:q", [new("RawMessageDelivery", "false")], TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            "Action=CreateTopic&Version=2010-03-31&Name=t&Attributes.entry.1.key=DisplayName&Attributes.entry.1.value=G" +
+            "&Attributes.entry.2.key=KmsMasterKeyId&Attributes.entry.2.value=k",
+            handler.Requests[0].Body);
+        Assert.Equal(
+            "Action=Subscribe&Version=2010-03-31&TopicArn=arn%3At&Protocol=sqs&Endpoint=arn%3Aq" +
+            "&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=false&ReturnSubscriptionArn=true",
+            handler.Requests[1].Body);
+    }
 }

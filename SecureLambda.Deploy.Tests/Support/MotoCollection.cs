@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Sts;
 using SecureLambda.Deploy.Cli;
 using SecureLambda.Testing;
 
@@ -32,14 +34,14 @@ public sealed record MotoAccount(string AccountId, IReadOnlyDictionary<string, s
     public static async Task<MotoAccount> CreateAsync(MotoServer moto)
     {
         var accountId = (200_000_000_000L + Interlocked.Increment(ref s_next)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var reply = await moto.AwsCliAsync("sts", "assume-role", "--role-arn", $"arn:aws:iam::{accountId}:role/deployer", "--role-session-name", "deploy-tests");
-        var credentials = reply!.Value.GetProperty("Credentials");
+        using var sts = StsClient.Create(AwsClientContext.FromEnvironment(moto.ClientEnvironment.GetValueOrDefault));
+        var credentials = await sts.AssumeRoleAsync($"arn:aws:iam::{accountId}:role/deployer", "deploy-tests", CancellationToken.None);
         return new MotoAccount(accountId, new Dictionary<string, string>
         {
             ["AWS_ENDPOINT_URL"] = moto.Endpoint.ToString().TrimEnd('/'),
-            ["AWS_ACCESS_KEY_ID"] = credentials.GetProperty("AccessKeyId").GetString()!,
-            ["AWS_SECRET_ACCESS_KEY"] = credentials.GetProperty("SecretAccessKey").GetString()!,
-            ["AWS_SESSION_TOKEN"] = credentials.GetProperty("SessionToken").GetString()!,
+            ["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey,
+            ["AWS_SESSION_TOKEN"] = credentials.SessionToken!,
         });
     }
 

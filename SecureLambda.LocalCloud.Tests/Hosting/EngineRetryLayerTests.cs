@@ -39,7 +39,7 @@ public sealed class EngineRetryLayerTests
         var engine = host.Services.GetRequiredService<EngineClients>();
 
         await Assert.ThrowsAsync<AwsServiceException>(
-            () => engine.Sns.CallAsync("ListTopics", [], TestContext.Current.CancellationToken));
+            () => engine.Sns.ListTopicsAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(3, handler.Sends);
     }
@@ -52,7 +52,7 @@ public sealed class EngineRetryLayerTests
         var engine = host.Services.GetRequiredService<EngineClients>();
 
         await Assert.ThrowsAsync<AwsServiceException>(
-            () => engine.Sns.CallAsync("Subscribe", [new("TopicArn", "arn:aws:sns:us-east-1:123456789012:t")], TestContext.Current.CancellationToken));
+            () => engine.Sns.SubscribeAsync("arn:aws:sns:us-east-1:123456789012:t", "sqs", "arn:aws:sqs:us-east-1:123456789012:q", cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(1, handler.Sends);
     }

@@ -114,7 +114,7 @@ public sealed partial class EngineStateMonitor(
 
             foreach (var topic in stack.OfType("AWS::SNS::Topic").Take(1))
             {
-                await engine.Sns.CallAsync("GetTopicAttributes", [new("TopicArn", topic.PhysicalId)], probe.Token);
+                await engine.Sns.GetTopicAttributesAsync(topic.PhysicalId, probe.Token);
             }
 
             return Set(EngineState.Holding, $"The engine holds stack {stack.StackName}.");

@@ -76,7 +76,7 @@ public sealed class StackProvisioningService(
         {
             try
             {
-                await engine.Sns.CallAsync("ListTopics", [], deadline.Token);
+                await engine.Sns.ListTopicsAsync(deadline.Token);
                 return;
             }
             catch (Aws.Core.AwsServiceException)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.Aws.Core;
+using SecureLambda.Aws.SecretsManager;
 using SecureLambda.CloudFormation;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -33,36 +34,22 @@ public sealed class SecretProvisioner(EngineClients engine) : ResourceTypeProvis
         string arn;
         try
         {
-            var described = await sm.CallAsync("DescribeSecret", new JsonObject { ["SecretId"] = name }, cancellationToken);
-            arn = (string)described["ARN"]!;
+            arn = await sm.DescribeSecretArnAsync(name, cancellationToken);
             if (secretString is not null && await CurrentValueAsync(name, cancellationToken) != secretString)
             {
-                await sm.CallAsync(
-                    "PutSecretValue",
-                    new JsonObject { ["SecretId"] = arn, ["SecretString"] = secretString },
-                    cancellationToken);
+                await sm.PutSecretValueAsync(arn, secretString, cancellationToken);
             }
         }
         catch (AwsServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
         {
-            var request = new JsonObject { ["Name"] = name };
-            if (ResolvedProperties.String(resolvedProperties, "Description") is { } description)
-            {
-                request["Description"] = description;
-            }
-
-            if (ResolvedProperties.String(resolvedProperties, "KmsKeyId") is { } kmsKeyId)
-            {
-                request["KmsKeyId"] = kmsKeyId;
-            }
-
-            if (secretString is not null)
-            {
-                request["SecretString"] = secretString;
-            }
-
-            var created = await sm.CallAsync("CreateSecret", request, cancellationToken);
-            arn = (string)created["ARN"]!;
+            arn = await sm.CreateSecretAsync(
+                new CreateSecretRequest(name)
+                {
+                    Description = ResolvedProperties.String(resolvedProperties, "Description"),
+                    KmsKeyId = ResolvedProperties.String(resolvedProperties, "KmsKeyId"),
+                    SecretString = secretString,
+                },
+                cancellationToken);
         }
 
         return new ProvisionedResource(
@@ -77,8 +64,7 @@ public sealed class SecretProvisioner(EngineClients engine) : ResourceTypeProvis
     {
         try
         {
-            var value = await engine.SecretsManager.CallAsync("GetSecretValue", new JsonObject { ["SecretId"] = name }, cancellationToken);
-            return (string?)value["SecretString"];
+            return (await engine.SecretsManager.GetSecretValueAsync(name, cancellationToken)).SecretString;
         }
         catch (AwsServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
         {

@@ -141,23 +141,7 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
         Dictionary<string, string> attributes,
         CancellationToken cancellationToken)
     {
-        var parameters = new List<KeyValuePair<string, string>>
-        {
-            new("TopicArn", topicArn),
-            new("Protocol", protocol),
-            new("Endpoint", endpoint),
-        };
-        var index = 0;
-        foreach (var (key, value) in attributes)
-        {
-            var prefix = "Attributes.entry." + (++index).ToString(CultureInfo.InvariantCulture);
-            parameters.Add(new($"{prefix}.key", key));
-            parameters.Add(new($"{prefix}.value", value));
-        }
-
-        parameters.Add(new("ReturnSubscriptionArn", "true"));
-        var result = await engine.Sns.CallAsync("Subscribe", parameters, cancellationToken);
-        return result.Elements().Single(element => element.Name.LocalName == "SubscriptionArn").Value;
+        return await engine.Sns.SubscribeAsync(topicArn, protocol, endpoint, [.. attributes], cancellationToken);
     }
 
     /// <summary>The function whose ARN (or name) the endpoint names, ignoring a version or alias qualifier.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
 
@@ -27,20 +26,16 @@ public sealed class SnsTopicProvisioner(EngineClients engine) : ResourceTypeProv
         var name = ResolvedProperties.String(resolvedProperties, "TopicName")
             ?? PhysicalNames.Generate(state, resource.LogicalId, fifo ? 251 : 256) + (fifo ? ".fifo" : string.Empty);
 
-        var parameters = new List<KeyValuePair<string, string>> { new("Name", name) };
-        var index = 0;
+        var attributes = new List<KeyValuePair<string, string>>();
         foreach (var property in AttributeProperties)
         {
             if (ResolvedProperties.String(resolvedProperties, property) is { } value)
             {
-                var prefix = "Attributes.entry." + (++index).ToString(CultureInfo.InvariantCulture);
-                parameters.Add(new($"{prefix}.key", property));
-                parameters.Add(new($"{prefix}.value", value));
+                attributes.Add(new(property, value));
             }
         }
 
-        var result = await engine.Sns.CallAsync("CreateTopic", parameters, cancellationToken);
-        var arn = result.Elements().Single(element => element.Name.LocalName == "TopicArn").Value;
+        var arn = await engine.Sns.CreateTopicAsync(name, attributes, cancellationToken);
         return new ProvisionedResource(
             resource.LogicalId,
             resource.Type,
