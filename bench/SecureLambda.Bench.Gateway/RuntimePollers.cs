@@ -20,11 +20,11 @@ internal sealed class RuntimePollers : IAsyncDisposable
     private long _events;
     private string? _firstError;
 
-    public RuntimePollers(Uri host, string prefix, int count)
+    public RuntimePollers(string runtimeApi, int count)
     {
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
         {
-            BaseAddress = RuntimeApiAddress.Parse($"{host.Authority}/{prefix.Trim('/')}"),
+            BaseAddress = RuntimeApiAddress.Parse(runtimeApi),
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _loops = Enumerable.Range(0, count).Select(_ => Task.Run(RunAsync)).ToArray();
