@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Lambda;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Aws.SecretsManager;
 using SecureLambda.Aws.Sns;
 using SecureLambda.Functions.ApiGateway;
@@ -7,8 +9,6 @@ using SecureLambda.Functions.Greetings;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Sns;
 using SecureLambda.Functions.Telemetry;
-using SecureLambda.Aws.Lambda.Events;
-using SecureLambda.Aws.Lambda;
 
 namespace SecureLambda.Functions;
 

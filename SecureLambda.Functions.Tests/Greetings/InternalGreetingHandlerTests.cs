@@ -2,12 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Functions.Greetings;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Sns;
 using SecureLambda.Functions.Telemetry;
 using SecureLambda.Functions.Tests.Events;
-using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.Functions.Tests.Greetings;
 

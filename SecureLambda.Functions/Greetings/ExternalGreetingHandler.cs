@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Functions.ApiGateway;
 using SecureLambda.Functions.Runtime;
-using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.Functions.Greetings;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Sns;
 using SecureLambda.Functions.Telemetry;
-using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.Functions.Greetings;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using SecureLambda.Functions.Telemetry;
 using SecureLambda.Aws.Lambda;
+using SecureLambda.Functions.Telemetry;
 
 namespace SecureLambda.Functions.Runtime;
 

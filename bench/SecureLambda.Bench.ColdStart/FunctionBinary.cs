@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using SecureLambda.Testing;
 using SecureLambda.Aws.Lambda;
+using SecureLambda.Testing;
 
 namespace SecureLambda.Bench.ColdStart;
 
