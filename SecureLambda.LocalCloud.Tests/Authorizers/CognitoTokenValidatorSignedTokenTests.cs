@@ -84,7 +84,7 @@ public sealed class CognitoTokenValidatorSignedTokenTests : IDisposable
         var result = await AuthorizeAsync(Sign(Payload()));
 
         Assert.Equal(AuthorizerFailure.ExpiredToken, result.Failure);
-        Assert.Equal((401, """{"message":"The incoming token has expired"}"""), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, """{"message":"The incoming token has expired"}"""), RefusedTokenResponses.Of(result.Failure));
     }
 
     [Theory]
@@ -155,7 +155,7 @@ public sealed class CognitoTokenValidatorSignedTokenTests : IDisposable
 
         Assert.False(result.IsAuthorized);
         Assert.Equal(AuthorizerFailure.MissingToken, result.Failure);
-        Assert.Equal((401, Unauthorized), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, Unauthorized), RefusedTokenResponses.Of(result.Failure));
     }
 
     [Theory]
@@ -266,6 +266,6 @@ public sealed class CognitoTokenValidatorSignedTokenTests : IDisposable
 
         Assert.False(result.IsAuthorized);
         Assert.Equal(AuthorizerFailure.InvalidToken, result.Failure);
-        Assert.Equal((401, Unauthorized), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, Unauthorized), RefusedTokenResponses.Of(result.Failure));
     }
 }

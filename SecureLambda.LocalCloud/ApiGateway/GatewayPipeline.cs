@@ -22,7 +22,7 @@ public sealed class GatewayOptions
 /// <summary>
 /// One request through the REST API, in AWS's order: WAF (web ACL rules run before API Gateway's own processing) →
 /// route → stage throttling (so that a flood costs no token validation) → Cognito authorizer → request validation →
-/// <c>AWS_PROXY</c> integration. Each step is a span with its decision as attributes; every answer carries
+/// <c>AWS_PROXY</c> integration. Each step is a span with its decision as attributes; every response carries
 /// <c>x-amzn-RequestId</c>; on any refusal the function is never invoked.
 /// </summary>
 public sealed partial class GatewayPipeline(
@@ -53,13 +53,13 @@ public sealed partial class GatewayPipeline(
 
         if (await stages.FindAsync(stageName, cancellationToken) is not var (stage, routes))
         {
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.StageNotFound, null, requestId);
+            await GatewayResponses.WriteAsync(context, GatewayResponse.StageNotFound, null, requestId);
             return;
         }
 
         if (RequestLineAndHeaderBytes(context) > MaxRequestLineAndHeaderBytes)
         {
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.HeadersTooLarge, stage, requestId);
+            await GatewayResponses.WriteAsync(context, GatewayResponse.HeadersTooLarge, stage, requestId);
             return;
         }
 
@@ -67,7 +67,7 @@ public sealed partial class GatewayPipeline(
         var bytes = await RequestBodies.ReadAsync(context.Request, MaxPayloadBytes, cancellationToken);
         if (bytes is null)
         {
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.RequestTooLarge, stage, requestId);
+            await GatewayResponses.WriteAsync(context, GatewayResponse.RequestTooLarge, stage, requestId);
             return;
         }
 
@@ -77,7 +77,7 @@ public sealed partial class GatewayPipeline(
             using var wafSpan = LocalCloudTelemetry.Source.StartActivity("WAF");
             if (webAcl.Evaluate(WafRequests.FromHttp(context, sourceIp, bytes)).Action == WafAction.Block)
             {
-                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.WafFiltered, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.WafFiltered, stage, requestId);
                 return;
             }
         }
@@ -86,7 +86,7 @@ public sealed partial class GatewayPipeline(
         var route = routes.Match("/" + (path ?? ""), method);
         if (route is null)
         {
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.MissingAuthenticationToken, stage, requestId);
+            await GatewayResponses.WriteAsync(context, GatewayResponse.MissingAuthenticationToken, stage, requestId);
             return;
         }
 
@@ -97,7 +97,7 @@ public sealed partial class GatewayPipeline(
         {
             if (!stage.Throttle.TryAcquire(route.Method.ResourcePath, method))
             {
-                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.Throttled, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.Throttled, stage, requestId);
                 return;
             }
         }
@@ -114,14 +114,13 @@ public sealed partial class GatewayPipeline(
             {
                 // The pool's keys could not be fetched from the engine: AWS's answer to an authorizer it cannot run.
                 LogAuthorizerUnavailable(exception, settings.AuthorizerName);
-                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.AuthorizerConfigurationError, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.AuthorizerConfigurationError, stage, requestId);
                 return;
             }
 
             if (!result.IsAuthorized)
             {
-                var answer = result.Failure == AuthorizerFailure.ExpiredToken ? GatewayAnswer.ExpiredToken : GatewayAnswer.Unauthorized;
-                await GatewayAnswerWriter.WriteAsync(context, answer, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.ForRefusedToken(result.Failure), stage, requestId);
                 return;
             }
 
@@ -138,7 +137,7 @@ public sealed partial class GatewayPipeline(
             {
                 validationSpan?.SetTag("securelambda.validation.result", "invalid");
                 validationSpan?.SetTag("securelambda.validation.reason", reason);
-                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.BadRequestBody, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.BadRequestBody, stage, requestId);
                 return;
             }
 
@@ -163,7 +162,7 @@ public sealed partial class GatewayPipeline(
         if (function is null)
         {
             LogNoSuchFunction(route.Method.FunctionArn, route.Method.ResourcePath);
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+            await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationFailure, stage, requestId);
             return;
         }
 
@@ -177,7 +176,7 @@ public sealed partial class GatewayPipeline(
             // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), and API Gateway answers that
             // failed integration as it answers any: 502.
             LogEventTooLarge(function.Definition.FunctionName, eventBytes.Length, InvokeApiEndpoints.MaxSyncPayloadBytes);
-            await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+            await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationFailure, stage, requestId);
             return;
         }
 
@@ -188,13 +187,13 @@ public sealed partial class GatewayPipeline(
                 return;
             case InvocationStatus.Succeeded:
                 LogMalformedProxyResponse(function.Definition.FunctionName, result.RequestId);
-                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationFailure, stage, requestId);
                 return;
             case InvocationStatus.TimedOut:
-                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationTimeout, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationTimeout, stage, requestId);
                 return;
             default:
-                await GatewayAnswerWriter.WriteAsync(context, GatewayAnswer.IntegrationFailure, stage, requestId);
+                await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationFailure, stage, requestId);
                 return;
         }
     }

@@ -150,11 +150,4 @@ public sealed class StageThrottleTests
             .ToList();
         Assert.Equal([("POST /lambda1", "allowed", 1L), ("POST /lambda1", "throttled", 1L)], mine);
     }
-
-    [Fact]
-    public void ExposesTheAwsThrottledAnswer()
-    {
-        Assert.Equal(429, ThrottleAnswers.TooManyRequestsStatusCode);
-        Assert.Equal("Too Many Requests", JsonNode.Parse(ThrottleAnswers.TooManyRequestsBody)!["message"]!.GetValue<string>());
-    }
 }

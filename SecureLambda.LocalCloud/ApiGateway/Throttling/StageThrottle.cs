@@ -102,7 +102,7 @@ public sealed class StageThrottle
     }
 
     /// <summary>
-    /// Takes a token for a request to a method, or says it is throttled (answer <see cref="ThrottleAnswers"/>).
+    /// Takes a token for a request to a method, or says it is throttled (the THROTTLED gateway response).
     /// <paramref name="resourcePath"/> is the matched API resource (<c>/lambda1</c>, <c>/pets/{id}</c>), not the raw
     /// request path, so there is one bucket per method of the API.
     /// </summary>
