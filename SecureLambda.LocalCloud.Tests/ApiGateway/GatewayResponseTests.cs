@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
+using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.ApiGateway;
 

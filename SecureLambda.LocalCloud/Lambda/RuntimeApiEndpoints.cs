@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SecureLambda.LocalCloud.Hosting;
 
 namespace SecureLambda.LocalCloud.Lambda;
 

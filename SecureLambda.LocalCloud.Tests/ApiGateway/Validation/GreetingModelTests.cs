@@ -7,7 +7,7 @@ namespace SecureLambda.LocalCloud.Tests.ApiGateway.Validation;
 /// <summary>The template's <c>GreetingRequestModel</c>, read from the real template with its scalars as strings.</summary>
 public sealed class GreetingModelTests
 {
-    private static readonly JsonSchema Greeting = JsonSchema.Parse(TemplateSchema());
+    private static readonly JsonSchema Greeting = JsonSchema.Parse(TemplateSchema(), "GreetingModel");
 
     private static JsonNode TemplateSchema()
     {
