@@ -8,6 +8,7 @@ using SecureLambda.Functions.ApiGateway;
 using SecureLambda.Functions.Greetings;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Tests.Events;
+using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.Functions.Tests.Greetings;
 

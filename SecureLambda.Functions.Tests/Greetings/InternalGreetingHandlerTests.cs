@@ -7,6 +7,7 @@ using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Sns;
 using SecureLambda.Functions.Telemetry;
 using SecureLambda.Functions.Tests.Events;
+using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.Functions.Tests.Greetings;
 
@@ -22,8 +23,8 @@ public sealed class InternalGreetingHandlerTests : IDisposable
             logging.AddProvider(new LambdaJsonLoggerProvider(_output, new FakeTimeProvider(), LogLevel.Information)));
         _handler = new JsonLambdaHandler<SnsEvent, SnsBatchResult>(
             new InternalGreetingHandler(_loggers.CreateLogger<InternalGreetingHandler>()),
-            SnsJsonContext.Default.SnsEvent,
-            SnsJsonContext.Default.SnsBatchResult);
+            SnsEventJsonContext.Default.SnsEvent,
+            SnsBatchResultJsonContext.Default.SnsBatchResult);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Testing;
+using SecureLambda.Aws.Lambda;
 
 namespace SecureLambda.Functions.Tests.Runtime;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Sns;
 using SecureLambda.Functions.Telemetry;
+using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.Functions.Greetings;
 

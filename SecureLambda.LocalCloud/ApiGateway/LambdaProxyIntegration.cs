@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using SecureLambda.Aws.Tracing;
 using SecureLambda.LocalCloud.Lambda;
 
@@ -30,7 +29,7 @@ public sealed partial class LambdaProxyIntegration(LambdaFunctions functions, La
         var traceHeader = Activity.Current is { } current ? XRayTraceHeader.Format(current.Context) : null;
         var proxyEvent = ProxyEvent.Build(context.Request, request.BodyText, new ProxyRequestContext(
             stage, route, request.RequestId, request.SourceIp.ToString(), request.RequestTime, stage.AccountId, request.Claims, traceHeader));
-        var eventBytes = Encoding.UTF8.GetBytes(proxyEvent.ToJsonString());
+        var eventBytes = ProxyEvent.Serialize(proxyEvent);
         if (eventBytes.Length > InvokeApiEndpoints.MaxSyncPayloadBytes)
         {
             // Lambda refuses a synchronous event over 6 MB before any function runs
