@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SecureLambda.Aws.Core;
 using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.Engine;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.Tests.Hosting;

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -20,7 +22,10 @@ public sealed class LocalLambdaOptions
 
 public static class LambdaServiceCollectionExtensions
 {
-    /// <summary>The Runtime API, synchronous and asynchronous invocation, and SNS → Lambda delivery from engine queues.</summary>
+    /// <summary>
+    /// The Runtime API, synchronous and asynchronous invocation, and SNS → Lambda delivery from engine queues, for the
+    /// functions and subscriptions of the published <see cref="DataPlaneState"/> model.
+    /// </summary>
     public static IServiceCollection AddLocalLambda(this IServiceCollection services)
     {
         services.AddOptions<LocalLambdaOptions>().BindConfiguration(LocalLambdaOptions.Section).ValidateDataAnnotations()
@@ -29,11 +34,11 @@ public static class LambdaServiceCollectionExtensions
                 $"Every LocalCloud:Lambda:RuntimeApiSecrets value must be at least {RuntimeApiKeys.MinimumSecretLength} letters or digits (for example `openssl rand -hex 16`).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DataPlaneState>();
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<AccountCredentials>();
         services.TryAddSingleton<RuntimeApiKeys>();
         services.TryAddSingleton<LambdaInvoker>();
-        services.TryAddSingleton<AsyncDeliverySubscriptions>();
         services.AddEngineClients();
         services.TryAddSingleton<AsyncFailureRouter>();
         services.TryAddSingleton<EventInvocations>();

@@ -118,7 +118,7 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
             case ApiMethod or ApiAccount or ApiGatewayResponse or LambdaEventInvokeConfig or LambdaPermission or TopicPolicy or QueuePolicy:
                 // Ref: an opaque id (the method id, the account setting's id, the gateway response's id, the config's,
                 // permission's or resource policy's id). The gateway reads a GatewayResponse from the stack's
-                // resolved properties (GatewayModelBuilder), so nothing else is created for it.
+                // resolved properties (DataPlane/GatewayStageBuilder), so nothing else is created for it.
                 return (PhysicalNames.StableId(state, id, 12), []);
 
             case Alarm:

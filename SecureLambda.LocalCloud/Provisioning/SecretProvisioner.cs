@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.SecretsManager;
 using SecureLambda.CloudFormation;
+using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 

@@ -1,19 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
 using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.LocalCloud.Waf;
 
-namespace SecureLambda.LocalCloud.ApiGateway;
+namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>
 /// Reads the REST APIs of the provisioned stack into the stages the gateway serves: the resource tree, methods with their
 /// authorizers, validators and models, the stage's throttling, its WAF web ACL and the gateway responses. Anything the
 /// gateway cannot emulate exactly (another integration or authorization type) is a startup error naming the resource.
 /// </summary>
-public static class GatewayModelBuilder
+public static class GatewayStageBuilder
 {
     public static IReadOnlyList<GatewayStage> Build(ProvisionedStack stack, TimeProvider timeProvider)
     {
@@ -34,7 +35,7 @@ public static class GatewayModelBuilder
                     apiId,
                     stageName,
                     resources,
-                    StageThrottle.FromTemplate(stage.Properties, timeProvider),
+                    StageThrottle.FromTemplate(stage.LogicalId, stage.Properties, timeProvider),
                     WebAclFor(stack, apiId, stageName, timeProvider),
                     responses));
             }
@@ -161,7 +162,7 @@ public static class GatewayModelBuilder
         {
             var model = stack.OfType("AWS::ApiGateway::Model").FirstOrDefault(m => m.PhysicalId == Text(modelName))
                 ?? throw Unsupported(method, $"its model {Text(modelName)} is not in the stack");
-            models[contentType] = JsonSchema.Parse(model.Properties["Schema"] ?? throw Unsupported(model, "it has no Schema"));
+            models[contentType] = JsonSchema.Parse(model.Properties["Schema"] ?? throw Unsupported(model, "it has no Schema"), model.LogicalId);
         }
 
         return models;
@@ -224,6 +225,6 @@ public static class GatewayModelBuilder
     private static bool IsTrue(JsonNode? node) =>
         node is JsonValue value && (value.GetValueKind() == JsonValueKind.True || (value.GetValueKind() == JsonValueKind.String && bool.TryParse(value.GetValue<string>(), out var b) && b));
 
-    private static InvalidOperationException Unsupported(ProvisionedResource resource, string why) =>
-        new($"LocalCloud cannot serve {resource.LogicalId} ({resource.Type}): {why}.");
+    private static UnsupportedTemplateException Unsupported(ProvisionedResource resource, string why) =>
+        new(resource.LogicalId, resource.Type, $"LocalCloud cannot serve it: {why}.");
 }

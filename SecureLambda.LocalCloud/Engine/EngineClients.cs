@@ -6,7 +6,7 @@ using SecureLambda.Aws.SecretsManager;
 using SecureLambda.Aws.Sns;
 using SecureLambda.Aws.Sdk;
 
-namespace SecureLambda.LocalCloud;
+namespace SecureLambda.LocalCloud.Engine;
 
 /// <summary>
 /// The engine's service APIs, the one holder of LocalCloud's AWS clients: SecureLambda.Aws's typed clients for the
