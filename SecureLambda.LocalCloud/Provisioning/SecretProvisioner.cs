@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SecureLambda.Aws.Core;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
@@ -21,13 +22,14 @@ public sealed class SecretProvisioner(EngineClients engine) : ResourceTypeProvis
         StackState state,
         CancellationToken cancellationToken)
     {
-        if (resolvedProperties.ContainsKey("GenerateSecretString"))
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        if (properties.Has("GenerateSecretString"))
         {
-            throw new NotSupportedException("GenerateSecretString is not supported by LocalCloud; give the secret a SecretString.");
+            throw properties.Unsupported("GenerateSecretString", "is not supported by LocalCloud; give the secret a SecretString.");
         }
 
-        var name = ResolvedProperties.String(resolvedProperties, "Name") ?? PhysicalNames.Generate(state, resource.LogicalId, 512);
-        var secretString = ResolvedProperties.String(resolvedProperties, "SecretString");
+        var name = properties.OptionalString("Name") ?? PhysicalNames.Generate(state, resource.LogicalId, 512);
+        var secretString = properties.OptionalString("SecretString");
         var sm = engine.SecretsManager;
 
         string arn;
@@ -46,12 +48,12 @@ public sealed class SecretProvisioner(EngineClients engine) : ResourceTypeProvis
         catch (AwsServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
         {
             var request = new JsonObject { ["Name"] = name };
-            if (ResolvedProperties.String(resolvedProperties, "Description") is { } description)
+            if (properties.OptionalString("Description") is { } description)
             {
                 request["Description"] = description;
             }
 
-            if (ResolvedProperties.String(resolvedProperties, "KmsKeyId") is { } kmsKeyId)
+            if (properties.OptionalString("KmsKeyId") is { } kmsKeyId)
             {
                 request["KmsKeyId"] = kmsKeyId;
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
@@ -23,15 +24,16 @@ public sealed class SnsTopicProvisioner(EngineClients engine) : ResourceTypeProv
         StackState state,
         CancellationToken cancellationToken)
     {
-        var fifo = ResolvedProperties.Bool(resolvedProperties, "FifoTopic") == true;
-        var name = ResolvedProperties.String(resolvedProperties, "TopicName")
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        var fifo = properties.OptionalBool("FifoTopic") == true;
+        var name = properties.OptionalString("TopicName")
             ?? PhysicalNames.Generate(state, resource.LogicalId, fifo ? 251 : 256) + (fifo ? ".fifo" : string.Empty);
 
         var parameters = new List<KeyValuePair<string, string>> { new("Name", name) };
         var index = 0;
         foreach (var property in AttributeProperties)
         {
-            if (ResolvedProperties.String(resolvedProperties, property) is { } value)
+            if (properties.OptionalString(property) is { } value)
             {
                 var prefix = "Attributes.entry." + (++index).ToString(CultureInfo.InvariantCulture);
                 parameters.Add(new($"{prefix}.key", property));
