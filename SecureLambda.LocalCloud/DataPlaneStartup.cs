@@ -1,4 +1,3 @@
-using System.Globalization;
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Provisioning;
@@ -68,8 +67,8 @@ public sealed partial class DataPlaneStartup(
             .ToDictionary(config => config.GetString("FunctionName")!, StringComparer.Ordinal);
         foreach (var function in stack.OfType("AWS::Lambda::Function"))
         {
-            var timeout = function.GetString("Timeout") is { } seconds
-                ? TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))
+            var timeout = function.TypedProperties.OptionalDouble("Timeout") is { } seconds
+                ? TimeSpan.FromSeconds(seconds)
                 : LambdaFunctionDefinition.DefaultTimeout;
             var arn = function.Attributes["Arn"].GetValue<string>();
             var config = configs.GetValueOrDefault(function.PhysicalId) ?? configs.GetValueOrDefault(arn);
@@ -78,19 +77,16 @@ public sealed partial class DataPlaneStartup(
                 function.PhysicalId,
                 arn,
                 timeout,
-                config?.GetString("MaximumRetryAttempts") is { } retries ? int.Parse(retries, CultureInfo.InvariantCulture) : 2)
+                config?.TypedProperties.OptionalInt("MaximumRetryAttempts") ?? 2)
             {
-                MaximumEventAge = config?.GetString("MaximumEventAgeInSeconds") is { } age
-                    ? TimeSpan.FromSeconds(int.Parse(age, CultureInfo.InvariantCulture))
+                MaximumEventAge = config?.TypedProperties.OptionalInt("MaximumEventAgeInSeconds") is { } age
+                    ? TimeSpan.FromSeconds(age)
                     : LambdaFunctionDefinition.DefaultMaximumEventAge,
-                OnFailure = Queue(Text(config?.Properties["DestinationConfig"]?["OnFailure"]?["Destination"]), $"The on-failure destination of {function.LogicalId},"),
-                DeadLetter = Queue(Text(function.Properties["DeadLetterConfig"]?["TargetArn"]), $"The dead-letter queue of {function.LogicalId},"),
+                OnFailure = Queue(config?.TypedProperties.OptionalObject("DestinationConfig")?.OptionalObject("OnFailure")?.OptionalString("Destination"), $"The on-failure destination of {function.LogicalId},"),
+                DeadLetter = Queue(function.TypedProperties.OptionalObject("DeadLetterConfig")?.OptionalString("TargetArn"), $"The dead-letter queue of {function.LogicalId},"),
             };
         }
     }
-
-    private static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
-        node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving stage {Stage} of API {ApiId}: {Routes}")]
     private partial void LogServing(string stage, string apiId, string routes);
