@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation.Intrinsics;
+using SecureLambda.CloudFormation.Parameters;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -176,7 +177,13 @@ public sealed class CloudFormationTemplate
                 Number<double>(fields, "MinValue", name),
                 Number<double>(fields, "MaxValue", name),
                 Number<int>(fields, "MinLength", name),
-                Number<int>(fields, "MaxLength", name));
+                Number<int>(fields, "MaxLength", name))
+            {
+                NoEcho = fields.TryGetValue("NoEcho", out var noEcho)
+                    && (bool.TryParse(Scalar(noEcho, where), out var masked)
+                        ? masked
+                        : throw Error(noEcho, $"NoEcho of parameter {name} is not true or false")),
+            };
         }
 
         private T? Number<T>(Dictionary<string, YamlNode> fields, string key, string parameter)

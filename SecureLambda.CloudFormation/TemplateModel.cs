@@ -2,18 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace SecureLambda.CloudFormation;
 
-/// <summary>A template parameter and its constraints, as declared in the Parameters section.</summary>
-public sealed record TemplateParameter(
-    string Name,
-    string Type,
-    JsonNode? Default,
-    IReadOnlyList<string>? AllowedValues,
-    string? AllowedPattern,
-    double? MinValue,
-    double? MaxValue,
-    int? MinLength,
-    int? MaxLength);
-
 /// <summary>A resource of the Resources section; <paramref name="Properties"/> is unresolved (long-form intrinsics).</summary>
 public sealed record TemplateResource(
     string LogicalId,
