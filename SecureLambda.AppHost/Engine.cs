@@ -15,7 +15,7 @@ public static class Engine
 
     public static IResourceBuilder<ExecutableResource> AddMoto(this IDistributedApplicationBuilder builder, string name, int port)
     {
-        var executable = FindOnPath("moto_server") ?? throw new DistributedApplicationException(MotoInstallHint);
+        var executable = ExecutableSearch.FindOnPath("moto_server") ?? throw new DistributedApplicationException(MotoInstallHint);
         return builder.AddExecutable(name, executable, builder.AppHostDirectory, "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithHttpHealthCheck("/moto-api/");
@@ -32,9 +32,4 @@ public static class Engine
             .WithHttpHealthCheck("/_localstack/health");
     }
 
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
 }

@@ -10,7 +10,7 @@ public sealed class CfnLintTests
     [Fact]
     public async Task Template_PassesCfnLint_WithNoFindingsAtAllIncludingInformational()
     {
-        var executable = ExternalTool.FindOnPath("cfn-lint");
+        var executable = ExecutableSearch.FindOnPath("cfn-lint");
         if (executable is null)
         {
             Assert.Fail(InstallHint);

@@ -6,14 +6,6 @@ namespace SecureLambda.CloudFormation.Tests;
 /// <summary>The command-line checkers the template tests run (cfn-lint, node for the cdk-nag gate).</summary>
 public static class ExternalTool
 {
-    public static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(directory => OperatingSystem.IsWindows()
-                ? new[] { Path.Combine(directory, name + ".exe"), Path.Combine(directory, name + ".cmd") }
-                : [Path.Combine(directory, name)])
-            .FirstOrDefault(File.Exists);
-
     /// <summary>Runs the executable to its end, or kills it after <paramref name="timeout"/>; stdout then stderr.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string executable, IEnumerable<string> arguments, TimeSpan timeout)
     {

@@ -110,7 +110,7 @@ public sealed partial class PolicyGateTests
     private static async Task<(int ExitCode, string Output)> RunGateAsync(string templatePath)
     {
         var script = FindScript();
-        var node = ExternalTool.FindOnPath("node");
+        var node = ExecutableSearch.FindOnPath("node");
         if (script is null || node is null || !Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules")))
         {
             Assert.Skip(

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Lambda;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Aws.SecretsManager;
 using SecureLambda.Aws.Sns;
 using SecureLambda.Functions.ApiGateway;
@@ -48,7 +50,7 @@ public static class FunctionHost
         catch (Exception exception)
         {
             await Console.Error.WriteLineAsync($"Init failed: {exception.Message}");
-            await runtimeApi.PostInitErrorAsync(LambdaError.FromException(exception), stoppingToken);
+            await runtimeApi.PostInitErrorAsync(RuntimeApiError.FromException(exception), stoppingToken);
             observability?.Dispose();
             return 1;
         }
@@ -72,8 +74,8 @@ public static class FunctionHost
         {
             return new JsonLambdaHandler<SnsEvent, SnsBatchResult>(
                 new InternalGreetingHandler(loggerFactory.CreateLogger<InternalGreetingHandler>()),
-                SnsJsonContext.Default.SnsEvent,
-                SnsJsonContext.Default.SnsBatchResult);
+                SnsEventJsonContext.Default.SnsEvent,
+                SnsBatchResultJsonContext.Default.SnsBatchResult);
         }
 
         var aws = AwsClientContext.FromEnvironment(variable) with { TimeProvider = timeProvider };

@@ -39,7 +39,7 @@ public static class AwsCli
     /// </summary>
     public static async Task<JsonElement> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        var executable = MotoServer.FindOnPath("aws") ?? throw new InvalidOperationException("The AWS CLI (aws) is not on PATH. Install it with: pip install awscli");
+        var executable = ExecutableSearch.FindOnPath("aws") ?? throw new InvalidOperationException("The AWS CLI (aws) is not on PATH. Install it with: pip install awscli");
         var startInfo = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,

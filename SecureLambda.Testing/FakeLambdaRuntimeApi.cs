@@ -4,12 +4,13 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SecureLambda.Aws.Lambda;
 
 namespace SecureLambda.Testing;
 
@@ -50,11 +51,11 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         var app = builder.Build();
         var prefix = string.IsNullOrEmpty(pathPrefix) ? string.Empty : "/" + pathPrefix.Trim('/');
         var api = new FakeLambdaRuntimeApi(app, prefix.TrimStart('/'));
-        var runtime = app.MapGroup($"{prefix}/2018-06-01/runtime");
-        runtime.MapGet("/invocation/next", api.NextAsync);
-        runtime.MapPost("/invocation/{requestId}/response", (string requestId, HttpRequest request) => api.CompleteAsync(requestId, request, isError: false));
-        runtime.MapPost("/invocation/{requestId}/error", (string requestId, HttpRequest request) => api.CompleteAsync(requestId, request, isError: true));
-        runtime.MapPost("/init/error", api.InitErrorAsync);
+        var runtime = app.MapGroup($"{prefix}/{RuntimeApi.Root}");
+        runtime.MapGet(RuntimeApi.NextInvocation, api.NextAsync);
+        runtime.MapPost(RuntimeApi.InvocationResponseRoute, (string requestId, HttpRequest request) => api.CompleteAsync(requestId, request, isError: false));
+        runtime.MapPost(RuntimeApi.InvocationErrorRoute, (string requestId, HttpRequest request) => api.CompleteAsync(requestId, request, isError: true));
+        runtime.MapPost(RuntimeApi.InitError, api.InitErrorAsync);
         await app.StartAsync();
 
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
@@ -112,12 +113,12 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         }
 
         var headers = context.Response.Headers;
-        headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;
-        headers["Lambda-Runtime-Deadline-Ms"] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        headers["Lambda-Runtime-Invoked-Function-Arn"] = FunctionArn;
+        headers[RuntimeApi.Headers.RequestId] = invocation.RequestId;
+        headers[RuntimeApi.Headers.DeadlineMs] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        headers[RuntimeApi.Headers.InvokedFunctionArn] = FunctionArn;
         if (invocation.TraceId is not null)
         {
-            headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
+            headers[RuntimeApi.Headers.TraceId] = invocation.TraceId;
         }
 
         context.Response.ContentType = "application/json";
@@ -128,7 +129,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     {
         if (!_pending.TryRemove(requestId, out var outcome))
         {
-            return Results.BadRequest(new { errorMessage = $"Unknown or finished request id {requestId}", errorType = "InvalidRequestID" });
+            return Results.Json(new RuntimeApiError($"Unknown or finished request id {requestId}", "InvalidRequestID"), RuntimeApiJsonContext.Default.RuntimeApiError, statusCode: StatusCodes.Status400BadRequest);
         }
 
         outcome.TrySetResult(await ReadOutcomeAsync(request, isError));
@@ -145,7 +146,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        var errorType = request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault();
+        var errorType = request.Headers[RuntimeApi.Headers.FunctionErrorType].FirstOrDefault();
         return new InvocationOutcome(isError, body, errorType, request.Headers["traceparent"].FirstOrDefault());
     }
 

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SecureLambda.Testing;
@@ -13,7 +15,8 @@ namespace SecureLambda.Testing;
 /// <summary>
 /// LocalCloud (its <c>Program</c>, given as <typeparamref name="TProgram"/> so this library needs no reference to it) on a
 /// real loopback port against a moto server, provisioned from the production template, with both dev users' password
-/// set to <see cref="DevPassword"/>. Ready once <c>/_localcloud/outputs</c> answers.
+/// set to <see cref="DevPassword"/>. Ready once <c>/_localcloud/outputs</c> answers. The tests and the benchmarks host
+/// LocalCloud this one way.
 /// </summary>
 public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
     where TProgram : class
@@ -57,11 +60,12 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
     internal static async Task<LocalCloudServer<TProgram>> StartAsync(
         MotoServer moto,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        string? environment = null)
     {
         var outputsFile = Path.Combine(Path.GetTempPath(), $"localcloud-outputs-{Guid.NewGuid():N}.json");
         var secrets = LocalCloudServer.FunctionLogicalIds
-            .ToDictionary(id => id, _ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), StringComparer.Ordinal);
+            .ToDictionary(id => id, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), StringComparer.Ordinal);
         var factory = new WebApplicationFactory<TProgram>().WithWebHostBuilder(web =>
         {
             foreach (var (id, secret) in secrets)
@@ -78,9 +82,20 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
             web.UseSetting("LocalCloud:DevUsers:0:Password", LocalCloudServer.DevPassword);
             web.UseSetting("LocalCloud:DevUsers:1:Password", LocalCloudServer.DevPassword);
             web.UseSetting("LocalCloud:Lambda:AsyncRetryDelay", "00:00:00");
+            if (environment is not null)
+            {
+                web.UseEnvironment(environment);
+            }
+
             foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
             {
                 web.UseSetting(name, value);
+            }
+
+            // Also as the last configuration source, so that appsettings.json (for example its Logging levels) loses.
+            if (settings is not null)
+            {
+                web.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
             }
 
             if (configureServices is not null)
@@ -170,7 +185,8 @@ public static class LocalCloudServer
     public static Task<LocalCloudServer<TProgram>> StartAsync<TProgram>(
         MotoServer moto,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        string? environment = null)
         where TProgram : class =>
-        LocalCloudServer<TProgram>.StartAsync(moto, settings, configureServices);
+        LocalCloudServer<TProgram>.StartAsync(moto, settings, configureServices, environment);
 }

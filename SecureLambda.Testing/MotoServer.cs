@@ -41,7 +41,7 @@ public sealed class MotoServer : IAsyncDisposable
 
     public static async Task<MotoServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var executable = FindOnPath("moto_server") ?? throw new InvalidOperationException(InstallHint);
+        var executable = ExecutableSearch.FindOnPath("moto_server") ?? throw new InvalidOperationException(InstallHint);
         var port = FreeTcpPort();
         var startInfo = new ProcessStartInfo(executable)
         {
@@ -141,11 +141,6 @@ public sealed class MotoServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
 }
 
 /// <summary>One moto server for a whole test collection; starting it costs about a second.</summary>

@@ -24,7 +24,7 @@ public sealed class LambdaZipTests
     {
         using var temp = new TempDirectory();
         var package = await new FakePackager(temp.Path).BuildAsync(TextWriter.Null, TestContext.Current.CancellationToken);
-        var zipinfo = MotoServer.FindOnPath("zipinfo");
+        var zipinfo = ExecutableSearch.FindOnPath("zipinfo");
         if (zipinfo is null)
         {
             Assert.Skip("zipinfo (Info-ZIP) is not installed: apt-get install unzip");

@@ -71,16 +71,11 @@ public sealed class BootstrapPublisher(string repositoryRoot, string outputDirec
         }
 
         // ILCompiler links with `clang`, or a versioned `clang-N` when that is all there is (Ubuntu's clang-14 package).
-        findOnPath ??= FindOnPath;
+        findOnPath ??= ExecutableSearch.FindOnPath;
         var found = findOnPath("clang") is not null || Enumerable.Range(10, 15).Any(version => findOnPath($"clang-{version}") is not null);
         return found ? (true, "") : (false, "clang is not on PATH (apt-get install clang zlib1g-dev)");
     }
 
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
 
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(15);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Functions.ApiGateway;
 using SecureLambda.Functions.Greetings;
 using SecureLambda.Functions.Runtime;

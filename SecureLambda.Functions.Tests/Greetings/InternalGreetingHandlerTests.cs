@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Functions.Greetings;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Sns;
@@ -22,8 +23,8 @@ public sealed class InternalGreetingHandlerTests : IDisposable
             logging.AddProvider(new LambdaJsonLoggerProvider(_output, new FakeTimeProvider(), LogLevel.Information)));
         _handler = new JsonLambdaHandler<SnsEvent, SnsBatchResult>(
             new InternalGreetingHandler(_loggers.CreateLogger<InternalGreetingHandler>()),
-            SnsJsonContext.Default.SnsEvent,
-            SnsJsonContext.Default.SnsBatchResult);
+            SnsEventJsonContext.Default.SnsEvent,
+            SnsBatchResultJsonContext.Default.SnsBatchResult);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.Aws.Lambda;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Testing;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Functions.ApiGateway;
 using SecureLambda.Functions.Runtime;
 
@@ -20,7 +21,7 @@ public sealed partial class ExternalGreetingHandler(GreetingForwarder forwarder,
         if (!greeting.IsValid)
         {
             LogRejected(greeting.Problem!);
-            return ApiGatewayProxyResponse.Message(400, greeting.Problem!);
+            return ProxyResponses.Message(400, greeting.Problem!);
         }
 
         string? caller = null;
@@ -28,12 +29,12 @@ public sealed partial class ExternalGreetingHandler(GreetingForwarder forwarder,
         try
         {
             var message = await forwarder.ForwardAsync(greeting.Name!, caller, cancellationToken);
-            return ApiGatewayProxyResponse.Message(200, message);
+            return ProxyResponses.Message(200, message);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogForwardFailed(exception);
-            return ApiGatewayProxyResponse.Message(500, FailureMessage);
+            return ProxyResponses.Message(500, FailureMessage);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using SecureLambda.Aws.Lambda.Events;
 using SecureLambda.Functions.Runtime;
 using SecureLambda.Functions.Sns;
 using SecureLambda.Functions.Telemetry;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using SecureLambda.Aws.Lambda;
 
 namespace SecureLambda.Functions.Runtime;
 
@@ -10,12 +11,6 @@ namespace SecureLambda.Functions.Runtime;
 /// </summary>
 public sealed class LambdaRuntimeApiClient(HttpClient http, Uri baseAddress)
 {
-    private const string RequestIdHeader = "Lambda-Runtime-Aws-Request-Id";
-    private const string DeadlineHeader = "Lambda-Runtime-Deadline-Ms";
-    private const string FunctionArnHeader = "Lambda-Runtime-Invoked-Function-Arn";
-    private const string TraceIdHeader = "Lambda-Runtime-Trace-Id";
-    private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
-
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     public Uri BaseAddress { get; } = baseAddress;
@@ -23,23 +18,23 @@ public sealed class LambdaRuntimeApiClient(HttpClient http, Uri baseAddress)
     /// <summary>Long-polls for the next event; the HttpClient must not time out on its own.</summary>
     public async Task<LambdaInvocation> GetNextInvocationAsync(CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri(BaseAddress, "invocation/next"), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        using var response = await http.GetAsync(new Uri(BaseAddress, RuntimeApi.NextInvocation), HttpCompletionOption.ResponseContentRead, cancellationToken);
         response.EnsureSuccessStatusCode();
 
-        var requestId = SingleHeader(response, RequestIdHeader)
-            ?? throw new InvalidOperationException($"The Runtime API answered /invocation/next without {RequestIdHeader}.");
-        var deadlineMs = SingleHeader(response, DeadlineHeader);
+        var requestId = SingleHeader(response, RuntimeApi.Headers.RequestId)
+            ?? throw new InvalidOperationException($"The Runtime API answered /invocation/next without {RuntimeApi.Headers.RequestId}.");
+        var deadlineMs = SingleHeader(response, RuntimeApi.Headers.DeadlineMs);
         if (!long.TryParse(deadlineMs, NumberStyles.None, CultureInfo.InvariantCulture, out var deadline))
         {
-            throw new InvalidOperationException($"The Runtime API answered /invocation/next with {DeadlineHeader} '{deadlineMs}', not epoch milliseconds.");
+            throw new InvalidOperationException($"The Runtime API answered /invocation/next with {RuntimeApi.Headers.DeadlineMs} '{deadlineMs}', not epoch milliseconds.");
         }
 
         var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return new LambdaInvocation(
             requestId,
             DateTimeOffset.FromUnixTimeMilliseconds(deadline),
-            SingleHeader(response, FunctionArnHeader),
-            SingleHeader(response, TraceIdHeader),
+            SingleHeader(response, RuntimeApi.Headers.InvokedFunctionArn),
+            SingleHeader(response, RuntimeApi.Headers.TraceId),
             payload);
     }
 
@@ -47,18 +42,18 @@ public sealed class LambdaRuntimeApiClient(HttpClient http, Uri baseAddress)
     {
         using var content = new ByteArrayContent(response);
         content.Headers.ContentType = Json;
-        await PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/response", content, errorType: null, cancellationToken);
+        await PostAsync(RuntimeApi.InvocationResponse(requestId), content, errorType: null, cancellationToken);
     }
 
-    public Task PostInvocationErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken) =>
-        PostErrorAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", error, cancellationToken);
+    public Task PostInvocationErrorAsync(string requestId, RuntimeApiError error, CancellationToken cancellationToken) =>
+        PostErrorAsync(RuntimeApi.InvocationError(requestId), error, cancellationToken);
 
-    public Task PostInitErrorAsync(LambdaError error, CancellationToken cancellationToken) =>
-        PostErrorAsync("init/error", error, cancellationToken);
+    public Task PostInitErrorAsync(RuntimeApiError error, CancellationToken cancellationToken) =>
+        PostErrorAsync(RuntimeApi.InitError, error, cancellationToken);
 
-    private async Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)
+    private async Task PostErrorAsync(string path, RuntimeApiError error, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, RuntimeJsonContext.Default.LambdaError));
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, RuntimeApiJsonContext.Default.RuntimeApiError));
         content.Headers.ContentType = Json;
         await PostAsync(path, content, error.ErrorType, cancellationToken);
     }
@@ -68,7 +63,7 @@ public sealed class LambdaRuntimeApiClient(HttpClient http, Uri baseAddress)
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path)) { Content = content };
         if (errorType is not null)
         {
-            request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
+            request.Headers.TryAddWithoutValidation(RuntimeApi.Headers.FunctionErrorType, errorType);
         }
 
         using var response = await http.SendAsync(request, cancellationToken);

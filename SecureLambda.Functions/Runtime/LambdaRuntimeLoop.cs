@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using SecureLambda.Aws.Lambda;
 using SecureLambda.Functions.Telemetry;
 
 namespace SecureLambda.Functions.Runtime;
@@ -68,7 +69,7 @@ public sealed partial class LambdaRuntimeLoop(
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
-                var error = new LambdaError(
+                var error = new RuntimeApiError(
                     $"The invocation did not finish before its deadline {invocation.Deadline:O}.",
                     DeadlineExceededErrorType,
                     []);
@@ -82,7 +83,7 @@ public sealed partial class LambdaRuntimeLoop(
                 LogHandlerFailed(exception, invocation.RequestId);
                 activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
                 activity.AddException(exception);
-                await runtimeApi.PostInvocationErrorAsync(invocation.RequestId, LambdaError.FromException(exception), CancellationToken.None);
+                await runtimeApi.PostInvocationErrorAsync(invocation.RequestId, RuntimeApiError.FromException(exception), CancellationToken.None);
                 return;
             }
 

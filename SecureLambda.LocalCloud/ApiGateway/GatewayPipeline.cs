@@ -170,7 +170,7 @@ public sealed partial class GatewayPipeline(
         var traceHeader = Activity.Current is { } current ? XRayTraceHeader.Format(current.Context) : null;
         var proxyEvent = ProxyEvent.Build(context.Request, body, new ProxyRequestContext(
             stage, route, requestId, sourceIp.ToString(), requestTime, stage.AccountId, claims, traceHeader));
-        var eventBytes = Encoding.UTF8.GetBytes(proxyEvent.ToJsonString());
+        var eventBytes = ProxyEvent.Serialize(proxyEvent);
         if (eventBytes.Length > InvokeApiEndpoints.MaxSyncPayloadBytes)
         {
             // Lambda refuses a synchronous event over 6 MB before any function runs

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.LocalCloud.ApiGateway;
 
@@ -22,14 +23,14 @@ public sealed record ProxyRequestContext(
 /// </summary>
 public static class ProxyEvent
 {
-    public static JsonObject Build(HttpRequest request, string body, ProxyRequestContext context)
+    public static ApiGatewayProxyRequest Build(HttpRequest request, string body, ProxyRequestContext context)
     {
-        var headers = new JsonObject();
-        var multiValueHeaders = new JsonObject();
+        var headers = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var multiValueHeaders = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
         foreach (var (name, values) in request.Headers)
         {
             headers[name] = values.LastOrDefault();
-            multiValueHeaders[name] = new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+            multiValueHeaders[name] = [.. values];
         }
 
         // API Gateway adds the client address and the trace header it forwards.
@@ -44,25 +45,16 @@ public static class ProxyEvent
             Set(headers, multiValueHeaders, "X-Amzn-Trace-Id", context.TraceHeader);
         }
 
-        JsonObject? query = null, multiQuery = null;
+        Dictionary<string, string?>? query = null;
+        Dictionary<string, List<string?>>? multiQuery = null;
         if (request.Query.Count > 0)
         {
-            query = [];
-            multiQuery = [];
+            query = new(StringComparer.Ordinal);
+            multiQuery = new(StringComparer.Ordinal);
             foreach (var (name, values) in request.Query)
             {
                 query[name] = values.LastOrDefault();
-                multiQuery[name] = new JsonArray([.. values.Select(v => (JsonNode?)v)]);
-            }
-        }
-
-        JsonObject? pathParameters = null;
-        if (context.Route.PathParameters.Count > 0)
-        {
-            pathParameters = [];
-            foreach (var (name, value) in context.Route.PathParameters)
-            {
-                pathParameters[name] = value;
+                multiQuery[name] = [.. values];
             }
         }
 
@@ -71,66 +63,48 @@ public static class ProxyEvent
         var path = request.Path.Value ?? "/";
         var pathInStage = "/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1));
         var domain = request.Host.Value ?? "localhost";
-        JsonObject? authorizer = null;
-        if (context.Claims is not null)
+        return new ApiGatewayProxyRequest
         {
-            var claims = new JsonObject();
-            foreach (var (name, value) in context.Claims)
+            Resource = method.ResourcePath,
+            Path = pathInStage,
+            HttpMethod = request.Method,
+            Headers = headers,
+            MultiValueHeaders = multiValueHeaders,
+            QueryStringParameters = query,
+            MultiValueQueryStringParameters = multiQuery,
+            PathParameters = context.Route.PathParameters.Count > 0 ? new(context.Route.PathParameters, StringComparer.Ordinal) : null,
+            StageVariables = null,
+            RequestContext = new ApiGatewayRequestContext
             {
-                claims[name] = value;
-            }
-
-            authorizer = new JsonObject { ["claims"] = claims };
-        }
-
-        return new JsonObject
-        {
-            ["resource"] = method.ResourcePath,
-            ["path"] = pathInStage,
-            ["httpMethod"] = request.Method,
-            ["headers"] = headers,
-            ["multiValueHeaders"] = multiValueHeaders,
-            ["queryStringParameters"] = query,
-            ["multiValueQueryStringParameters"] = multiQuery,
-            ["pathParameters"] = pathParameters,
-            ["stageVariables"] = null,
-            ["requestContext"] = new JsonObject
-            {
-                ["resourceId"] = method.ResourceId,
-                ["resourcePath"] = method.ResourcePath,
-                ["httpMethod"] = request.Method,
-                ["extendedRequestId"] = context.RequestId,
-                ["requestTime"] = context.RequestTime.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
-                ["path"] = path,
-                ["accountId"] = context.AccountId,
-                ["protocol"] = request.Protocol,
-                ["stage"] = stage.StageName,
-                ["domainPrefix"] = domain.Split('.', ':')[0],
-                ["requestTimeEpoch"] = context.RequestTime.ToUnixTimeMilliseconds(),
-                ["requestId"] = context.RequestId,
-                ["identity"] = new JsonObject
+                ResourceId = method.ResourceId,
+                ResourcePath = method.ResourcePath,
+                HttpMethod = request.Method,
+                ExtendedRequestId = context.RequestId,
+                RequestTime = context.RequestTime.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
+                Path = path,
+                AccountId = context.AccountId,
+                Protocol = request.Protocol,
+                Stage = stage.StageName,
+                DomainPrefix = domain.Split('.', ':')[0],
+                RequestTimeEpoch = context.RequestTime.ToUnixTimeMilliseconds(),
+                RequestId = context.RequestId,
+                Identity = new ApiGatewayRequestIdentity
                 {
-                    ["cognitoIdentityPoolId"] = null,
-                    ["accountId"] = null,
-                    ["cognitoIdentityId"] = null,
-                    ["caller"] = null,
-                    ["sourceIp"] = context.SourceIp,
-                    ["principalOrgId"] = null,
-                    ["accessKey"] = null,
-                    ["cognitoAuthenticationType"] = null,
-                    ["cognitoAuthenticationProvider"] = null,
-                    ["userArn"] = null,
-                    ["userAgent"] = request.Headers.UserAgent.LastOrDefault(),
-                    ["user"] = null,
+                    SourceIp = context.SourceIp,
+                    UserAgent = request.Headers.UserAgent.LastOrDefault(),
                 },
-                ["authorizer"] = authorizer,
-                ["domainName"] = domain,
-                ["apiId"] = stage.ApiId,
+                Authorizer = context.Claims is null ? null : new ApiGatewayAuthorizerContext { Claims = context.Claims },
+                DomainName = domain,
+                ApiId = stage.ApiId,
             },
-            ["body"] = body.Length == 0 ? null : body,
-            ["isBase64Encoded"] = false,
+            Body = body.Length == 0 ? null : body,
+            IsBase64Encoded = false,
         };
     }
+
+    /// <summary>The event as the function receives it.</summary>
+    public static byte[] Serialize(ApiGatewayProxyRequest proxyEvent) =>
+        JsonSerializer.SerializeToUtf8Bytes(proxyEvent, ApiGatewayJsonContext.Default.ApiGatewayProxyRequest);
 
     /// <summary>
     /// Writes the function's proxy response; false when it is not one (API Gateway then answers 502 Internal server
@@ -221,9 +195,9 @@ public static class ProxyEvent
     private static string? Scalar(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString();
 
-    private static void Set(JsonObject headers, JsonObject multiValueHeaders, string name, string value)
+    private static void Set(Dictionary<string, string?> headers, Dictionary<string, List<string?>> multiValueHeaders, string name, string value)
     {
         headers[name] = value;
-        multiValueHeaders[name] = new JsonArray(value);
+        multiValueHeaders[name] = [value];
     }
 }

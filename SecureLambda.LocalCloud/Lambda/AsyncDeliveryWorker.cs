@@ -120,13 +120,13 @@ public sealed partial class AsyncDeliveryWorker(
             $"SNS deliver {function.Definition.FunctionName}", ActivityKind.Consumer, publisher);
         activity?.SetTag("messaging.system", "aws_sns");
         activity?.SetTag("messaging.destination.name", subscription.TopicArn);
-        activity?.SetTag("messaging.message.id", lambdaEvent["Records"]![0]!["Sns"]!["MessageId"]!.GetValue<string>());
+        activity?.SetTag("messaging.message.id", lambdaEvent.Records![0].Sns!.MessageId);
         activity?.SetTag("securelambda.delivery.attempt", failed + 1);
 
         var definition = function.Definition;
-        var payload = Encoding.UTF8.GetBytes(lambdaEvent.ToJsonString());
+        var payload = SnsEnvelope.Serialize(lambdaEvent);
         var published = DateTimeOffset.TryParse(
-            lambdaEvent["Records"]![0]!["Sns"]!["Timestamp"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp)
+            lambdaEvent.Records![0].Sns!.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp)
             ? timestamp
             : timeProvider.GetUtcNow();
         if (AsyncRetryRules.IsTooOld(definition, timeProvider.GetUtcNow() - published))

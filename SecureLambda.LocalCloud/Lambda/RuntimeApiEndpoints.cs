@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SecureLambda.Aws.Lambda;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -19,13 +20,13 @@ public static partial class RuntimeApiEndpoints
 
     public static IEndpointRouteBuilder MapLambdaRuntimeApi(this IEndpointRouteBuilder endpoints)
     {
-        var runtime = endpoints.MapGroup("/{function}/{secret}/2018-06-01/runtime").ExcludeFromDescription();
+        var runtime = endpoints.MapGroup($"/{{function}}/{{secret}}/{RuntimeApi.Root}").ExcludeFromDescription();
         runtime.AddEndpointFilter(async (invocation, next) =>
         {
             var context = invocation.HttpContext;
             var function = (string)context.Request.RouteValues["function"]!;
             // The secret stays out of the traces: the server span shows the route, not the path that carries it.
-            Activity.Current?.SetTag("url.path", $"/{function}/{{secret}}/2018-06-01/runtime/…");
+            Activity.Current?.SetTag("url.path", $"/{function}/{{secret}}/{RuntimeApi.Root}/…");
             var target = await context.RequestServices.GetRequiredService<LambdaFunctions>().FindAsync(function, context.RequestAborted);
             if (target is null
                 || !context.RequestServices.GetRequiredService<RuntimeApiKeys>().Admits(target.Definition, (string)context.Request.RouteValues["secret"]!))
@@ -38,12 +39,12 @@ public static partial class RuntimeApiEndpoints
             context.Items[typeof(LocalFunction)] = target;
             return await next(invocation);
         });
-        runtime.MapGet("/invocation/next", NextAsync);
-        runtime.MapPost("/invocation/{requestId}/response", (string requestId, HttpContext context) =>
+        runtime.MapGet(RuntimeApi.NextInvocation, NextAsync);
+        runtime.MapPost(RuntimeApi.InvocationResponseRoute, (string requestId, HttpContext context) =>
             CompleteAsync(requestId, InvocationStatus.Succeeded, context));
-        runtime.MapPost("/invocation/{requestId}/error", (string requestId, HttpContext context) =>
+        runtime.MapPost(RuntimeApi.InvocationErrorRoute, (string requestId, HttpContext context) =>
             CompleteAsync(requestId, InvocationStatus.FunctionError, context));
-        runtime.MapPost("/init/error", InitErrorAsync);
+        runtime.MapPost(RuntimeApi.InitError, InitErrorAsync);
         return endpoints;
     }
 
@@ -64,12 +65,12 @@ public static partial class RuntimeApiEndpoints
         }
 
         var headers = context.Response.Headers;
-        headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;
-        headers["Lambda-Runtime-Deadline-Ms"] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        headers["Lambda-Runtime-Invoked-Function-Arn"] = target.Definition.Arn;
+        headers[RuntimeApi.Headers.RequestId] = invocation.RequestId;
+        headers[RuntimeApi.Headers.DeadlineMs] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        headers[RuntimeApi.Headers.InvokedFunctionArn] = target.Definition.Arn;
         if (invocation.TraceHeader is not null)
         {
-            headers["Lambda-Runtime-Trace-Id"] = invocation.TraceHeader;
+            headers[RuntimeApi.Headers.TraceId] = invocation.TraceHeader;
         }
 
         context.Response.ContentType = "application/json";
@@ -86,8 +87,8 @@ public static partial class RuntimeApiEndpoints
             // Lambda fails the invocation itself when a response exceeds 6 MB, rather than leave it to time out
             // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
             target.Complete(requestId, InvocationStatus.FunctionError, JsonSerializer.SerializeToUtf8Bytes(
-                new RuntimeError($"Response payload size exceeded maximum allowed payload size ({MaxResponseBytes} bytes).", "Function.ResponseSizeTooLarge"),
-                RuntimeApiJsonContext.Default.RuntimeError), "Function.ResponseSizeTooLarge");
+                new RuntimeApiError($"Response payload size exceeded maximum allowed payload size ({MaxResponseBytes} bytes).", "Function.ResponseSizeTooLarge"),
+                RuntimeApiJsonContext.Default.RuntimeApiError), "Function.ResponseSizeTooLarge");
             await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"The response is larger than {MaxResponseBytes} bytes.");
             return;
         }
@@ -100,7 +101,7 @@ public static partial class RuntimeApiEndpoints
         }
 
         context.Response.StatusCode = StatusCodes.Status202Accepted;
-        await context.Response.WriteAsJsonAsync(new RuntimeStatus("OK"), RuntimeApiJsonContext.Default.RuntimeStatus, cancellationToken: context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(RuntimeApiStatus.Ok, RuntimeApiJsonContext.Default.RuntimeApiStatus, cancellationToken: context.RequestAborted);
     }
 
     private static async Task InitErrorAsync(HttpContext context, ILoggerFactory loggers)
@@ -109,13 +110,13 @@ public static partial class RuntimeApiEndpoints
         var body = await RequestBodies.ReadAsync(context.Request, MaxResponseBytes, context.RequestAborted) ?? [];
         LogInitError(loggers.CreateLogger(typeof(RuntimeApiEndpoints).FullName!), function, ErrorType(context.Request, body), System.Text.Encoding.UTF8.GetString(body));
         context.Response.StatusCode = StatusCodes.Status202Accepted;
-        await context.Response.WriteAsJsonAsync(new RuntimeStatus("OK"), RuntimeApiJsonContext.Default.RuntimeStatus, cancellationToken: context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(RuntimeApiStatus.Ok, RuntimeApiJsonContext.Default.RuntimeApiStatus, cancellationToken: context.RequestAborted);
     }
 
-    /// <summary>The error type: the <c>Lambda-Runtime-Function-Error-Type</c> header, else the document's <c>errorType</c>.</summary>
+    /// <summary>The error type: the <see cref="RuntimeApi.Headers.FunctionErrorType"/> header, else the document's <c>errorType</c>.</summary>
     private static string? ErrorType(HttpRequest request, byte[] body)
     {
-        if (request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault() is { Length: > 0 } header)
+        if (request.Headers[RuntimeApi.Headers.FunctionErrorType].FirstOrDefault() is { Length: > 0 } header)
         {
             return header;
         }
@@ -136,7 +137,7 @@ public static partial class RuntimeApiEndpoints
     private static Task WriteErrorAsync(HttpContext context, int status, string errorType, string message)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new RuntimeError(message, errorType), RuntimeApiJsonContext.Default.RuntimeError, contentType: null, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(new RuntimeApiError(message, errorType), RuntimeApiJsonContext.Default.RuntimeApiError, contentType: null, context.RequestAborted);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} failed to initialize ({ErrorType}): {Error}")]

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using SecureLambda.Aws.Lambda.Events;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -12,12 +13,13 @@ namespace SecureLambda.LocalCloud.Lambda;
 public static class SnsEnvelope
 {
     /// <summary>The SNS event for one envelope, or null (with the reason) when the body is not an SNS notification.</summary>
-    public static JsonObject? ToLambdaEvent(string body, string subscriptionArn, out string? problem)
+    public static SnsEvent? ToLambdaEvent(string body, string subscriptionArn, out string? problem)
     {
-        JsonObject envelope;
+        Notification? envelope;
         try
         {
-            envelope = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not a JSON object");
+            envelope = JsonSerializer.Deserialize(body, SnsEnvelopeJsonContext.Default.Notification)
+                ?? throw new JsonException("not a JSON object");
         }
         catch (JsonException exception)
         {
@@ -25,43 +27,66 @@ public static class SnsEnvelope
             return null;
         }
 
-        if (envelope["Type"]?.GetValueKind() != JsonValueKind.String || envelope["MessageId"]?.GetValueKind() != JsonValueKind.String
-            || envelope["Message"]?.GetValueKind() != JsonValueKind.String)
+        if (envelope.Type is null || envelope.MessageId is null || envelope.Message is null)
         {
             problem = "the message body is not an SNS envelope (Type, MessageId and Message are required)";
             return null;
         }
 
         problem = null;
-        var sns = new JsonObject
+        return new SnsEvent
         {
-            ["Type"] = Copy(envelope, "Type"),
-            ["MessageId"] = Copy(envelope, "MessageId"),
-            ["TopicArn"] = Copy(envelope, "TopicArn"),
-            ["Subject"] = Copy(envelope, "Subject"),
-            ["Message"] = Copy(envelope, "Message"),
-            ["Timestamp"] = Copy(envelope, "Timestamp"),
-            ["SignatureVersion"] = Copy(envelope, "SignatureVersion"),
-            ["Signature"] = Copy(envelope, "Signature"),
-            ["SigningCertUrl"] = Copy(envelope, "SigningCertURL"),
-            ["UnsubscribeUrl"] = Copy(envelope, "UnsubscribeURL"),
-            ["MessageAttributes"] = envelope["MessageAttributes"]?.DeepClone() ?? new JsonObject(),
-        };
-        return new JsonObject
-        {
-            ["Records"] = new JsonArray(new JsonObject
-            {
-                ["EventSource"] = "aws:sns",
-                ["EventVersion"] = "1.0",
-                ["EventSubscriptionArn"] = subscriptionArn,
-                ["Sns"] = sns,
-            }),
+            Records =
+            [
+                new SnsEventRecord
+                {
+                    EventSource = "aws:sns",
+                    EventVersion = "1.0",
+                    EventSubscriptionArn = subscriptionArn,
+                    Sns = new SnsMessage
+                    {
+                        Type = envelope.Type,
+                        MessageId = envelope.MessageId,
+                        TopicArn = envelope.TopicArn,
+                        Subject = envelope.Subject,
+                        Message = envelope.Message,
+                        Timestamp = envelope.Timestamp,
+                        SignatureVersion = envelope.SignatureVersion,
+                        Signature = envelope.Signature,
+                        SigningCertUrl = envelope.SigningCertURL,
+                        UnsubscribeUrl = envelope.UnsubscribeURL,
+                        MessageAttributes = envelope.MessageAttributes ?? [],
+                    },
+                },
+            ],
         };
     }
 
-    /// <summary>The string value of a <c>String</c> message attribute, if the envelope carries it.</summary>
-    public static string? StringAttribute(JsonObject lambdaEvent, string name) =>
-        lambdaEvent["Records"]?[0]?["Sns"]?["MessageAttributes"]?[name]?["Value"]?.GetValue<string>();
+    /// <summary>The event as the function receives it.</summary>
+    public static byte[] Serialize(SnsEvent lambdaEvent) =>
+        JsonSerializer.SerializeToUtf8Bytes(lambdaEvent, SnsEventJsonContext.Default.SnsEvent);
 
-    private static JsonNode? Copy(JsonObject envelope, string name) => envelope[name]?.DeepClone();
+    /// <summary>The string value of a <c>String</c> message attribute, if the envelope carries it.</summary>
+    public static string? StringAttribute(SnsEvent lambdaEvent, string name) =>
+        lambdaEvent.Records?[0].Sns?.MessageAttributes?.GetValueOrDefault(name)?.Value;
+
+    /// <summary>
+    /// The JSON document SNS delivers to an SQS subscription.
+    /// https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html#http-notification-json
+    /// </summary>
+    internal sealed record Notification(
+        string? Type,
+        string? MessageId,
+        string? TopicArn,
+        string? Subject,
+        string? Message,
+        string? Timestamp,
+        string? SignatureVersion,
+        string? Signature,
+        string? SigningCertURL,
+        string? UnsubscribeURL,
+        Dictionary<string, SnsMessageAttributeValue>? MessageAttributes);
 }
+
+[JsonSerializable(typeof(SnsEnvelope.Notification))]
+internal sealed partial class SnsEnvelopeJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using SecureLambda.Aws.Lambda;
 using SecureLambda.Testing;
 
 namespace SecureLambda.Bench.ColdStart;
@@ -116,12 +117,12 @@ internal sealed record FunctionBinary(string Name, string Path)
     private static async Task WarmUpAsync(FakeLambdaRuntimeApi runtime)
     {
         var outcome = runtime.InvokeAsync("{}", DateTimeOffset.UtcNow.AddMinutes(1));
-        var baseUri = new Uri($"http://{runtime.Address}/2018-06-01/runtime/");
-        using var next = await WarmUpHttp.GetAsync(new Uri(baseUri, "invocation/next"));
+        var baseUri = RuntimeApiAddress.Parse(runtime.Address);
+        using var next = await WarmUpHttp.GetAsync(new Uri(baseUri, RuntimeApi.NextInvocation));
         next.EnsureSuccessStatusCode();
-        var requestId = next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single();
+        var requestId = next.Headers.GetValues(RuntimeApi.Headers.RequestId).Single();
         using var content = new StringContent("{}", Encoding.UTF8, "application/json");
-        using var posted = await WarmUpHttp.PostAsync(new Uri(baseUri, $"invocation/{requestId}/response"), content);
+        using var posted = await WarmUpHttp.PostAsync(new Uri(baseUri, RuntimeApi.InvocationResponse(requestId)), content);
         posted.EnsureSuccessStatusCode();
         await outcome;
     }

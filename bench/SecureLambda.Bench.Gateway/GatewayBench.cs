@@ -79,19 +79,19 @@ internal static class GatewayBench
     private static async Task LatencyAndThroughputAsync(BenchOptions options)
     {
         // Throttling and the WAF rate-based rule out of the way: all load comes from 127.0.0.1.
-        await using var host = await LocalCloudHost.StartAsync(new Dictionary<string, string>
+        await using var host = await BenchStack.StartAsync(new Dictionary<string, string>
         {
             ["ThrottlingRateLimit"] = "100000",
             ["ThrottlingBurstLimit"] = "100000",
             ["WafRateLimit"] = "2000000000",
         });
-        Console.WriteLine($"LocalCloud at {host.Address} (ThrottlingRateLimit 100000, ThrottlingBurstLimit 100000, WafRateLimit 2000000000)");
-        var token = await host.SignInAsync();
-        await using var pollers = new RuntimePollers(host.Address, $"ExternalLambda1/{LocalCloudHost.RuntimeApiSecret}", options.PollerCount);
+        Console.WriteLine($"LocalCloud at {host.Server.Address} (ThrottlingRateLimit 100000, ThrottlingBurstLimit 100000, WafRateLimit 2000000000)");
+        var token = await host.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
+        await using var pollers = new RuntimePollers(host.Server.RuntimeApiFor("ExternalLambda1"), options.PollerCount);
         Console.WriteLine($"{options.PollerCount} runtime pollers on ExternalLambda1, answering {RuntimePollers.Answer} at once");
-        using var http = Load.CreateClient(host.Address);
+        using var http = Load.CreateClient(host.Server.Address);
         // The Invoke API serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
-        using var signed = SigV4SigningHandler.Client(host.Address);
+        using var signed = SigV4SigningHandler.Client(host.Server.Address);
         var gateway = new RequestSpec(Lambda1, Body, token);
         var direct = new RequestSpec(DirectInvoke, Body, null);
 
@@ -135,7 +135,7 @@ internal static class GatewayBench
                     else
                     {
                         sampler.Start();
-                        summary = await RunChildAsync(host.Address, token, clients, options);
+                        summary = await RunChildAsync(host.Server.Address, token, clients, options);
                         await sampler.StopAsync();
                         if (summary.Failures > 0)
                         {
@@ -163,15 +163,15 @@ internal static class GatewayBench
 
     private static async Task ThrottleAsync(BenchOptions options)
     {
-        await using var host = await LocalCloudHost.StartAsync(new Dictionary<string, string>
+        await using var host = await BenchStack.StartAsync(new Dictionary<string, string>
         {
             ["ThrottlingRateLimit"] = options.ThrottleRate.ToString(Inv),
             ["ThrottlingBurstLimit"] = options.ThrottleBurst.ToString(Inv),
             ["WafRateLimit"] = "2000000000",
         });
-        using var http = Load.CreateClient(host.Address);
+        using var http = Load.CreateClient(host.Server.Address);
         // The Invoke API serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
-        using var signed = SigV4SigningHandler.Client(host.Address);
+        using var signed = SigV4SigningHandler.Client(host.Server.Address);
         Console.WriteLine();
         Console.WriteLine($"## Throttle accuracy: rate {options.ThrottleRate}, burst {options.ThrottleBurst}; open loop at {options.ThrottleDrive} rps for {options.ThrottleSeconds} s, POST {Lambda1} with a token that is no JWT");
 

@@ -1,4 +1,5 @@
 using System.Net;
+using SecureLambda.Aws.Lambda;
 
 namespace SecureLambda.Bench.Gateway;
 
@@ -19,11 +20,11 @@ internal sealed class RuntimePollers : IAsyncDisposable
     private long _events;
     private string? _firstError;
 
-    public RuntimePollers(Uri host, string prefix, int count)
+    public RuntimePollers(string runtimeApi, int count)
     {
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
         {
-            BaseAddress = new Uri(host, $"{prefix}/2018-06-01/runtime/"),
+            BaseAddress = RuntimeApiAddress.Parse(runtimeApi),
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _loops = Enumerable.Range(0, count).Select(_ => Task.Run(RunAsync)).ToArray();
@@ -35,13 +36,13 @@ internal sealed class RuntimePollers : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var next = new Uri("invocation/next", UriKind.Relative);
+        var next = new Uri(RuntimeApi.NextInvocation, UriKind.Relative);
         while (!_stop.IsCancellationRequested)
         {
             try
             {
                 using var response = await _http.GetAsync(next, _stop.Token);
-                if (response.StatusCode != HttpStatusCode.OK || !response.Headers.TryGetValues("Lambda-Runtime-Aws-Request-Id", out var ids))
+                if (response.StatusCode != HttpStatusCode.OK || !response.Headers.TryGetValues(RuntimeApi.Headers.RequestId, out var ids))
                 {
                     Fail($"invocation/next answered {(int)response.StatusCode}");
                     continue;
@@ -50,7 +51,7 @@ internal sealed class RuntimePollers : IAsyncDisposable
                 _ = await response.Content.ReadAsByteArrayAsync(_stop.Token);
                 var requestId = ids.First();
                 using var content = new ByteArrayContent(AnswerBytes);
-                using var posted = await _http.PostAsync(new Uri($"invocation/{requestId}/response", UriKind.Relative), content, _stop.Token);
+                using var posted = await _http.PostAsync(new Uri(RuntimeApi.InvocationResponse(requestId), UriKind.Relative), content, _stop.Token);
                 if (posted.StatusCode != HttpStatusCode.Accepted)
                 {
                     Fail($"invocation/{requestId}/response answered {(int)posted.StatusCode}");

@@ -1,6 +1,6 @@
-using SecureLambda.Functions.Runtime;
+using SecureLambda.Aws.Lambda;
 
-namespace SecureLambda.Functions.Tests.Runtime;
+namespace SecureLambda.Aws.Tests.Lambda;
 
 public sealed class RuntimeApiAddressTests
 {

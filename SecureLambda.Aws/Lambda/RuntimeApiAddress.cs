@@ -1,4 +1,4 @@
-namespace SecureLambda.Functions.Runtime;
+namespace SecureLambda.Aws.Lambda;
 
 /// <summary>
 /// Turns <c>AWS_LAMBDA_RUNTIME_API</c> (<c>host:port</c>, optionally with a path prefix such as
@@ -6,8 +6,6 @@ namespace SecureLambda.Functions.Runtime;
 /// </summary>
 public static class RuntimeApiAddress
 {
-    public const string ApiVersion = "2018-06-01";
-
     public static Uri Parse(string? runtimeApi)
     {
         if (string.IsNullOrWhiteSpace(runtimeApi))
@@ -21,7 +19,7 @@ public static class RuntimeApiAddress
             value = "http://" + value;
         }
 
-        if (!Uri.TryCreate($"{value}/{ApiVersion}/runtime/", UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Query))
+        if (!Uri.TryCreate($"{value}/{RuntimeApi.Root}/", UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Query))
         {
             throw new InvalidOperationException($"AWS_LAMBDA_RUNTIME_API '{runtimeApi}' is not host:port[/prefix].");
         }

@@ -1,0 +1,51 @@
+using SecureLambda.Testing;
+
+namespace SecureLambda.Bench.Gateway;
+
+/// <summary>
+/// The whole LocalCloud app (<c>Program</c>) in this process, hosted the tests' way (<see cref="LocalCloudServer"/>),
+/// against a moto of its own, provisioned from the production template with the given parameter overrides: Production
+/// environment, logging at Warning, the real clock.
+/// </summary>
+internal sealed class BenchStack : IAsyncDisposable
+{
+    private readonly MotoServer _moto;
+
+    private BenchStack(MotoServer moto, LocalCloudServer<Program> server)
+    {
+        _moto = moto;
+        Server = server;
+    }
+
+    public LocalCloudServer<Program> Server { get; }
+
+    public static async Task<BenchStack> StartAsync(IReadOnlyDictionary<string, string> parameters)
+    {
+        var moto = await MotoServer.StartAsync();
+        try
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            };
+            foreach (var (name, value) in parameters)
+            {
+                settings[$"LocalCloud:Parameters:{name}"] = value;
+            }
+
+            return new BenchStack(moto, await LocalCloudServer.StartAsync<Program>(moto, settings, environment: "Production"));
+        }
+        catch
+        {
+            await moto.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await _moto.DisposeAsync();
+    }
+}
