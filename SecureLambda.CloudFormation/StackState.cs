@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation.Intrinsics;
 using SecureLambda.CloudFormation.Parameters;
 
 namespace SecureLambda.CloudFormation;

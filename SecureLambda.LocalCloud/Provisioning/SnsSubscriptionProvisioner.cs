@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Intrinsics;
 using SecureLambda.CloudFormation.Properties;
 
 namespace SecureLambda.LocalCloud.Provisioning;

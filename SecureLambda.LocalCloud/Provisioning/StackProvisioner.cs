@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecureLambda.CloudFormation;
 using SecureLambda.CloudFormation.Catalog;
+using SecureLambda.CloudFormation.Intrinsics;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
