@@ -1,5 +1,6 @@
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Provisioning;
@@ -8,8 +9,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddLoopbackHosting(builder.Configuration);
-builder.Services.AddClientLimits(builder.Configuration);
+builder.Services.AddClientLimits(builder.Configuration, GatewayPipeline.MaxPayloadBytes);
 builder.Services.AddStackProvisioning(builder.Configuration);
+builder.Services.AddDataPlane();
 builder.Services.AddLocalLambda();
 builder.Services.AddCognitoAuthorizers();
 builder.Services.AddApiGateway();

@@ -53,7 +53,7 @@ public sealed class HardenedApiGatewayTests(LocalCloudApp app) : IClassFixture<L
     // No Authorization header: the web ACL's RequireAuthorizationHeader rule blocks it (WAF_FILTERED, a 4XX).
     [InlineData(false, "{\"name\":\"Ada\"}", HttpStatusCode.Forbidden, "{\"message\":\"Forbidden\"}")]
     [InlineData(true, "{}", HttpStatusCode.BadRequest, "{\"message\": \"Invalid request body\"}")]
-    public async Task GatewayAnswers_CarryTheSecurityHeaders_WithAwsStatusAndBody(
+    public async Task GatewayResponses_CarryTheSecurityHeaders_WithAwsStatusAndBody(
         bool signedIn, string body, HttpStatusCode status, string expectedBody)
     {
         var token = signedIn ? await app.SignInAsync(LocalCloudApp.User1, "UserPool1ClientId") : null;

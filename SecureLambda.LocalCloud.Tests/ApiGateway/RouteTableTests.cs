@@ -1,4 +1,5 @@
 using SecureLambda.LocalCloud.ApiGateway;
+using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway;
 

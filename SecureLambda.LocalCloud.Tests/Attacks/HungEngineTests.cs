@@ -4,7 +4,9 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.LocalCloud.Tests.Lambda;
 
 namespace SecureLambda.LocalCloud.Tests.Attacks;
@@ -31,7 +33,7 @@ public sealed class HungEngineTests
         });
         var function = new LambdaFunctionDefinition("InternalLambda", "hung-InternalLambda", "arn:aws:lambda:us-east-1:123456789012:function:hung-InternalLambda", TimeSpan.FromSeconds(3));
         await using var host = await LocalLambdaHost.StartAsync(
-            [function], sqs, [new AsyncDeliverySubscription("InternalLambda", "arn:aws:sns:us-east-1:123456789012:hung", "arn:aws:sns:us-east-1:123456789012:hung:sub", $"http://127.0.0.1:{port}/123456789012/hung-async", 3)]);
+            [function], sqs, [new AsyncDeliveryRoute("arn:aws:sns:us-east-1:123456789012:hung", "InternalLambda", "InternalLambda", "arn:aws:sns:us-east-1:123456789012:hung:sub", $"http://127.0.0.1:{port}/123456789012/hung-async", "http://127.0.0.1:9/123456789012/hung-async-dlq", 3)]);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -58,7 +60,7 @@ public sealed class HungEngineTests
         using var sqs = new TimingOutSqs();
         var function = new LambdaFunctionDefinition("InternalLambda", "hung-InternalLambda", "arn:aws:lambda:us-east-1:123456789012:function:hung-InternalLambda", TimeSpan.FromSeconds(3));
         await using var host = await LocalLambdaHost.StartAsync(
-            [function], sqs, [new AsyncDeliverySubscription("InternalLambda", "arn:aws:sns:us-east-1:123456789012:hung", "arn:aws:sns:us-east-1:123456789012:hung:sub", "http://127.0.0.1:9/123456789012/hung-async", 3)]);
+            [function], sqs, [new AsyncDeliveryRoute("arn:aws:sns:us-east-1:123456789012:hung", "InternalLambda", "InternalLambda", "arn:aws:sns:us-east-1:123456789012:hung:sub", "http://127.0.0.1:9/123456789012/hung-async", "http://127.0.0.1:9/123456789012/hung-async-dlq", 3)]);
 
         await sqs.SecondReceive.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using SecureLambda.LocalCloud.ApiGateway;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Tests.ApiGateway;
 using SecureLambda.LocalCloud.Tests.Lambda;

@@ -38,12 +38,12 @@ public sealed class CognitoAuthorizerSettingsTests
             new CognitoAuthorizerSettings("a", "us-east-1", [], new HashSet<string>(), null).IssuerFor("us-east-1_AbCdEf123"));
 
     [Fact]
-    public void ToGatewayAnswer_GivesAwsExactBodies()
+    public void RefusedToken_GetsAwsExactGatewayResponse()
     {
-        Assert.Equal((401, """{"message":"Unauthorized"}"""), AuthorizerResult.ToGatewayAnswer(AuthorizerFailure.MissingToken));
-        Assert.Equal((401, """{"message":"Unauthorized"}"""), AuthorizerResult.ToGatewayAnswer(AuthorizerFailure.InvalidToken));
-        Assert.Equal((401, """{"message":"The incoming token has expired"}"""), AuthorizerResult.ToGatewayAnswer(AuthorizerFailure.ExpiredToken));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AuthorizerResult.ToGatewayAnswer(AuthorizerFailure.None));
+        Assert.Equal((401, """{"message":"Unauthorized"}"""), RefusedTokenResponses.Of(AuthorizerFailure.MissingToken));
+        Assert.Equal((401, """{"message":"Unauthorized"}"""), RefusedTokenResponses.Of(AuthorizerFailure.InvalidToken));
+        Assert.Equal((401, """{"message":"The incoming token has expired"}"""), RefusedTokenResponses.Of(AuthorizerFailure.ExpiredToken));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RefusedTokenResponses.Of(AuthorizerFailure.None));
     }
 
     [Theory]

@@ -159,7 +159,7 @@ public sealed class CognitoTokenValidatorMotoTests : IDisposable
 
         Assert.False(result.IsAuthorized);
         Assert.Equal(AuthorizerFailure.ExpiredToken, result.Failure);
-        Assert.Equal((401, Expired), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, Expired), RefusedTokenResponses.Of(result.Failure));
         Assert.Empty(result.Claims);
     }
 
@@ -242,7 +242,7 @@ public sealed class CognitoTokenValidatorMotoTests : IDisposable
 
         Assert.False(result.IsAuthorized);
         Assert.Equal(AuthorizerFailure.InvalidToken, result.Failure);
-        Assert.Equal((401, Unauthorized), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, Unauthorized), RefusedTokenResponses.Of(result.Failure));
         Assert.Empty(result.Claims);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.Diagnostics;
 
 namespace SecureLambda.LocalCloud.Tests.Authorizers;
 
@@ -84,7 +85,7 @@ public sealed class CognitoTokenValidatorSignedTokenTests : IDisposable
         var result = await AuthorizeAsync(Sign(Payload()));
 
         Assert.Equal(AuthorizerFailure.ExpiredToken, result.Failure);
-        Assert.Equal((401, """{"message":"The incoming token has expired"}"""), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, """{"message":"The incoming token has expired"}"""), RefusedTokenResponses.Of(result.Failure));
     }
 
     [Theory]
@@ -155,7 +156,7 @@ public sealed class CognitoTokenValidatorSignedTokenTests : IDisposable
 
         Assert.False(result.IsAuthorized);
         Assert.Equal(AuthorizerFailure.MissingToken, result.Failure);
-        Assert.Equal((401, Unauthorized), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, Unauthorized), RefusedTokenResponses.Of(result.Failure));
     }
 
     [Theory]
@@ -266,6 +267,6 @@ public sealed class CognitoTokenValidatorSignedTokenTests : IDisposable
 
         Assert.False(result.IsAuthorized);
         Assert.Equal(AuthorizerFailure.InvalidToken, result.Failure);
-        Assert.Equal((401, Unauthorized), AuthorizerResult.ToGatewayAnswer(result.Failure));
+        Assert.Equal((401, Unauthorized), RefusedTokenResponses.Of(result.Failure));
     }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SecureLambda.Aws.Core;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;
@@ -154,7 +156,7 @@ public sealed class AsyncDeliveryTests : IClassFixture<MotoServerFixture>
         await LocalLambdaHost.StartAsync(
             [function ?? Internal],
             EngineSqs.Create(AwsClientContext.FromEnvironment(name => _moto.ClientEnvironment.GetValueOrDefault(name))),
-            [new AsyncDeliverySubscription("InternalLambda", route.TopicArn, route.SubscriptionArn, route.QueueUrl, MaxReceiveCount: 3)]);
+            [new AsyncDeliveryRoute(route.TopicArn, "InternalLambda", "InternalLambda", route.SubscriptionArn, route.QueueUrl, route.DeadLetterQueueUrl, MaxReceiveCount: 3)]);
 
     private async Task PublishAsync(string topicArn, string message, string traceParent)
     {

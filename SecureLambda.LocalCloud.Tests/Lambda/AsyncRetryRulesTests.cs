@@ -1,3 +1,4 @@
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.Testing;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;

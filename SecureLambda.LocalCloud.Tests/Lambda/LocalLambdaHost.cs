@@ -9,12 +9,17 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;
 
-/// <summary>The local Lambda alone (Runtime API, Invoke API, async delivery) on a free loopback port.</summary>
+/// <summary>
+/// The local Lambda alone (Runtime API, Invoke API, async delivery) on a free loopback port: only its own registration
+/// and a hand-built data-plane model, no provisioning and no gateway.
+/// </summary>
 internal sealed class LocalLambdaHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -48,7 +53,7 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
     public static async Task<LocalLambdaHost> StartAsync(
         IEnumerable<LambdaFunctionDefinition> functions,
         IAmazonSQS? sqs = null,
-        IEnumerable<AsyncDeliverySubscription>? subscriptions = null)
+        IEnumerable<AsyncDeliveryRoute>? subscriptions = null)
     {
         var definitions = functions.ToList();
         var builder = WebApplication.CreateSlimBuilder();
@@ -72,8 +77,7 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
         var app = builder.Build();
         app.MapLambdaRuntimeApi();
         app.MapLambdaInvokeApi();
-        app.Services.GetRequiredService<LambdaFunctions>().Register(definitions);
-        app.Services.GetRequiredService<AsyncDeliverySubscriptions>().Register(subscriptions ?? []);
+        app.Services.GetRequiredService<DataPlaneState>().Publish(new DataPlaneModel([], definitions, subscriptions ?? []));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new LocalLambdaHost(app, new Uri(address), definitions);

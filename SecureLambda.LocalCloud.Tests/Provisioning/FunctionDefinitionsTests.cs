@@ -1,3 +1,5 @@
+using SecureLambda.LocalCloud.DataPlane;
+
 namespace SecureLambda.LocalCloud.Tests.Provisioning;
 
 /// <summary>What the template says about each function's failed asynchronous events, as the data plane reads it.</summary>
@@ -7,7 +9,7 @@ public sealed class FunctionDefinitionsTests(ProvisioningFixture fixture)
     [Fact]
     public void InternalLambda_SendsFailedEventsToTheTemplatesOwnQueue_AfterTwoRetries()
     {
-        var definitions = DataPlaneStartup.FunctionDefinitions(fixture.Stack).ToDictionary(d => d.LogicalId);
+        var definitions = DataPlaneBuilder.Functions(fixture.Stack).ToDictionary(d => d.LogicalId);
         var queue = fixture.Stack.Get("InternalLambdaDeadLetterQueue");
 
         var internalLambda = definitions["InternalLambda"];

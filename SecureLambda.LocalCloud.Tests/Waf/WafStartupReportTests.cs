@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.LocalCloud.Waf;
 

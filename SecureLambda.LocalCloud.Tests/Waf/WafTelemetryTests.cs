@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.LocalCloud.Diagnostics;
 using SecureLambda.LocalCloud.Waf;
 using static SecureLambda.LocalCloud.Tests.Waf.WafTestAcls;
 

@@ -130,11 +130,4 @@ public sealed class WebAclEvaluatorTests
         var rate = Assert.IsType<RateBasedStatement>(acl.Rules[0].Statement);
         Assert.Equal((25L, 60), (rate.Limit, rate.EvaluationWindowSec));
     }
-
-    [Fact]
-    public void ExposesTheAwsBlockedAnswer()
-    {
-        Assert.Equal(403, WafAnswers.ForbiddenStatusCode);
-        Assert.Equal("Forbidden", System.Text.Json.Nodes.JsonNode.Parse(WafAnswers.ForbiddenBody)!["message"]!.GetValue<string>());
-    }
 }

@@ -1,6 +1,6 @@
 namespace SecureLambda.LocalCloud.Authorizers;
 
-/// <summary>Why an authorizer refused a request; each maps to one gateway answer (<see cref="AuthorizerResult.ToGatewayAnswer"/>).</summary>
+/// <summary>Why an authorizer refused a request; the gateway maps each to its UNAUTHORIZED gateway response.</summary>
 public enum AuthorizerFailure
 {
     None,
@@ -20,9 +20,6 @@ public sealed record AuthorizerResult(
     string? Reason,
     IReadOnlyDictionary<string, string> Claims)
 {
-    public const string UnauthorizedBody = """{"message":"Unauthorized"}""";
-    public const string ExpiredBody = """{"message":"The incoming token has expired"}""";
-
     private static readonly IReadOnlyDictionary<string, string> NoClaims = new Dictionary<string, string>();
 
     public static AuthorizerResult Allow(IReadOnlyDictionary<string, string> claims) => new(true, AuthorizerFailure.None, null, claims);
@@ -36,17 +33,4 @@ public sealed record AuthorizerResult(
 
         return new(false, failure, reason, NoClaims);
     }
-
-    /// <summary>
-    /// The answer API Gateway gives for a refused token: 401 with <c>{"message":"Unauthorized"}</c>, or, for an expired
-    /// Cognito ID token, 401 with <c>{"message":"The incoming token has expired"}</c>, which clients key their refresh on.
-    /// Both are the UNAUTHORIZED gateway response (401, body <c>{"message":$context.error.messageString}</c>) with a
-    /// different error message (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
-    /// </summary>
-    public static (int Status, string Body) ToGatewayAnswer(AuthorizerFailure failure) => failure switch
-    {
-        AuthorizerFailure.MissingToken or AuthorizerFailure.InvalidToken => (401, UnauthorizedBody),
-        AuthorizerFailure.ExpiredToken => (401, ExpiredBody),
-        _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, "An allowed request has no gateway answer."),
-    };
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using SecureLambda.LocalCloud.Diagnostics;
 
 namespace SecureLambda.LocalCloud.Authorizers;
 

@@ -15,18 +15,19 @@ public sealed class ClientLimitsOptions
 }
 
 /// <summary>
-/// Kestrel held to API Gateway's limits: no body beyond the 10 MB payload limit is read at all, and a slow client
+/// Kestrel held to API Gateway's limits: no body beyond <c>maxBodyBytes</c> (the gateway's 10 MB payload limit, the
+/// largest any LocalCloud endpoint takes) is read at all, and a slow client
 /// (headers dribbled in, a body trickled) is cut off in bounded time instead of holding a connection for ever.
 /// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
 /// </summary>
 public static class ClientLimitsExtensions
 {
-    public static IServiceCollection AddClientLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddClientLimits(this IServiceCollection services, IConfiguration configuration, int maxBodyBytes)
     {
         var limits = configuration.GetSection(ClientLimitsOptions.Section).Get<ClientLimitsOptions>() ?? new ClientLimitsOptions();
         services.Configure<KestrelServerOptions>(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = ApiGateway.GatewayPipeline.MaxPayloadBytes;
+            kestrel.Limits.MaxRequestBodySize = maxBodyBytes;
             kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinimumBodyBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.AddServerHeader = false;

@@ -5,12 +5,11 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Options;
+using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Diagnostics;
+using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.Lambda;
-
-/// <summary>An SNS → Lambda subscription, modelled with an engine queue subscribed to the topic.</summary>
-/// <param name="MaxReceiveCount">Receives before the queue's redrive policy moves a message to LocalCloud's private DLQ: the engine's last resort, for a message LocalCloud itself could not handle.</param>
-public sealed record AsyncDeliverySubscription(string FunctionName, string TopicArn, string SubscriptionArn, string QueueUrl, int MaxReceiveCount);
 
 /// <summary>
 /// SNS → Lambda asynchronous delivery with AWS's retry semantics. In AWS, Lambda queues the event internally, retries a
@@ -22,7 +21,7 @@ public sealed record AsyncDeliverySubscription(string FunctionName, string Topic
 /// </summary>
 public sealed partial class AsyncDeliveryWorker(
     IAmazonSQS sqs,
-    AsyncDeliverySubscriptions subscriptions,
+    DataPlaneState state,
     LambdaFunctions functions,
     LambdaInvoker invoker,
     AsyncFailureRouter failures,
@@ -48,11 +47,11 @@ public sealed partial class AsyncDeliveryWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var all = await subscriptions.WaitAsync(stoppingToken);
+        var all = (await state.WaitAsync(stoppingToken)).Subscriptions;
         await Task.WhenAll(all.Select(subscription => PollAsync(subscription, stoppingToken)));
     }
 
-    private async Task PollAsync(AsyncDeliverySubscription subscription, CancellationToken stoppingToken)
+    private async Task PollAsync(AsyncDeliveryRoute subscription, CancellationToken stoppingToken)
     {
         var function = await functions.FindAsync(subscription.FunctionName, stoppingToken)
             ?? throw new InvalidOperationException($"The subscription {subscription.SubscriptionArn} names function {subscription.FunctionName}, which the stack does not have.");
@@ -102,7 +101,7 @@ public sealed partial class AsyncDeliveryWorker(
         }
     }
 
-    private async Task DeliverAsync(AsyncDeliverySubscription subscription, LocalFunction function, Message message, CancellationToken stoppingToken)
+    private async Task DeliverAsync(AsyncDeliveryRoute subscription, LocalFunction function, Message message, CancellationToken stoppingToken)
     {
         var failed = message.MessageAttributes?.TryGetValue(FailedAttemptsAttribute, out var counted) == true
             && int.TryParse(counted.StringValue, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
@@ -161,7 +160,7 @@ public sealed partial class AsyncDeliveryWorker(
     }
 
     /// <summary>A copy with the failed attempts so far, after the retry delay; then the original goes.</summary>
-    private async Task RequeueAsync(AsyncDeliverySubscription subscription, Message message, int failed, bool throttled, CancellationToken stoppingToken)
+    private async Task RequeueAsync(AsyncDeliveryRoute subscription, Message message, int failed, bool throttled, CancellationToken stoppingToken)
     {
         var delay = throttled && RetryDelay < EventInvocations.ThrottleBackoff ? EventInvocations.ThrottleBackoff : RetryDelay;
         await sqs.SendMessageAsync(new SendMessageRequest
@@ -177,7 +176,7 @@ public sealed partial class AsyncDeliveryWorker(
         await sqs.DeleteMessageAsync(subscription.QueueUrl, message.ReceiptHandle, stoppingToken);
     }
 
-    private async Task RetryLaterAsync(AsyncDeliverySubscription subscription, Message message, CancellationToken stoppingToken)
+    private async Task RetryLaterAsync(AsyncDeliveryRoute subscription, Message message, CancellationToken stoppingToken)
     {
         try
         {
@@ -201,14 +200,4 @@ public sealed partial class AsyncDeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{FunctionName} has {Attempt} failed attempts of {MaxAttempts} ({Error}); the event will be retried")]
     private partial void LogWillRetry(string functionName, int attempt, int maxAttempts, string error);
-}
-
-/// <summary>The SNS → Lambda subscriptions to deliver, known once provisioning has created their queues.</summary>
-public sealed class AsyncDeliverySubscriptions
-{
-    private readonly TaskCompletionSource<IReadOnlyList<AsyncDeliverySubscription>> _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Register(IEnumerable<AsyncDeliverySubscription> subscriptions) => _all.TrySetResult(subscriptions.ToList());
-
-    public Task<IReadOnlyList<AsyncDeliverySubscription>> WaitAsync(CancellationToken cancellationToken) => _all.Task.WaitAsync(cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Lambda;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Signing;
+using SecureLambda.LocalCloud.Hosting;
 
 namespace SecureLambda.LocalCloud.Lambda;
 

@@ -1,39 +1,37 @@
+using SecureLambda.LocalCloud.DataPlane;
+
 namespace SecureLambda.LocalCloud.Lambda;
 
 /// <summary>
-/// The stack's functions, found by name, ARN or logical id. Filled once provisioning has named them; until then
-/// callers wait, so a function process that starts first simply waits for its first event.
+/// The stack's functions, found by name, ARN or logical id, each with its one queue of invocations. Made from the first
+/// data-plane model and kept across a re-provisioning (the functions keep their names), so a function process that
+/// started first simply waits for its first event and never loses its place.
 /// </summary>
-public sealed class LambdaFunctions(TimeProvider timeProvider)
+public sealed class LambdaFunctions(DataPlaneState state, TimeProvider timeProvider)
 {
-    private readonly TaskCompletionSource<IReadOnlyDictionary<string, LocalFunction>> _functions =
-        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IReadOnlyDictionary<string, LocalFunction>? _functions;
 
-    public void Register(IEnumerable<LambdaFunctionDefinition> definitions, int queueCapacity = LocalFunction.DefaultQueueCapacity)
+    /// <summary>The function a name, an ARN (optionally with <c>:$LATEST</c>) or a logical id refers to; null if none.</summary>
+    public async ValueTask<LocalFunction?> FindAsync(string nameOrArn, CancellationToken cancellationToken)
     {
+        var functions = Volatile.Read(ref _functions) ?? await IndexAsync(cancellationToken);
+        var key = nameOrArn.EndsWith(":$LATEST", StringComparison.Ordinal) ? nameOrArn[..^":$LATEST".Length] : nameOrArn;
+        return functions.GetValueOrDefault(key);
+    }
+
+    private async Task<IReadOnlyDictionary<string, LocalFunction>> IndexAsync(CancellationToken cancellationToken)
+    {
+        var model = await state.WaitAsync(cancellationToken);
         var byKey = new Dictionary<string, LocalFunction>(StringComparer.Ordinal);
-        foreach (var definition in definitions)
+        foreach (var definition in model.Functions)
         {
-            var function = new LocalFunction(definition, timeProvider, queueCapacity);
+            var function = new LocalFunction(definition, timeProvider);
             byKey[definition.FunctionName] = function;
             byKey[definition.Arn] = function;
             byKey.TryAdd(definition.LogicalId, function);
         }
 
-        if (!_functions.TrySetResult(byKey))
-        {
-            throw new InvalidOperationException("The functions are already registered.");
-        }
-    }
-
-    public async Task<IReadOnlyCollection<LocalFunction>> AllAsync(CancellationToken cancellationToken) =>
-        (await _functions.Task.WaitAsync(cancellationToken)).Values.Distinct().ToList();
-
-    /// <summary>The function a name, an ARN (optionally with <c>:$LATEST</c>) or a logical id refers to; null if none.</summary>
-    public async Task<LocalFunction?> FindAsync(string nameOrArn, CancellationToken cancellationToken)
-    {
-        var functions = await _functions.Task.WaitAsync(cancellationToken);
-        var key = nameOrArn.EndsWith(":$LATEST", StringComparison.Ordinal) ? nameOrArn[..^":$LATEST".Length] : nameOrArn;
-        return functions.GetValueOrDefault(key);
+        // Two callers racing here must end up with the same functions: the first index wins.
+        return Interlocked.CompareExchange(ref _functions, byKey, null) ?? byKey;
     }
 }

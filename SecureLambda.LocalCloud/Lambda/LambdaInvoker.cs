@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SecureLambda.Aws.Tracing;
+using SecureLambda.LocalCloud.Diagnostics;
 
 namespace SecureLambda.LocalCloud.Lambda;
 

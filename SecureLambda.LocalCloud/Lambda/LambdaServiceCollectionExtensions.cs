@@ -1,6 +1,7 @@
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.Aws.Core;
+using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -22,7 +23,10 @@ public sealed class LocalLambdaOptions
 
 public static class LambdaServiceCollectionExtensions
 {
-    /// <summary>The Runtime API, synchronous and asynchronous invocation, and SNS → Lambda delivery from engine queues.</summary>
+    /// <summary>
+    /// The Runtime API, synchronous and asynchronous invocation, and SNS → Lambda delivery from engine queues, for the
+    /// functions and subscriptions of the published <see cref="DataPlaneState"/> model.
+    /// </summary>
     public static IServiceCollection AddLocalLambda(this IServiceCollection services)
     {
         services.AddOptions<LocalLambdaOptions>().BindConfiguration(LocalLambdaOptions.Section).ValidateDataAnnotations()
@@ -31,11 +35,11 @@ public static class LambdaServiceCollectionExtensions
                 $"Every LocalCloud:Lambda:RuntimeApiSecrets value must be at least {RuntimeApiKeys.MinimumSecretLength} letters or digits (for example `openssl rand -hex 16`).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DataPlaneState>();
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<AccountCredentials>();
         services.TryAddSingleton<RuntimeApiKeys>();
         services.TryAddSingleton<LambdaInvoker>();
-        services.TryAddSingleton<AsyncDeliverySubscriptions>();
         // The standard AWS variables, read through configuration (which includes the environment).
         services.TryAddSingleton(provider => AwsClientContext.FromEnvironment(name => provider.GetRequiredService<IConfiguration>()[name]));
         services.TryAddSingleton<IAmazonSQS>(provider => EngineSqs.Create(provider.GetRequiredService<AwsClientContext>()));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Lambda;
 

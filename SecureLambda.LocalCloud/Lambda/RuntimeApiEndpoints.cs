@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SecureLambda.Aws.Lambda;
+using SecureLambda.LocalCloud.Hosting;
 
 namespace SecureLambda.LocalCloud.Lambda;
 

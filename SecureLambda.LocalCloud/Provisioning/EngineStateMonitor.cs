@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SecureLambda.Aws.Core;
-using SecureLambda.LocalCloud.ApiGateway;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
@@ -28,16 +27,25 @@ public enum EngineState
 }
 
 /// <summary>
+/// Told by the engine watch when the stack was provisioned again, before the new stack is published; a dependent that
+/// throws keeps the old stack in force and the watch reports the engine as lost.
+/// </summary>
+public interface IStackReprovisioned
+{
+    void Reprovisioned(ProvisionedStack stack);
+}
+
+/// <summary>
 /// Watches the engine once the stack is provisioned. An engine restarted empty (the dashboard's Restart, a crashed
 /// moto) has lost every pool, queue and topic: LocalCloud then provisions the stack again (same dev users and passwords,
-/// new pool and client ids), rebuilds the gateway's authorizers from it, and the outputs endpoint shows the new values.
+/// new pool and client ids), tells its dependents (the data plane rebuilds the gateway's authorizers from it), and the outputs endpoint shows the new values.
 /// An engine that does not answer, or answers too slowly, is reported, never waited on.
 /// </summary>
 public sealed partial class EngineStateMonitor(
     ProvisionedStackAccessor accessor,
     StackProvisioner provisioner,
     EngineClients engine,
-    GatewayStages stages,
+    IEnumerable<IStackReprovisioned> dependents,
     IOptions<EngineWatchOptions> watch,
     IOptions<StackProvisioningOptions> provisioning,
     TimeProvider timeProvider,
@@ -89,7 +97,11 @@ public sealed partial class EngineStateMonitor(
         {
             LogReprovisioning(stack.StackName);
             var again = await provisioner.ProvisionAsync(stoppingToken);
-            stages.Replace(GatewayModelBuilder.Build(again, timeProvider));
+            foreach (var dependent in dependents)
+            {
+                dependent.Reprovisioned(again);
+            }
+
             accessor.Replace(again);
             await OutputsDocument.WriteFileAsync(again, provisioning.Value, stoppingToken);
             Set(EngineState.Holding, $"The engine holds stack {again.StackName} (provisioned again after the engine lost it).");

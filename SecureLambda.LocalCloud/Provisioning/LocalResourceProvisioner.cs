@@ -119,7 +119,7 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
 
             case ApiMethod or ApiGatewayResponse or LambdaEventInvokeConfig:
                 // Ref: an opaque id (the method id, the gateway response's id, the config's id). The gateway reads a
-                // GatewayResponse from the stack's resolved properties (GatewayModelBuilder), so nothing else is
+                // GatewayResponse from the stack's resolved properties (DataPlane/GatewayStageBuilder), so nothing else is
                 // created for it.
                 return (PhysicalNames.StableId(state, id, 12), []);
 

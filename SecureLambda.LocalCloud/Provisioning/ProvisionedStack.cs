@@ -30,7 +30,7 @@ public sealed record ProvisionedResource(
 /// SNS → Lambda asynchronous delivery, modelled with real engine queues: the topic delivers its envelope (raw delivery
 /// off, so MessageAttributes survive) into <see cref="QueueUrl"/>; after <see cref="MaxReceiveCount"/> receives without a
 /// delete the engine moves the message to <see cref="DeadLetterQueueUrl"/>. AWS makes 1 attempt plus
-/// MaximumRetryAttempts (default 2) retries for an async invoke
+/// MaximumRetryAttempts (<see cref="EventInvokeConfigs.DefaultMaximumRetryAttempts"/>) retries for an async invoke
 /// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
 /// </summary>
 public sealed record AsyncDeliveryRoute(

@@ -21,12 +21,6 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
 {
     public const string Type = "AWS::SNS::Subscription";
 
-    /// <summary>Lambda's default for MaximumRetryAttempts of an asynchronous invocation.</summary>
-    public const int DefaultMaximumRetryAttempts = 2;
-
-    /// <summary>Lambda's default MaximumEventAgeInSeconds: 6 hours.</summary>
-    public const int DefaultMaximumEventAgeSeconds = 21600;
-
     /// <summary>SQS's longest retention, 14 days, for the dead-letter queue.</summary>
     private const int DeadLetterRetentionSeconds = 1209600;
 
@@ -161,19 +155,11 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
     /// <summary>The function whose ARN (or name) the endpoint names, ignoring a version or alias qualifier.</summary>
     private static string? FindFunction(StackState state, string endpoint)
     {
-        var name = FunctionName(endpoint);
+        var name = EventInvokeConfigs.FunctionNameOf(endpoint);
         return state.Template.Resources.Values
             .Where(resource => resource.Type == LocalResourceProvisioner.LambdaFunction && state.IsProvisioned(resource.LogicalId))
             .Select(resource => resource.LogicalId)
             .FirstOrDefault(id => state.GetPhysicalId(id) == name);
-    }
-
-    /// <summary><c>name</c>, <c>arn:…:function:name</c> or <c>arn:…:function:name:qualifier</c> → <c>name</c>.</summary>
-    internal static string FunctionName(string nameOrArn)
-    {
-        var parts = nameOrArn.Split(':');
-        var function = Array.IndexOf(parts, "function");
-        return function >= 0 && function + 1 < parts.Length ? parts[function + 1] : nameOrArn;
     }
 
     /// <summary>
@@ -198,11 +184,11 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
                 ["MaximumEventAgeInSeconds"] = IntrinsicResolver.Resolve(config.Properties["MaximumEventAgeInSeconds"], state, config.LogicalId),
             });
             return (
-                resolved.OptionalInt("MaximumRetryAttempts") ?? DefaultMaximumRetryAttempts,
-                resolved.OptionalInt("MaximumEventAgeInSeconds") ?? DefaultMaximumEventAgeSeconds);
+                resolved.OptionalInt("MaximumRetryAttempts") ?? EventInvokeConfigs.DefaultMaximumRetryAttempts,
+                resolved.OptionalInt("MaximumEventAgeInSeconds") ?? EventInvokeConfigs.DefaultMaximumEventAgeSeconds);
         }
 
-        return (DefaultMaximumRetryAttempts, DefaultMaximumEventAgeSeconds);
+        return (EventInvokeConfigs.DefaultMaximumRetryAttempts, EventInvokeConfigs.DefaultMaximumEventAgeSeconds);
     }
 
     private static bool NamesFunction(JsonNode? functionNameProperty, string functionLogicalId, string functionName, StackState state)
@@ -217,7 +203,7 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
                 return false;
             default:
                 var resolved = IntrinsicResolver.Resolve(functionNameProperty, state);
-                return resolved is JsonValue value && FunctionName(value.GetValue<string>()) == functionName;
+                return resolved is JsonValue value && EventInvokeConfigs.NamesFunction(value.GetValue<string>(), functionName);
         }
     }
 

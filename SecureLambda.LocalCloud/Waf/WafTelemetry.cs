@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using SecureLambda.LocalCloud.Diagnostics;
 
 namespace SecureLambda.LocalCloud.Waf;
 

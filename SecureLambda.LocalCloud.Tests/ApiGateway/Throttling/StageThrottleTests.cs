@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
+using SecureLambda.LocalCloud.Diagnostics;
 using SecureLambda.LocalCloud.Tests.Waf;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway.Throttling;
@@ -21,7 +23,7 @@ public sealed class StageThrottleTests
     public void ThrottlesEachMethod_WithTheTemplatesStageLimits()
     {
         var template = new TestTemplate();
-        var throttle = StageThrottle.FromTemplate(template.Properties("GreetingApiStage"), _time);
+        var throttle = StageThrottle.FromTemplate("GreetingApiStage", template.Properties("GreetingApiStage"), _time);
 
         Assert.Equal("development", throttle.StageName);
         Assert.Equal(new ThrottleLimits(50, 100), throttle.LimitsFor("/lambda1", "POST"));
@@ -35,7 +37,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void KeepsOneBucketPerMethod()
     {
-        var throttle = StageThrottle.FromTemplate(
+        var throttle = StageThrottle.FromTemplate("GreetingApiStage", 
             Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":1,"ThrottlingBurstLimit":2}]"""), _time);
 
         Assert.Equal(2, Acquire(throttle, "/lambda1", "POST", 5));
@@ -47,7 +49,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void SpecificMethodSetting_OverridesTheStageWideOne_AndDecodesTilde1AsSlash()
     {
-        var throttle = StageThrottle.FromTemplate(Stage("dev", """
+        var throttle = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", """
             [
               {"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":"50","ThrottlingBurstLimit":"100"},
               {"ResourcePath":"/~1lambda1","HttpMethod":"POST","ThrottlingRateLimit":"1","ThrottlingBurstLimit":"3"},
@@ -71,14 +73,14 @@ public sealed class StageThrottleTests
     [InlineData("/~1a~1b", "/a/b")]
     [InlineData("/~1a~01", "/a~1")]
     public void DecodesResourcePaths_AsAwsEncodesThem(string encoded, string decoded) =>
-        Assert.Equal(decoded, MethodThrottleSetting.DecodeResourcePath(encoded));
+        Assert.Equal(decoded, MethodThrottleSetting.DecodeResourcePath("GreetingApiStage", encoded));
 
     [Fact]
     public void LeavesMethodsUnthrottled_WhenNoSettingLimitsThem()
     {
-        var none = StageThrottle.FromTemplate((JsonObject)JsonNode.Parse("""{"StageName":"dev"}""")!, _time);
-        var metricsOnly = StageThrottle.FromTemplate(Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","MetricsEnabled":true}]"""), _time);
-        var unlimited = StageThrottle.FromTemplate(Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":-1,"ThrottlingBurstLimit":-1}]"""), _time);
+        var none = StageThrottle.FromTemplate("GreetingApiStage", (JsonObject)JsonNode.Parse("""{"StageName":"dev"}""")!, _time);
+        var metricsOnly = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","MetricsEnabled":true}]"""), _time);
+        var unlimited = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":-1,"ThrottlingBurstLimit":-1}]"""), _time);
 
         Assert.All([none, metricsOnly, unlimited], throttle =>
         {
@@ -90,7 +92,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void ThrottlesEverything_WhenStageLimitsAreZero()
     {
-        var throttle = StageThrottle.FromTemplate(
+        var throttle = StageThrottle.FromTemplate("GreetingApiStage", 
             Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":"0","ThrottlingBurstLimit":"0"}]"""), _time);
 
         Assert.Equal(0, Acquire(throttle, "/lambda1", "POST", 10));
@@ -101,8 +103,8 @@ public sealed class StageThrottleTests
     {
         var account = new TokenBucket(ratePerSecond: 0, burst: 5, _time);
         var settings = """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":100,"ThrottlingBurstLimit":100}]""";
-        var dev = StageThrottle.FromTemplate(Stage("dev", settings), _time, account);
-        var prod = StageThrottle.FromTemplate(Stage("prod", settings), _time, account);
+        var dev = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", settings), _time, account);
+        var prod = StageThrottle.FromTemplate("GreetingApiStage", Stage("prod", settings), _time, account);
 
         var passed = Acquire(dev, "/lambda1", "POST", 3) + Acquire(prod, "/lambda2", "POST", 10);
 
@@ -112,7 +114,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void FailsLoudly_OnAnUnreadableLimit()
     {
-        var error = Assert.Throws<ThrottleConfigurationException>(() => StageThrottle.FromTemplate(
+        var error = Assert.Throws<UnsupportedTemplateException>(() => StageThrottle.FromTemplate("GreetingApiStage", 
             Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingBurstLimit":"lots"}]"""), _time));
 
         Assert.Contains("ThrottlingBurstLimit", error.Message, StringComparison.Ordinal);
@@ -129,7 +131,7 @@ public sealed class StageThrottleTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
-        var throttle = StageThrottle.FromTemplate(
+        var throttle = StageThrottle.FromTemplate("GreetingApiStage", 
             Stage(stage, """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":0,"ThrottlingBurstLimit":1}]"""), _time);
 
         using (var first = LocalCloudTelemetry.Source.StartActivity("throttle"))
@@ -149,12 +151,5 @@ public sealed class StageThrottleTests
             .Select(m => ($"{m.Tags["method"]}", $"{m.Tags["result"]}", m.Value))
             .ToList();
         Assert.Equal([("POST /lambda1", "allowed", 1L), ("POST /lambda1", "throttled", 1L)], mine);
-    }
-
-    [Fact]
-    public void ExposesTheAwsThrottledAnswer()
-    {
-        Assert.Equal(429, ThrottleAnswers.TooManyRequestsStatusCode);
-        Assert.Equal("Too Many Requests", JsonNode.Parse(ThrottleAnswers.TooManyRequestsBody)!["message"]!.GetValue<string>());
     }
 }

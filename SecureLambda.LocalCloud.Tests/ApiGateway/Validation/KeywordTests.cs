@@ -10,7 +10,7 @@ namespace SecureLambda.LocalCloud.Tests.ApiGateway.Validation;
 public sealed class KeywordTests
 {
     private static bool Valid(string schema, string body) =>
-        RequestBodyValidator.IsValid(JsonSchema.Parse(JsonNode.Parse(schema)!), body, out _);
+        RequestBodyValidator.IsValid(JsonSchema.Parse(JsonNode.Parse(schema)!, "GreetingModel"), body, out _);
 
     [Theory]
     [InlineData("""{"type":"string"}""", "\"a\"", true)]
@@ -69,7 +69,7 @@ public sealed class KeywordTests
     public void NamesTheNestedPathInTheReason()
     {
         var schema = JsonSchema.Parse(JsonNode.Parse(
-            """{"properties":{"a":{"properties":{"b":{"items":{"type":"string"}}}}}}""")!);
+            """{"properties":{"a":{"properties":{"b":{"items":{"type":"string"}}}}}}""")!, "GreetingModel");
 
         Assert.False(RequestBodyValidator.IsValid(schema, """{"a":{"b":["x",7]}}""", out var reason));
         Assert.Equal("a.b[1]: integer is not of type string", reason);
@@ -165,7 +165,7 @@ public sealed class KeywordTests
 
     [Fact]
     public void Pattern_RunsWithATimeout() =>
-        Assert.Equal(JsonSchema.PatternTimeout, JsonSchema.Parse(JsonNode.Parse("""{"pattern":"a"}""")!).Pattern!.MatchTimeout);
+        Assert.Equal(JsonSchema.PatternTimeout, JsonSchema.Parse(JsonNode.Parse("""{"pattern":"a"}""")!, "GreetingModel").Pattern!.MatchTimeout);
 
     [Theory]
     [InlineData("1", true)]
@@ -180,7 +180,7 @@ public sealed class KeywordTests
     [InlineData("""{"k":[2]}""", false)]
     public void EnumOfMixedTypes_ComparesExactly_WhenTheSchemaIsJsonText(string body, bool valid)
     {
-        var schema = JsonSchema.Parse(JsonValue.Create("""{"enum":[1,"a",true,null,{"k":[1]}]}"""));
+        var schema = JsonSchema.Parse(JsonValue.Create("""{"enum":[1,"a",true,null,{"k":[1]}]}"""), "GreetingModel");
 
         Assert.Equal(valid, RequestBodyValidator.IsValid(schema, body, out _));
     }
@@ -222,7 +222,7 @@ public sealed class KeywordTests
     [Fact]
     public void ReasonsNameBoundsAsWritten()
     {
-        var schema = JsonSchema.Parse(JsonNode.Parse("""{"maximum":"5","exclusiveMaximum":"true"}""")!);
+        var schema = JsonSchema.Parse(JsonNode.Parse("""{"maximum":"5","exclusiveMaximum":"true"}""")!, "GreetingModel");
 
         Assert.False(RequestBodyValidator.IsValid(schema, "5", out var reason));
         Assert.Equal("body: 5 is greater than or equal to exclusive maximum 5", reason);

@@ -10,9 +10,9 @@ namespace SecureLambda.LocalCloud.Tests.ApiGateway.Validation;
 /// </summary>
 public sealed class SchemaForTests
 {
-    private static readonly JsonSchema Json = JsonSchema.Parse(JsonNode.Parse("""{"type":"object"}""")!);
-    private static readonly JsonSchema Xml = JsonSchema.Parse(JsonNode.Parse("""{"type":"string"}""")!);
-    private static readonly JsonSchema Default = JsonSchema.Parse(JsonNode.Parse("""{"type":"array"}""")!);
+    private static readonly JsonSchema Json = JsonSchema.Parse(JsonNode.Parse("""{"type":"object"}""")!, "GreetingModel");
+    private static readonly JsonSchema Xml = JsonSchema.Parse(JsonNode.Parse("""{"type":"string"}""")!, "GreetingModel");
+    private static readonly JsonSchema Default = JsonSchema.Parse(JsonNode.Parse("""{"type":"array"}""")!, "GreetingModel");
 
     private static Dictionary<string, JsonSchema> Models(params (string ContentType, JsonSchema Schema)[] models) =>
         models.ToDictionary(m => m.ContentType, m => m.Schema, StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway.Validation;
@@ -11,7 +12,7 @@ public sealed class SchemaParseTests
     [Fact]
     public void ReadsASchemaGivenAsJsonText()
     {
-        var schema = JsonSchema.Parse(JsonValue.Create(GreetingText));
+        var schema = JsonSchema.Parse(JsonValue.Create(GreetingText), "GreetingModel");
 
         Assert.True(RequestBodyValidator.IsValid(schema, """{"name":"Ada"}""", out _));
         Assert.False(RequestBodyValidator.IsValid(schema, """{"name":""}""", out _));
@@ -22,9 +23,9 @@ public sealed class SchemaParseTests
     public void ReadsNumbersAndBooleansFromEitherForm()
     {
         var asStrings = JsonSchema.Parse(JsonNode.Parse(
-            """{"minLength":"1","maxItems":"2","uniqueItems":"True","minimum":"0.5","exclusiveMinimum":"true"}""")!);
+            """{"minLength":"1","maxItems":"2","uniqueItems":"True","minimum":"0.5","exclusiveMinimum":"true"}""")!, "GreetingModel");
         var asJson = JsonSchema.Parse(JsonNode.Parse(
-            """{"minLength":1,"maxItems":2.0,"uniqueItems":true,"minimum":0.5,"exclusiveMinimum":true}""")!);
+            """{"minLength":1,"maxItems":2.0,"uniqueItems":true,"minimum":0.5,"exclusiveMinimum":true}""")!, "GreetingModel");
 
         foreach (var schema in new[] { asStrings, asJson })
         {
@@ -51,29 +52,29 @@ public sealed class SchemaParseTests
     {
         var schema = JsonNode.Parse("""{"type":"object","properties":{"name":{"type":"string",""" + $"\"{keyword}\":{value}" + "}}}")!;
 
-        var error = Assert.Throws<UnsupportedSchemaKeywordException>(() => JsonSchema.Parse(schema));
+        var error = Assert.Throws<UnsupportedTemplateException>(() => JsonSchema.Parse(schema, "GreetingModel"));
 
-        Assert.IsAssignableFrom<NotSupportedException>(error);
-        Assert.Equal(keyword, error.Keyword);
+        Assert.Equal(("GreetingModel", "AWS::ApiGateway::Model"), (error.LogicalId, error.ResourceType));
+        Assert.StartsWith($"JSON Schema keyword '{keyword}' at", error.Reason, StringComparison.Ordinal);
         Assert.Contains($"'{keyword}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("#/properties/name", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void RefusesUnsupportedKeywords_InSchemaText() =>
-        Assert.Equal("anyOf", Assert.Throws<UnsupportedSchemaKeywordException>(
-            () => JsonSchema.Parse(JsonValue.Create("""{"anyOf":[{"type":"string"}]}"""))).Keyword);
+        Assert.StartsWith("JSON Schema keyword 'anyOf' at", Assert.Throws<UnsupportedTemplateException>(
+            () => JsonSchema.Parse(JsonValue.Create("""{"anyOf":[{"type":"string"}]}"""), "GreetingModel")).Reason, StringComparison.Ordinal);
 
     [Fact]
     public void RefusesTupleItems() =>
-        Assert.Equal("items", Assert.Throws<UnsupportedSchemaKeywordException>(
-            () => JsonSchema.Parse(JsonNode.Parse("""{"items":[{"type":"string"}]}""")!)).Keyword);
+        Assert.StartsWith("JSON Schema keyword 'items' at", Assert.Throws<UnsupportedTemplateException>(
+            () => JsonSchema.Parse(JsonNode.Parse("""{"items":[{"type":"string"}]}""")!, "GreetingModel")).Reason, StringComparison.Ordinal);
 
     [Fact]
     public void IgnoresAnnotations()
     {
         var schema = JsonSchema.Parse(JsonNode.Parse(
-            """{"$schema":"http://json-schema.org/draft-04/schema#","id":"x","title":"T","description":"D","default":5,"type":"string"}""")!);
+            """{"$schema":"http://json-schema.org/draft-04/schema#","id":"x","title":"T","description":"D","default":5,"type":"string"}""")!, "GreetingModel");
 
         Assert.True(RequestBodyValidator.IsValid(schema, "\"a\"", out _));
         Assert.False(RequestBodyValidator.IsValid(schema, "5", out _));
@@ -93,15 +94,15 @@ public sealed class SchemaParseTests
     [InlineData("""{"required":"name"}""")]
     [InlineData("""{"properties":{"a":"string"}}""")]
     public void RefusesMalformedValues(string schema) =>
-        Assert.Throws<JsonSchemaException>(() => JsonSchema.Parse(JsonNode.Parse(schema)!));
+        Assert.Throws<UnsupportedTemplateException>(() => JsonSchema.Parse(JsonNode.Parse(schema)!, "GreetingModel"));
 
     [Theory]
     [InlineData("{not json")]
     [InlineData("[]")]
     public void RefusesSchemaTextThatIsNotAJsonObject(string text) =>
-        Assert.Throws<JsonSchemaException>(() => JsonSchema.Parse(JsonValue.Create(text)));
+        Assert.Throws<UnsupportedTemplateException>(() => JsonSchema.Parse(JsonValue.Create(text), "GreetingModel"));
 
     [Fact]
     public void RefusesASchemaThatIsNeitherObjectNorString() =>
-        Assert.Throws<JsonSchemaException>(() => JsonSchema.Parse(JsonValue.Create(5)));
+        Assert.Throws<UnsupportedTemplateException>(() => JsonSchema.Parse(JsonValue.Create(5), "GreetingModel"));
 }

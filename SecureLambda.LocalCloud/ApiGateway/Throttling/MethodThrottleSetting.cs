@@ -18,27 +18,27 @@ public sealed record MethodThrottleSetting(string ResourcePath, string HttpMetho
     public const string AnyMethod = "*";
 
     /// <summary>Reads one <c>MethodSetting</c> object; scalars may arrive as strings (CloudFormation coerces them).</summary>
-    public static MethodThrottleSetting FromTemplate(JsonObject setting)
+    public static MethodThrottleSetting FromTemplate(string logicalId, JsonObject setting)
     {
         ArgumentNullException.ThrowIfNull(setting);
         var path = GetString(setting, "ResourcePath")
-            ?? throw new ThrottleConfigurationException("A MethodSetting needs ResourcePath (\"/*\" for every resource).");
+            ?? throw StageThrottle.Unsupported(logicalId, "A MethodSetting needs ResourcePath (\"/*\" for every resource).");
         var method = GetString(setting, "HttpMethod")
-            ?? throw new ThrottleConfigurationException($"The MethodSetting for {path} needs HttpMethod (\"*\" for every method).");
+            ?? throw StageThrottle.Unsupported(logicalId, $"The MethodSetting for {path} needs HttpMethod (\"*\" for every method).");
         var context = $"MethodSetting {path} {method}";
 
         double? rate = GetString(setting, "ThrottlingRateLimit") is { } rateText
             ? double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && double.IsFinite(r)
                 ? r
-                : throw new ThrottleConfigurationException($"{context}: ThrottlingRateLimit must be a number, got '{rateText}'.")
+                : throw StageThrottle.Unsupported(logicalId, $"{context}: ThrottlingRateLimit must be a number, got '{rateText}'.")
             : null;
         int? burst = GetString(setting, "ThrottlingBurstLimit") is { } burstText
             ? int.TryParse(burstText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var b)
                 ? b
-                : throw new ThrottleConfigurationException($"{context}: ThrottlingBurstLimit must be an integer, got '{burstText}'.")
+                : throw StageThrottle.Unsupported(logicalId, $"{context}: ThrottlingBurstLimit must be an integer, got '{burstText}'.")
             : null;
 
-        return new MethodThrottleSetting(DecodeResourcePath(path), method.Trim().ToUpperInvariant(), rate, burst);
+        return new MethodThrottleSetting(DecodeResourcePath(logicalId, path), method.Trim().ToUpperInvariant(), rate, burst);
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed record MethodThrottleSetting(string ResourcePath, string HttpMetho
     /// (/)", and <c>/*</c> is every resource. <c>~0</c> is <c>~</c>, as in JSON Pointer (RFC 6901), decoded after <c>~1</c>.
     /// https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html
     /// </summary>
-    public static string DecodeResourcePath(string encoded)
+    public static string DecodeResourcePath(string logicalId, string encoded)
     {
         ArgumentNullException.ThrowIfNull(encoded);
         var path = encoded.Trim();
@@ -58,7 +58,7 @@ public sealed record MethodThrottleSetting(string ResourcePath, string HttpMetho
 
         if (!path.StartsWith('/'))
         {
-            throw new ThrottleConfigurationException(
+            throw StageThrottle.Unsupported(logicalId, 
                 $"MethodSetting ResourcePath '{encoded}' must start with '/', e.g. /~1lambda1 for the resource /lambda1.");
         }
 

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation;
+using SecureLambda.LocalCloud.Diagnostics;
 
 namespace SecureLambda.LocalCloud.ApiGateway.Throttling;
 
@@ -34,10 +36,9 @@ public sealed class StageThrottle
         ArgumentException.ThrowIfNullOrWhiteSpace(stageName);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (settings.GroupBy(s => (s.ResourcePath, s.HttpMethod)).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        if (Duplicate(settings) is { } duplicate)
         {
-            throw new ThrottleConfigurationException(
-                $"Stage '{stageName}': more than one MethodSetting for {duplicate.Key.ResourcePath} {duplicate.Key.HttpMethod}.");
+            throw new ArgumentException($"More than one setting for {duplicate.ResourcePath} {duplicate.HttpMethod}.", nameof(settings));
         }
 
         StageName = stageName;
@@ -51,24 +52,35 @@ public sealed class StageThrottle
     public IReadOnlyList<MethodThrottleSetting> Settings { get; }
 
     /// <summary>
-    /// Reads the resolved properties of an <c>AWS::ApiGateway::Stage</c> (<c>StageName</c> and <c>MethodSettings</c>).
+    /// Reads the resolved properties of an <c>AWS::ApiGateway::Stage</c> (<c>StageName</c> and <c>MethodSettings</c>);
+    /// a value API Gateway would reject is an <see cref="UnsupportedTemplateException"/> naming the stage resource.
     /// </summary>
-    public static StageThrottle FromTemplate(JsonObject stageProperties, TimeProvider timeProvider, TokenBucket? accountBucket = null)
+    public static StageThrottle FromTemplate(string logicalId, JsonObject stageProperties, TimeProvider timeProvider, TokenBucket? accountBucket = null)
     {
         ArgumentNullException.ThrowIfNull(stageProperties);
         var stageName = stageProperties["StageName"] is JsonValue name && name.TryGetValue<string>(out var text) && text.Length > 0
             ? text
-            : throw new ThrottleConfigurationException("The stage needs a StageName.");
-        var settings = stageProperties["MethodSettings"] switch
+            : throw Unsupported(logicalId, "The stage needs a StageName.");
+        List<MethodThrottleSetting> settings = stageProperties["MethodSettings"] switch
         {
             null => [],
-            JsonArray array => array.Select(node => node is JsonObject setting
-                ? MethodThrottleSetting.FromTemplate(setting)
-                : throw new ThrottleConfigurationException($"Stage '{stageName}': every MethodSettings entry must be an object.")).ToList(),
-            _ => throw new ThrottleConfigurationException($"Stage '{stageName}': MethodSettings must be a list."),
+            JsonArray array => [.. array.Select(node => node is JsonObject setting
+                ? MethodThrottleSetting.FromTemplate(logicalId, setting)
+                : throw Unsupported(logicalId, $"Stage '{stageName}': every MethodSettings entry must be an object."))],
+            _ => throw Unsupported(logicalId, $"Stage '{stageName}': MethodSettings must be a list."),
         };
+        if (Duplicate(settings) is { } duplicate)
+        {
+            throw Unsupported(logicalId, $"Stage '{stageName}': more than one MethodSetting for {duplicate.ResourcePath} {duplicate.HttpMethod}.");
+        }
+
         return new StageThrottle(stageName, settings, timeProvider, accountBucket);
     }
+
+    internal static UnsupportedTemplateException Unsupported(string logicalId, string reason) => new(logicalId, "AWS::ApiGateway::Stage", reason);
+
+    private static (string ResourcePath, string HttpMethod)? Duplicate(IEnumerable<MethodThrottleSetting> settings) =>
+        settings.GroupBy(s => (s.ResourcePath, s.HttpMethod)).FirstOrDefault(g => g.Count() > 1)?.Key;
 
     /// <summary>
     /// The limits of one method, or null when it is not throttled. Each limit comes from the most specific setting
@@ -102,7 +114,7 @@ public sealed class StageThrottle
     }
 
     /// <summary>
-    /// Takes a token for a request to a method, or says it is throttled (answer <see cref="ThrottleAnswers"/>).
+    /// Takes a token for a request to a method, or says it is throttled (the THROTTLED gateway response).
     /// <paramref name="resourcePath"/> is the matched API resource (<c>/lambda1</c>, <c>/pets/{id}</c>), not the raw
     /// request path, so there is one bucket per method of the API.
     /// </summary>

@@ -7,7 +7,7 @@ namespace SecureLambda.LocalCloud.ApiGateway.Validation;
 /// <summary>
 /// Body validation of a method whose request validator has <c>ValidateRequestBody: true</c>: the body must be JSON and
 /// conform to the model chosen for its content type. A failure is answered with
-/// <see cref="ValidationAnswers.InvalidRequestBody"/>; the reason is for logs and spans only, as AWS publishes it to
+/// the BAD_REQUEST_BODY gateway response; the reason is for logs and spans only, as AWS publishes it to
 /// CloudWatch Logs and not to the caller.
 /// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html
 /// </summary>

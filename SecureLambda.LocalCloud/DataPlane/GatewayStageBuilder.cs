@@ -6,14 +6,14 @@ using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.LocalCloud.Waf;
 
-namespace SecureLambda.LocalCloud.ApiGateway;
+namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>
 /// Reads the REST APIs of the provisioned stack into the stages the gateway serves: the resource tree, methods with their
 /// authorizers, validators and models, the stage's throttling, its WAF web ACL and the gateway responses. Anything the
 /// gateway cannot emulate exactly (another integration or authorization type) is a startup error naming the resource.
 /// </summary>
-public static class GatewayModelBuilder
+public static class GatewayStageBuilder
 {
     public static IReadOnlyList<GatewayStage> Build(ProvisionedStack stack, TimeProvider timeProvider)
     {
@@ -34,7 +34,7 @@ public static class GatewayModelBuilder
                     apiId,
                     stageName,
                     resources,
-                    StageThrottle.FromTemplate(stage.Properties, timeProvider),
+                    StageThrottle.FromTemplate(stage.LogicalId, stage.Properties, timeProvider),
                     WebAclFor(stack, apiId, stageName, timeProvider),
                     responses));
             }
@@ -163,7 +163,7 @@ public static class GatewayModelBuilder
             var modelName = requestModels!.RequiredString(contentType);
             var model = stack.OfType("AWS::ApiGateway::Model").FirstOrDefault(m => m.PhysicalId == modelName)
                 ?? throw Unsupported(method, $"its model {modelName} is not in the stack");
-            models[contentType] = JsonSchema.Parse(model.Properties["Schema"] ?? throw Unsupported(model, "it has no Schema"));
+            models[contentType] = JsonSchema.Parse(model.Properties["Schema"] ?? throw Unsupported(model, "it has no Schema"), model.LogicalId);
         }
 
         return models;

@@ -1,20 +1,22 @@
-namespace SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Provisioning;
+
+namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>A function of the stack as the local Lambda needs it: how it is named, how long it may run, and where its failed asynchronous events go.</summary>
 /// <param name="Timeout">The function's <c>Timeout</c> (CloudFormation's default is 3 seconds).</param>
-/// <param name="MaximumRetryAttempts">Retries of an asynchronous invocation (EventInvokeConfig; AWS's default is 2).</param>
+/// <param name="MaximumRetryAttempts">Retries of an asynchronous invocation (EventInvokeConfig; <see cref="EventInvokeConfigs.DefaultMaximumRetryAttempts"/> by default).</param>
 public sealed record LambdaFunctionDefinition(
     string LogicalId,
     string FunctionName,
     string Arn,
     TimeSpan Timeout,
-    int MaximumRetryAttempts = 2)
+    int MaximumRetryAttempts = EventInvokeConfigs.DefaultMaximumRetryAttempts)
 {
     /// <summary>https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-timeout</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>EventInvokeConfig's default <c>MaximumEventAgeInSeconds</c>: six hours.</summary>
-    public static readonly TimeSpan DefaultMaximumEventAge = TimeSpan.FromSeconds(21600);
+    /// <summary>EventInvokeConfig's default <c>MaximumEventAgeInSeconds</c>.</summary>
+    public static readonly TimeSpan DefaultMaximumEventAge = TimeSpan.FromSeconds(EventInvokeConfigs.DefaultMaximumEventAgeSeconds);
 
     /// <summary>How old an asynchronous event may grow before Lambda stops retrying it (<c>MaximumEventAgeInSeconds</c>).</summary>
     public TimeSpan MaximumEventAge { get; init; } = DefaultMaximumEventAge;

@@ -3,7 +3,7 @@ using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
 using SecureLambda.LocalCloud.Waf;
 
-namespace SecureLambda.LocalCloud.ApiGateway;
+namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>A deployed stage of a REST API: what the gateway serves under <c>/{StageName}/…</c>.</summary>
 public sealed record GatewayStage(

@@ -1,4 +1,4 @@
-namespace SecureLambda.LocalCloud;
+namespace SecureLambda.LocalCloud.Hosting;
 
 /// <summary>Reads a request body up to a service's payload limit, without buffering more than the limit.</summary>
 public static class RequestBodies

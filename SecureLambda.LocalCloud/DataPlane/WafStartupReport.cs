@@ -1,7 +1,7 @@
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.Provisioning;
 
-namespace SecureLambda.LocalCloud.Waf;
+namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>
 /// The start-up lines that say what of the template's WAF LocalCloud does not evaluate: each managed rule it cannot

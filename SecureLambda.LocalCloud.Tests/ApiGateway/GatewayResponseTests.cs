@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
+using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway;
 
-public sealed class GatewayAnswerTests
+public sealed class GatewayResponseTests
 {
     [Theory]
     [InlineData("MISSING_AUTHENTICATION_TOKEN", 403, "{\"message\":\"Missing Authentication Token\"}")]
@@ -16,7 +17,7 @@ public sealed class GatewayAnswerTests
     [InlineData("WAF_FILTERED", 403, "{\"message\":\"Forbidden\"}")]
     public async Task WritesAwsDefaultAnswers_ByteForByte(string type, int status, string body)
     {
-        var answer = typeof(GatewayAnswer).GetFields().Select(f => f.GetValue(null)).OfType<GatewayAnswer>().First(a => a.ResponseType == type);
+        var answer = typeof(GatewayResponse).GetFields().Select(f => f.GetValue(null)).OfType<GatewayResponse>().First(a => a.ResponseType == type);
 
         var (code, written, _) = await WriteAsync(answer, Stage());
 
@@ -33,7 +34,7 @@ public sealed class GatewayAnswerTests
             new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" },
             "{\"error\":$context.error.messageString,\"requestId\":\"$context.requestId\"}"));
 
-        var (code, body, headers) = await WriteAsync(GatewayAnswer.Unauthorized, stage);
+        var (code, body, headers) = await WriteAsync(GatewayResponse.Unauthorized, stage);
 
         Assert.Equal(403, code);
         Assert.Equal("{\"error\":\"Unauthorized\",\"requestId\":\"req-1\"}", body);
@@ -45,7 +46,7 @@ public sealed class GatewayAnswerTests
     {
         var stage = Stage(new GatewayResponseOverride("DEFAULT_4XX", null, new Dictionary<string, string>(), "{\"oops\":$context.error.messageString}"));
 
-        var (code, body, _) = await WriteAsync(GatewayAnswer.Throttled, stage);
+        var (code, body, _) = await WriteAsync(GatewayResponse.Throttled, stage);
 
         Assert.Equal(429, code);
         Assert.Equal("{\"oops\":\"Too Many Requests\"}", body);
@@ -60,11 +61,11 @@ public sealed class GatewayAnswerTests
         null,
         overrides.ToDictionary(o => o.ResponseType));
 
-    private static async Task<(int Status, string Body, IHeaderDictionary Headers)> WriteAsync(GatewayAnswer answer, GatewayStage stage)
+    private static async Task<(int Status, string Body, IHeaderDictionary Headers)> WriteAsync(GatewayResponse answer, GatewayStage stage)
     {
         var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
-        await GatewayAnswerWriter.WriteAsync(context, answer, stage, "req-1");
+        await GatewayResponses.WriteAsync(context, answer, stage, "req-1");
         context.Response.Body.Position = 0;
         return (context.Response.StatusCode, await new StreamReader(context.Response.Body).ReadToEndAsync(TestContext.Current.CancellationToken), context.Response.Headers);
     }

@@ -1,4 +1,4 @@
-namespace SecureLambda.LocalCloud.ApiGateway;
+namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>A matched route: the method, its resource path and the path parameters taken from the request path.</summary>
 public sealed record RouteMatch(GatewayMethod Method, IReadOnlyDictionary<string, string> PathParameters);

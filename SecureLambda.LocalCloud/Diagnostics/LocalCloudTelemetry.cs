@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace SecureLambda.LocalCloud;
+namespace SecureLambda.LocalCloud.Diagnostics;
 
 /// <summary>
 /// The one ActivitySource and Meter of LocalCloud. Every gateway step is a span of this source, and every gateway

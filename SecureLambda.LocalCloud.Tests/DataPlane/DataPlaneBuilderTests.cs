@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation;
+using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Provisioning;
+
+namespace SecureLambda.LocalCloud.Tests.DataPlane;
+
+/// <summary>
+/// The model read from a hand-built provisioned stack, without a host or an engine. EventInvokeConfig's FunctionName may
+/// be a name, a name with a qualifier, an ARN or a partial ARN
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventinvokeconfig.html).
+/// </summary>
+public sealed class DataPlaneBuilderTests
+{
+    private const string FunctionName = "secure-lambda-InternalLambda";
+    private const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:" + FunctionName;
+    private const string QueueArn = "arn:aws:sqs:us-east-1:123456789012:failures";
+    private const string QueueUrl = "http://127.0.0.1:5000/123456789012/failures";
+
+    [Theory]
+    [InlineData(FunctionName)]
+    [InlineData(FunctionName + ":$LATEST")]
+    [InlineData(FunctionArn)]
+    [InlineData(FunctionArn + ":$LATEST")]
+    [InlineData("123456789012:function:" + FunctionName)]
+    public void EventInvokeConfig_AppliesToItsFunction_HoweverAwsLetsFunctionNameBeWritten(string functionNameProperty)
+    {
+        var function = Assert.Single(DataPlaneBuilder.Functions(Stack(Config(functionNameProperty, retries: "0", age: "120", onFailure: QueueArn))));
+
+        Assert.Equal(0, function.MaximumRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(120), function.MaximumEventAge);
+        Assert.Equal(new AsyncFailureTarget(QueueArn, QueueUrl), function.OnFailure);
+    }
+
+    [Fact]
+    public void AnotherFunctionsConfig_LeavesLambdasDefaults_TwoRetriesAndSixHours()
+    {
+        var function = Assert.Single(DataPlaneBuilder.Functions(Stack(Config("secure-lambda-InternalLambdaOther", retries: "0", age: "120", onFailure: null))));
+
+        Assert.Equal(EventInvokeConfigs.DefaultMaximumRetryAttempts, function.MaximumRetryAttempts);
+        Assert.Equal(2, function.MaximumRetryAttempts);
+        Assert.Equal(TimeSpan.FromHours(6), function.MaximumEventAge);
+        Assert.Null(function.OnFailure);
+    }
+
+    [Fact]
+    public void SendFailedEventsOutsideTheStack_IsRefused_AtStartup()
+    {
+        var error = Assert.Throws<UnsupportedTemplateException>(() => DataPlaneBuilder.Functions(
+            Stack(Config(FunctionName, retries: null, age: null, onFailure: "arn:aws:sqs:us-east-1:999999999999:attacker"))));
+
+        Assert.Equal(("InternalLambdaEventInvokeConfig", "AWS::Lambda::EventInvokeConfig"), (error.LogicalId, error.ResourceType));
+        Assert.Contains("is not an SQS queue of the stack", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheModel_CarriesTheStacksSubscriptions_AsProvisioningRoutedThem()
+    {
+        var route = new AsyncDeliveryRoute("arn:aws:sns:us-east-1:123456789012:t", "InternalLambda", FunctionName, "arn:aws:sns:us-east-1:123456789012:t:s", QueueUrl, QueueUrl + "-dlq", 3);
+        var stack = Stack() with { AsyncDeliveries = [route] };
+
+        var model = DataPlaneBuilder.Build(stack, TimeProvider.System);
+
+        Assert.Equal([route], model.Subscriptions);
+        Assert.Equal(FunctionName, Assert.Single(model.Functions).FunctionName);
+        Assert.Empty(model.Stages);
+    }
+
+    private static ProvisionedResource Config(string functionName, string? retries, string? age, string? onFailure)
+    {
+        var properties = new JsonObject { ["FunctionName"] = functionName, ["Qualifier"] = "$LATEST" };
+        if (retries is not null)
+        {
+            properties["MaximumRetryAttempts"] = retries;
+        }
+
+        if (age is not null)
+        {
+            properties["MaximumEventAgeInSeconds"] = age;
+        }
+
+        if (onFailure is not null)
+        {
+            properties["DestinationConfig"] = new JsonObject { ["OnFailure"] = new JsonObject { ["Destination"] = onFailure } };
+        }
+
+        return new ProvisionedResource("InternalLambdaEventInvokeConfig", "AWS::Lambda::EventInvokeConfig", "config-1", properties, new Dictionary<string, JsonNode>());
+    }
+
+    private static ProvisionedStack Stack(params ProvisionedResource[] extra) => new(
+        new StackState(CloudFormationTemplate.Parse("Resources: {}", "test.yaml"), new StackSettings(Region: "us-east-1")),
+        [
+            new ProvisionedResource("InternalLambda", "AWS::Lambda::Function", FunctionName, new JsonObject { ["Timeout"] = "10" },
+                new Dictionary<string, JsonNode> { ["Arn"] = FunctionArn }),
+            new ProvisionedResource("Failures", "AWS::SQS::Queue", QueueUrl, new JsonObject(),
+                new Dictionary<string, JsonNode> { ["Arn"] = QueueArn, ["QueueUrl"] = QueueUrl }),
+            .. extra,
+        ],
+        new Dictionary<string, string>(),
+        [],
+        []);
+}

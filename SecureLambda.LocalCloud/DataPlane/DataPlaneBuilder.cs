@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation;
+using SecureLambda.LocalCloud.Provisioning;
+
+namespace SecureLambda.LocalCloud.DataPlane;
+
+/// <summary>
+/// Builds the <see cref="DataPlaneModel"/> from the provisioned stack, without a host. A template the data plane cannot
+/// serve exactly throws with the reason: it fails loudly where other emulators drop what they do not understand.
+/// </summary>
+public static class DataPlaneBuilder
+{
+    public static DataPlaneModel Build(ProvisionedStack stack, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider), Functions(stack), stack.AsyncDeliveries);
+    }
+
+    /// <summary>
+    /// Each function with its timeout and, from its EventInvokeConfig and DeadLetterConfig, what happens to its failed
+    /// asynchronous events. A destination other than one of the stack's SQS queues stops LocalCloud with the reason.
+    /// </summary>
+    public static IReadOnlyList<LambdaFunctionDefinition> Functions(ProvisionedStack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var queues = stack.OfType("AWS::SQS::Queue")
+            .Where(queue => queue.Attributes.ContainsKey("Arn") && queue.Attributes.ContainsKey("QueueUrl"))
+            .ToDictionary(queue => queue.Attributes["Arn"].GetValue<string>(), queue => queue.Attributes["QueueUrl"].GetValue<string>(), StringComparer.Ordinal);
+        AsyncFailureTarget? Queue(string? arn, ProvisionedResource resource, string what) => arn is null ? null
+            : queues.TryGetValue(arn, out var url) ? new AsyncFailureTarget(arn, url)
+            : throw new UnsupportedTemplateException(resource.LogicalId, resource.Type, $"{what} {arn} is not an SQS queue of the stack; LocalCloud delivers failed asynchronous events only to the stack's own queues.");
+
+        var configs = stack.OfType("AWS::Lambda::EventInvokeConfig").Where(config => config.GetString("FunctionName") is not null).ToList();
+        var functions = new List<LambdaFunctionDefinition>();
+        foreach (var function in stack.OfType("AWS::Lambda::Function"))
+        {
+            var timeout = function.GetString("Timeout") is { } seconds
+                ? TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))
+                : LambdaFunctionDefinition.DefaultTimeout;
+            var config = configs.FirstOrDefault(config => EventInvokeConfigs.NamesFunction(config.GetString("FunctionName")!, function.PhysicalId));
+            functions.Add(new LambdaFunctionDefinition(
+                function.LogicalId,
+                function.PhysicalId,
+                function.Attributes["Arn"].GetValue<string>(),
+                timeout,
+                config?.GetString("MaximumRetryAttempts") is { } retries ? int.Parse(retries, CultureInfo.InvariantCulture) : EventInvokeConfigs.DefaultMaximumRetryAttempts)
+            {
+                MaximumEventAge = config?.GetString("MaximumEventAgeInSeconds") is { } age
+                    ? TimeSpan.FromSeconds(int.Parse(age, CultureInfo.InvariantCulture))
+                    : LambdaFunctionDefinition.DefaultMaximumEventAge,
+                OnFailure = Queue(Text(config?.Properties["DestinationConfig"]?["OnFailure"]?["Destination"]), config ?? function, $"The on-failure destination of {function.LogicalId},"),
+                DeadLetter = Queue(Text(function.Properties["DeadLetterConfig"]?["TargetArn"]), function, $"The dead-letter queue of {function.LogicalId},"),
+            });
+        }
+
+        return functions;
+    }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}

@@ -1,0 +1,33 @@
+using SecureLambda.LocalCloud.Provisioning;
+
+namespace SecureLambda.LocalCloud.DataPlane;
+
+/// <summary>
+/// Everything the data plane serves, read once from the provisioned stack: the API stages with their routes, the
+/// functions with their asynchronous-invocation settings, and the SNS → Lambda subscriptions. Immutable: a stack
+/// provisioned again yields a new model (<see cref="DataPlaneState.Replace"/>), never an edited one.
+/// </summary>
+public sealed class DataPlaneModel
+{
+    private readonly Dictionary<string, ServedStage> _stages;
+
+    public DataPlaneModel(IEnumerable<GatewayStage> stages, IEnumerable<LambdaFunctionDefinition> functions, IEnumerable<AsyncDeliveryRoute> subscriptions)
+    {
+        _stages = stages.ToDictionary(stage => stage.StageName, stage => new ServedStage(stage, new RouteTable(stage.Resources)), StringComparer.Ordinal);
+        Functions = [.. functions];
+        Subscriptions = [.. subscriptions];
+    }
+
+    public IReadOnlyCollection<ServedStage> Stages => _stages.Values;
+
+    public IReadOnlyList<LambdaFunctionDefinition> Functions { get; }
+
+    /// <summary>Each <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>, as provisioning routed it through an engine queue.</summary>
+    public IReadOnlyList<AsyncDeliveryRoute> Subscriptions { get; }
+
+    /// <summary>The stage served under <c>/{stageName}/…</c>, or null.</summary>
+    public ServedStage? FindStage(string stageName) => _stages.GetValueOrDefault(stageName);
+}
+
+/// <summary>A stage with the route table its requests are matched against.</summary>
+public sealed record ServedStage(GatewayStage Stage, RouteTable Routes);
