@@ -1,12 +1,12 @@
 using SecureLambda.CloudFormation.Tests.Policies;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
 
 public sealed class ApiGatewayPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     [Fact]
     public void EveryMethod_HasACognitoAuthorizer()
@@ -32,16 +32,16 @@ public sealed class ApiGatewayPolicyTests
     {
         foreach (var method in Template.OfType("AWS::ApiGateway::Method"))
         {
-            var validator = Template.Target(method["RequestValidatorId"]);
+            var validator = Template.Target(method.Properties["RequestValidatorId"]);
             Assert.True(validator is { Type: "AWS::ApiGateway::RequestValidator" }, $"{method} has no request validator");
             Assert.Equal("true", validator.Text("ValidateRequestBody"));
-            Assert.Equal("GreetingRequestModel", Intrinsics.RefTarget(method["RequestModels"]?["application/json"]));
+            Assert.Equal("GreetingRequestModel", IntrinsicReferences.RefTarget(method.Properties["RequestModels"]?["application/json"]));
             // Without $default a body of any other Content-Type is not validated at all.
             // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html
-            Assert.Equal("GreetingRequestModel", Intrinsics.RefTarget(method["RequestModels"]?["$default"]));
+            Assert.Equal("GreetingRequestModel", IntrinsicReferences.RefTarget(method.Properties["RequestModels"]?["$default"]));
         }
 
-        var schema = Template.Resource("GreetingRequestModel")["Schema"]!;
+        var schema = Template.Resource("GreetingRequestModel").Properties["Schema"]!;
         Assert.Equal("http://json-schema.org/draft-04/schema#", (string?)schema["$schema"]);
         Assert.Equal(["name"], schema["required"]!.AsArray().Select(item => (string?)item));
         Assert.Equal("string", (string?)schema["properties"]!["name"]!["type"]);
@@ -54,13 +54,13 @@ public sealed class ApiGatewayPolicyTests
     {
         var stage = Assert.Single(Template.OfType("AWS::ApiGateway::Stage"));
         var settings = Assert.Single(
-            stage["MethodSettings"]!.AsArray(),
+            stage.Properties["MethodSettings"]!.AsArray(),
             setting => (string?)setting!["ResourcePath"] == "/*" && (string?)setting["HttpMethod"] == "*")!;
 
-        Assert.Equal("ThrottlingRateLimit", Intrinsics.RefTarget(settings["ThrottlingRateLimit"]));
-        Assert.Equal("ThrottlingBurstLimit", Intrinsics.RefTarget(settings["ThrottlingBurstLimit"]));
-        Assert.Equal("50", (string?)Template.Parameters["ThrottlingRateLimit"]!["Default"]);
-        Assert.Equal("100", (string?)Template.Parameters["ThrottlingBurstLimit"]!["Default"]);
+        Assert.Equal("ThrottlingRateLimit", IntrinsicReferences.RefTarget(settings["ThrottlingRateLimit"]));
+        Assert.Equal("ThrottlingBurstLimit", IntrinsicReferences.RefTarget(settings["ThrottlingBurstLimit"]));
+        Assert.Equal("50", (string?)Template.Parameters["ThrottlingRateLimit"].Default);
+        Assert.Equal("100", (string?)Template.Parameters["ThrottlingBurstLimit"].Default);
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public sealed class ApiGatewayPolicyTests
         var stage = Template.Resource("GreetingApiStage");
 
         Assert.Equal("true", stage.Text("TracingEnabled"));
-        Assert.Contains("ApiAccessLogGroup", Intrinsics.References(stage["AccessLogSetting"]?["DestinationArn"]));
-        var format = (string?)stage["AccessLogSetting"]?["Format"];
+        Assert.Contains("ApiAccessLogGroup", IntrinsicReferences.References(stage.Properties["AccessLogSetting"]?["DestinationArn"]));
+        var format = (string?)stage.Properties["AccessLogSetting"]?["Format"];
         Assert.NotNull(format);
         foreach (var variable in new[] { "$context.requestId", "$context.identity.sourceIp", "$context.status",
                      "$context.authorizer.error", "$context.wafResponseCode" })
@@ -90,7 +90,7 @@ public sealed class ApiGatewayPolicyTests
 
         Assert.Equal(2, methods.Count);
         Assert.All(methods, method => Assert.Contains(method, deployment.DependsOn));
-        Assert.Equal(deployment.LogicalId, Intrinsics.RefTarget(Template.Resource("GreetingApiStage")["DeploymentId"]));
+        Assert.Equal(deployment.LogicalId, IntrinsicReferences.RefTarget(Template.Resource("GreetingApiStage").Properties["DeploymentId"]));
     }
 
     private static (string Authorizer, string UserPool, string Function) RouteFor(string pathPart)
@@ -98,13 +98,13 @@ public sealed class ApiGatewayPolicyTests
         var resource = Assert.Single(Template.OfType("AWS::ApiGateway::Resource"), r => r.Text("PathPart") == pathPart);
         var method = Assert.Single(
             Template.OfType("AWS::ApiGateway::Method"),
-            m => Intrinsics.RefTarget(m["ResourceId"]) == resource.LogicalId);
-        var authorizer = Template.Target(method["AuthorizerId"])!;
-        var provider = Assert.Single(authorizer["ProviderARNs"]!.AsArray());
+            m => IntrinsicReferences.RefTarget(m.Properties["ResourceId"]) == resource.LogicalId);
+        var authorizer = Template.Target(method.Properties["AuthorizerId"])!;
+        var provider = Assert.Single(authorizer.Properties["ProviderARNs"]!.AsArray());
         var pool = Template.Target(provider);
         Assert.True(pool is { Type: "AWS::Cognito::UserPool" }, $"{authorizer} does not reference a user pool");
         var function = Assert.Single(
-            Intrinsics.References(method["Integration"]?["Uri"]),
+            IntrinsicReferences.References(method.Properties["Integration"]?["Uri"]),
             name => Template.Resources.TryGetValue(name, out var r) && r.Type == "AWS::Lambda::Function");
         return (authorizer.LogicalId, pool.LogicalId, function);
     }

@@ -1,4 +1,4 @@
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
@@ -6,7 +6,7 @@ namespace SecureLambda.CloudFormation.Tests;
 /// <summary>Attacks on the API's edge settings (issue 8, "The API"): TLS, stages, gateway answers, parameters.</summary>
 public sealed class ApiHardeningPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     /// <summary>
     /// The legacy default policy still accepts TLS 1.2 with CBC suites; the enhanced TLS 1.3 policy accepts AEAD
@@ -32,12 +32,12 @@ public sealed class ApiHardeningPolicyTests
     [InlineData("ExternalLambda2ApiPermission")]
     public void InvokeTheFunction_ThroughAnotherStage_IsNotPermitted(string permission)
     {
-        var source = Intrinsics.SubTemplate(Template.Resource(permission)["SourceArn"]);
+        var source = IntrinsicReferences.SubTemplate(Template.Resource(permission).Properties["SourceArn"]);
 
         Assert.NotNull(source);
         Assert.Contains(":${GreetingApi}/${StageName}/POST/", source, StringComparison.Ordinal);
         Assert.DoesNotContain("/*/", source, StringComparison.Ordinal);
-        Assert.Equal("development", (string?)Template.Parameters["StageName"]?["Default"]);
+        Assert.Equal("development", (string?)Template.Parameters["StageName"].Default);
     }
 
     /// <summary>
@@ -52,13 +52,13 @@ public sealed class ApiHardeningPolicyTests
     {
         var response = Assert.Single(Template.OfType("AWS::ApiGateway::GatewayResponse"), r => r.Text("ResponseType") == responseType);
 
-        Assert.Equal("GreetingApi", Intrinsics.RefTarget(response["RestApiId"]));
-        var parameters = response["ResponseParameters"]!;
+        Assert.Equal("GreetingApi", IntrinsicReferences.RefTarget(response.Properties["RestApiId"]));
+        var parameters = response.Properties["ResponseParameters"]!;
         Assert.Equal("'no-store'", (string?)parameters["gatewayresponse.header.Cache-Control"]);
         Assert.Equal("'nosniff'", (string?)parameters["gatewayresponse.header.X-Content-Type-Options"]);
         Assert.Equal("'max-age=31536000; includeSubDomains'", (string?)parameters["gatewayresponse.header.Strict-Transport-Security"]);
-        Assert.Null(response["StatusCode"]);
-        Assert.Null(response["ResponseTemplates"]);
+        Assert.Null(response.Properties["StatusCode"]);
+        Assert.Null(response.Properties["ResponseTemplates"]);
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 using SecureLambda.CloudFormation.Tests.Policies;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
 
 public sealed class IamPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     [Fact]
     public void NoStatement_GrantsAWildcardActionOrResource_BeyondXRay()
@@ -29,7 +29,7 @@ public sealed class IamPolicyTests
         foreach (var function in Template.OfType("AWS::Lambda::Function"))
         {
             var role = RoleOf(function);
-            Assert.True(role["ManagedPolicyArns"] is null, $"{role} of {function.LogicalId} attaches managed policies");
+            Assert.True(role.Properties["ManagedPolicyArns"] is null, $"{role} of {function.LogicalId} attaches managed policies");
         }
     }
 
@@ -45,8 +45,8 @@ public sealed class IamPolicyTests
             var publishes = statements.Where(s => s.Grants("sns:Publish")).ToList();
             if (function.Text("Handler") == "external")
             {
-                Assert.Equal("TopicArnSecret", Intrinsics.RefTarget(Assert.Single(Assert.Single(reads).Resources)));
-                Assert.Equal("GreetingTopic", Intrinsics.RefTarget(Assert.Single(Assert.Single(publishes).Resources)));
+                Assert.Equal("TopicArnSecret", IntrinsicReferences.RefTarget(Assert.Single(Assert.Single(reads).Resources)));
+                Assert.Equal("GreetingTopic", IntrinsicReferences.RefTarget(Assert.Single(Assert.Single(publishes).Resources)));
             }
             else
             {
@@ -68,19 +68,19 @@ public sealed class IamPolicyTests
     {
         foreach (var function in Template.OfType("AWS::Lambda::Function"))
         {
-            var ownGroup = Template.Target(function["LoggingConfig"]?["LogGroup"])!.LogicalId;
+            var ownGroup = Template.Target(function.Properties["LoggingConfig"]?["LogGroup"])!.LogicalId;
             var logStatements = IamStatement.OfRole(Template, RoleOf(function).LogicalId)
                 .Where(s => s.LiteralActions.Any(a => a.StartsWith("logs:", StringComparison.Ordinal)))
                 .ToList();
             var statement = Assert.Single(logStatements);
             Assert.Equal(new HashSet<string> { "logs:createlogstream", "logs:putlogevents" }, statement.LiteralActions);
-            Assert.Equal((ownGroup, "Arn"), Intrinsics.GetAttTarget(Assert.Single(statement.Resources)));
+            Assert.Equal((ownGroup, "Arn"), IntrinsicReferences.GetAttTarget(Assert.Single(statement.Resources)));
         }
     }
 
-    private static PolicyTemplateResource RoleOf(PolicyTemplateResource function)
+    private static TemplateResource RoleOf(TemplateResource function)
     {
-        var role = Template.Target(function["Role"]);
+        var role = Template.Target(function.Properties["Role"]);
         Assert.True(role is { Type: "AWS::IAM::Role" }, $"{function} does not take its role from this template");
         return role;
     }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
@@ -7,7 +7,7 @@ namespace SecureLambda.CloudFormation.Tests;
 /// <summary>Attacks on the two user pools and their public app clients (issue 8, "Identity").</summary>
 public sealed class IdentityPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     public static TheoryData<string> Pools => ["MyUserPool1", "MyUserPool2"];
 
@@ -21,7 +21,7 @@ public sealed class IdentityPolicyTests
     [Theory]
     [MemberData(nameof(Pools))]
     public void MintAToken_BySigningUpAsAStranger_IsRefusedByThePool(string pool) =>
-        Assert.Equal("true", (string?)Template.Resource(pool)["AdminCreateUserConfig"]?["AllowAdminCreateUserOnly"]);
+        Assert.Equal("true", (string?)Template.Resource(pool).Properties["AdminCreateUserConfig"]?["AllowAdminCreateUserOnly"]);
 
     /// <summary>
     /// A DeleteUserPool call (console, CLI, or a replacement) destroys every account, and passwords cannot be exported.
@@ -35,8 +35,8 @@ public sealed class IdentityPolicyTests
         var resource = Template.Resource(pool);
 
         Assert.Equal("ACTIVE", resource.Text("DeletionProtection"));
-        Assert.Equal("Retain", (string?)resource.Definition["DeletionPolicy"]);
-        Assert.Equal("Retain", (string?)resource.Definition["UpdateReplacePolicy"]);
+        Assert.Equal("Retain", (string?)resource.DeletionPolicy);
+        Assert.Equal("Retain", (string?)resource.UpdateReplacePolicy);
     }
 
     /// <summary>
@@ -51,8 +51,8 @@ public sealed class IdentityPolicyTests
         var resource = Template.Resource(pool);
 
         Assert.Equal("OPTIONAL", resource.Text("MfaConfiguration"));
-        Assert.Equal(["SOFTWARE_TOKEN_MFA"], (resource["EnabledMfas"] as JsonArray ?? []).Select(item => (string?)item));
-        Assert.Equal("12", (string?)resource["Policies"]?["PasswordPolicy"]?["MinimumLength"]);
+        Assert.Equal(["SOFTWARE_TOKEN_MFA"], (resource.Properties["EnabledMfas"] as JsonArray ?? []).Select(item => (string?)item));
+        Assert.Equal("12", (string?)resource.Properties["Policies"]?["PasswordPolicy"]?["MinimumLength"]);
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ public sealed class IdentityPolicyTests
     [MemberData(nameof(Clients))]
     public void Client_OffersSrpAndPasswordSignIn_AndNothingElse(string client)
     {
-        var flows = (Template.Resource(client)["ExplicitAuthFlows"] as JsonArray ?? []).Select(item => (string?)item).ToList();
+        var flows = (Template.Resource(client).Properties["ExplicitAuthFlows"] as JsonArray ?? []).Select(item => (string?)item).ToList();
 
         Assert.Equal(
             ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"],
@@ -93,9 +93,9 @@ public sealed class IdentityPolicyTests
     {
         var resource = Template.Resource(client);
 
-        Assert.Equal("minutes", (string?)resource["TokenValidityUnits"]?["IdToken"]);
-        Assert.Equal("minutes", (string?)resource["TokenValidityUnits"]?["AccessToken"]);
-        Assert.Equal("days", (string?)resource["TokenValidityUnits"]?["RefreshToken"]);
+        Assert.Equal("minutes", (string?)resource.Properties["TokenValidityUnits"]?["IdToken"]);
+        Assert.Equal("minutes", (string?)resource.Properties["TokenValidityUnits"]?["AccessToken"]);
+        Assert.Equal("days", (string?)resource.Properties["TokenValidityUnits"]?["RefreshToken"]);
         Assert.Equal("15", resource.Text("IdTokenValidity"));
         Assert.Equal("15", resource.Text("AccessTokenValidity"));
         Assert.Equal("1", resource.Text("RefreshTokenValidity"));

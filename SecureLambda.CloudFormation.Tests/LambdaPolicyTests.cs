@@ -1,12 +1,12 @@
 using SecureLambda.CloudFormation.Tests.Policies;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
 
 public sealed class LambdaPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     [Fact]
     public void EveryLogGroup_HasARetention()
@@ -32,9 +32,9 @@ public sealed class LambdaPolicyTests
 
         Assert.Equal("provided.al2023", function.Text("Runtime"));
         Assert.Equal(handler, function.Text("Handler"));
-        Assert.Equal("Active", (string?)function["TracingConfig"]?["Mode"]);
-        Assert.Equal("CodeS3Bucket", Intrinsics.RefTarget(function["Code"]?["S3Bucket"]));
-        Assert.Equal("CodeS3Key", Intrinsics.RefTarget(function["Code"]?["S3Key"]));
+        Assert.Equal("Active", (string?)function.Properties["TracingConfig"]?["Mode"]);
+        Assert.Equal("CodeS3Bucket", IntrinsicReferences.RefTarget(function.Properties["Code"]?["S3Bucket"]));
+        Assert.Equal("CodeS3Key", IntrinsicReferences.RefTarget(function.Properties["Code"]?["S3Key"]));
     }
 
     [Theory]
@@ -42,12 +42,12 @@ public sealed class LambdaPolicyTests
     [InlineData("ExternalLambda2")]
     public void ExternalFunction_NamesItselfAndFindsTheTopicThroughTheSecret(string logicalId)
     {
-        var variables = Template.Resource(logicalId)["Environment"]?["Variables"];
+        var variables = Template.Resource(logicalId).Properties["Environment"]?["Variables"];
 
         Assert.Equal(logicalId, (string?)variables?["GREETER_NAME"]);
-        Assert.Equal("TopicArnSecret", Intrinsics.RefTarget(variables?["TOPIC_SECRET_ID"]));
+        Assert.Equal("TopicArnSecret", IntrinsicReferences.RefTarget(variables?["TOPIC_SECRET_ID"]));
         Assert.Equal("LambdaSNSTopicARN", Template.Resource("TopicArnSecret").Text("Name"));
-        Assert.Contains("GreetingTopic", Intrinsics.References(Template.Resource("TopicArnSecret")["SecretString"]));
+        Assert.Contains("GreetingTopic", IntrinsicReferences.References(Template.Resource("TopicArnSecret").Properties["SecretString"]));
     }
 
     [Fact]
@@ -55,22 +55,22 @@ public sealed class LambdaPolicyTests
     {
         var config = Assert.Single(
             Template.OfType("AWS::Lambda::EventInvokeConfig"),
-            c => Intrinsics.References(c["FunctionName"]).Contains("InternalLambda"));
+            c => IntrinsicReferences.References(c.Properties["FunctionName"]).Contains("InternalLambda"));
 
         Assert.Equal("2", config.Text("MaximumRetryAttempts"));
         Assert.Equal("$LATEST", config.Text("Qualifier"));
-        var destination = config["DestinationConfig"]?["OnFailure"]?["Destination"];
+        var destination = config.Properties["DestinationConfig"]?["OnFailure"]?["Destination"];
         var queue = Template.Target(destination);
         Assert.True(queue is { Type: "AWS::SQS::Queue" }, "the on-failure destination is not a queue of this stack");
-        Assert.Equal((queue.LogicalId, "Arn"), Intrinsics.GetAttTarget(destination));
+        Assert.Equal((queue.LogicalId, "Arn"), IntrinsicReferences.GetAttTarget(destination));
         Assert.True(
-            queue.Text("SqsManagedSseEnabled") == "true" || queue["KmsMasterKeyId"] is not null,
+            queue.Text("SqsManagedSseEnabled") == "true" || queue.Properties["KmsMasterKeyId"] is not null,
             $"{queue} is not encrypted at rest");
         Assert.Equal("1209600", queue.Text("MessageRetentionPeriod"));
 
-        var sends = IamStatement.OfRole(Template, Template.Target(Template.Resource("InternalLambda")["Role"])!.LogicalId)
+        var sends = IamStatement.OfRole(Template, Template.Target(Template.Resource("InternalLambda").Properties["Role"])!.LogicalId)
             .Where(s => s.Grants("sqs:SendMessage"));
-        Assert.Equal((queue.LogicalId, "Arn"), Intrinsics.GetAttTarget(Assert.Single(Assert.Single(sends).Resources)));
+        Assert.Equal((queue.LogicalId, "Arn"), IntrinsicReferences.GetAttTarget(Assert.Single(Assert.Single(sends).Resources)));
     }
 
     [Fact]
@@ -78,9 +78,9 @@ public sealed class LambdaPolicyTests
     {
         var subscription = Assert.Single(Template.OfType("AWS::SNS::Subscription"), s => s.Text("Protocol") == "lambda");
 
-        Assert.Equal("GreetingTopic", Intrinsics.RefTarget(subscription["TopicArn"]));
-        Assert.Equal(("InternalLambda", "Arn"), Intrinsics.GetAttTarget(subscription["Endpoint"]));
-        Assert.NotNull(Template.Resource("GreetingTopic")["KmsMasterKeyId"]);
+        Assert.Equal("GreetingTopic", IntrinsicReferences.RefTarget(subscription.Properties["TopicArn"]));
+        Assert.Equal(("InternalLambda", "Arn"), IntrinsicReferences.GetAttTarget(subscription.Properties["Endpoint"]));
+        Assert.NotNull(Template.Resource("GreetingTopic").Properties["KmsMasterKeyId"]);
     }
 
     [Fact]
@@ -97,13 +97,13 @@ public sealed class LambdaPolicyTests
     {
         var permission = Assert.Single(
             Template.OfType("AWS::Lambda::Permission"),
-            p => Intrinsics.References(p["FunctionName"]).Contains(function));
+            p => IntrinsicReferences.References(p.Properties["FunctionName"]).Contains(function));
 
         Assert.Equal("apigateway.amazonaws.com", permission.Text("Principal"));
         Assert.Equal("lambda:InvokeFunction", permission.Text("Action"));
         Assert.Equal(
             "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${GreetingApi}/${StageName}/POST/" + pathPart,
-            Intrinsics.SubTemplate(permission["SourceArn"]));
+            IntrinsicReferences.SubTemplate(permission.Properties["SourceArn"]));
     }
 
     [Fact]
@@ -111,9 +111,9 @@ public sealed class LambdaPolicyTests
     {
         var permission = Assert.Single(
             Template.OfType("AWS::Lambda::Permission"),
-            p => Intrinsics.References(p["FunctionName"]).Contains("InternalLambda"));
+            p => IntrinsicReferences.References(p.Properties["FunctionName"]).Contains("InternalLambda"));
 
         Assert.Equal("sns.amazonaws.com", permission.Text("Principal"));
-        Assert.Equal("GreetingTopic", Intrinsics.RefTarget(permission["SourceArn"]));
+        Assert.Equal("GreetingTopic", IntrinsicReferences.RefTarget(permission.Properties["SourceArn"]));
     }
 }

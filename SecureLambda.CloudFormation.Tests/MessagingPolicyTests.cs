@@ -1,5 +1,5 @@
 using SecureLambda.CloudFormation.Tests.Policies;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
@@ -7,7 +7,7 @@ namespace SecureLambda.CloudFormation.Tests;
 /// <summary>Attacks on the topic and the dead-letter queues (issue 8, "The API": topic policy, TLS, redrive, traces).</summary>
 public sealed class MessagingPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     private static readonly (string LogicalId, string Attribute)[] ExternalRoles = [("ExternalLambda1Role", "Arn"), ("ExternalLambda2Role", "Arn")];
 
@@ -21,16 +21,16 @@ public sealed class MessagingPolicyTests
     {
         var policy = Assert.Single(
             Template.OfType("AWS::SNS::TopicPolicy"),
-            p => Intrinsics.RefTarget(p["Topics"]?[0]) == "GreetingTopic");
+            p => IntrinsicReferences.RefTarget(p.Properties["Topics"]?[0]) == "GreetingTopic");
         var statements = IamStatement.OfResourcePolicy(policy).ToList();
 
         var deny = Assert.Single(statements, s => s.Sid == "DenyPublishByAnyoneElse");
         Assert.True(deny.IsDeny && deny.AppliesToEveryone && deny.Grants("sns:Publish"));
-        var excepted = deny.Body["Condition"]?["ArnNotEquals"]?["aws:PrincipalArn"]!.AsArray().Select(n => Intrinsics.GetAttTarget(n)!.Value);
+        var excepted = deny.Body["Condition"]?["ArnNotEquals"]?["aws:PrincipalArn"]!.AsArray().Select(n => IntrinsicReferences.GetAttTarget(n)!.Value);
         Assert.Equal(ExternalRoles, excepted);
 
         var allow = Assert.Single(statements, s => !s.IsDeny);
-        Assert.Equal(ExternalRoles, allow.Body["Principal"]?["AWS"]!.AsArray().Select(n => Intrinsics.GetAttTarget(n)!.Value));
+        Assert.Equal(ExternalRoles, allow.Body["Principal"]?["AWS"]!.AsArray().Select(n => IntrinsicReferences.GetAttTarget(n)!.Value));
         Assert.Equal("sns:publish", Assert.Single(allow.LiteralActions));
     }
 
@@ -56,12 +56,12 @@ public sealed class MessagingPolicyTests
     {
         var policy = Assert.Single(
             Template.OfType("AWS::SQS::QueuePolicy"),
-            p => Intrinsics.RefTarget(p["Queues"]?[0]) == "GreetingTopicDeliveryDeadLetterQueue");
+            p => IntrinsicReferences.RefTarget(p.Properties["Queues"]?[0]) == "GreetingTopicDeliveryDeadLetterQueue");
         var allow = Assert.Single(IamStatement.OfResourcePolicy(policy), s => !s.IsDeny);
 
         Assert.Equal("sns.amazonaws.com", (string?)allow.Body["Principal"]?["Service"]);
         Assert.Equal("sqs:sendmessage", Assert.Single(allow.LiteralActions));
-        Assert.Equal("GreetingTopic", Intrinsics.RefTarget(allow.Body["Condition"]?["ArnEquals"]?["aws:SourceArn"]));
+        Assert.Equal("GreetingTopic", IntrinsicReferences.RefTarget(allow.Body["Condition"]?["ArnEquals"]?["aws:SourceArn"]));
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ public sealed class MessagingPolicyTests
     public void LoseAGreeting_BetweenSnsAndLambda_IsPreventedByTheSubscriptionsDeadLetterQueue()
     {
         var subscription = Assert.Single(Template.OfType("AWS::SNS::Subscription"), s => s.Text("Protocol") == "lambda");
-        var target = Intrinsics.GetAttTarget(subscription["RedrivePolicy"]?["deadLetterTargetArn"]);
+        var target = IntrinsicReferences.GetAttTarget(subscription.Properties["RedrivePolicy"]?["deadLetterTargetArn"]);
 
         Assert.Equal(("GreetingTopicDeliveryDeadLetterQueue", "Arn"), target);
         var queue = Template.Resource("GreetingTopicDeliveryDeadLetterQueue");

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation.Tests.Policies;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
@@ -8,7 +8,7 @@ namespace SecureLambda.CloudFormation.Tests;
 /// <summary>Blast-radius bounds and the alarms that say when something failed (issue 8, "The API").</summary>
 public sealed class OperationsPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     /// <summary>
     /// A flood that passes WAF and the stage throttle could otherwise run as many copies of a function as the account
@@ -21,13 +21,13 @@ public sealed class OperationsPolicyTests
     [InlineData("InternalLambda")]
     public void ExhaustTheAccountsConcurrency_ThroughOneFunction_IsBoundedByItsReservation(string function)
     {
-        var reserved = Template.Resource(function)["ReservedConcurrentExecutions"]?["Fn::If"]?.AsArray();
+        var reserved = Template.Resource(function).Properties["ReservedConcurrentExecutions"]?["Fn::If"]?.AsArray();
 
         Assert.NotNull(reserved);
         Assert.Equal("ReserveConcurrency", (string?)reserved[0]);
-        Assert.Equal("FunctionReservedConcurrency", Intrinsics.RefTarget(reserved[1]));
-        Assert.Equal("AWS::NoValue", Intrinsics.RefTarget(reserved[2]));
-        Assert.Equal("20", (string?)Template.Parameters["FunctionReservedConcurrency"]?["Default"]);
+        Assert.Equal("FunctionReservedConcurrency", IntrinsicReferences.RefTarget(reserved[1]));
+        Assert.Equal("AWS::NoValue", IntrinsicReferences.RefTarget(reserved[2]));
+        Assert.Equal("20", (string?)Template.Parameters["FunctionReservedConcurrency"].Default);
     }
 
     [Theory]
@@ -37,8 +37,8 @@ public sealed class OperationsPolicyTests
     {
         var alarm = Assert.Single(
             Template.OfType("AWS::CloudWatch::Alarm"),
-            a => a["Dimensions"] is JsonArray dimensions
-                && dimensions.Any(d => Intrinsics.GetAttTarget(d?["Value"]) == (queue, "QueueName")));
+            a => a.Properties["Dimensions"] is JsonArray dimensions
+                && dimensions.Any(d => IntrinsicReferences.GetAttTarget(d?["Value"]) == (queue, "QueueName")));
 
         Assert.Equal("AWS/SQS", alarm.Text("Namespace"));
         Assert.Equal("ApproximateNumberOfMessagesVisible", alarm.Text("MetricName"));
@@ -49,12 +49,12 @@ public sealed class OperationsPolicyTests
     public void ServerErrorsOfTheStage_Alarm()
     {
         var alarm = Template.Resource("Api5xxAlarm");
-        var dimensions = alarm["Dimensions"]!.AsArray().ToDictionary(d => (string)d!["Name"]!, d => d!["Value"]);
+        var dimensions = alarm.Properties["Dimensions"]!.AsArray().ToDictionary(d => (string)d!["Name"]!, d => d!["Value"]);
 
         Assert.Equal(("AWS/ApiGateway", "5XXError"), (alarm.Text("Namespace"), alarm.Text("MetricName")));
         // The metric's ApiName dimension is the API's name, which must stay in step with the RestApi's Name.
-        Assert.Equal(Intrinsics.SubTemplate(Template.Resource("GreetingApi")["Name"]), Intrinsics.SubTemplate(dimensions["ApiName"]));
-        Assert.Equal("GreetingApiStage", Intrinsics.RefTarget(dimensions["Stage"]));
+        Assert.Equal(IntrinsicReferences.SubTemplate(Template.Resource("GreetingApi").Properties["Name"]), IntrinsicReferences.SubTemplate(dimensions["ApiName"]));
+        Assert.Equal("GreetingApiStage", IntrinsicReferences.RefTarget(dimensions["Stage"]));
         AssertFiresOnTheFirst(alarm);
     }
 
@@ -62,10 +62,10 @@ public sealed class OperationsPolicyTests
     public void ThrottlesOfEveryFunction_Alarm()
     {
         var alarm = Template.Resource("FunctionThrottlesAlarm");
-        var throttled = alarm["Metrics"]!.AsArray()
+        var throttled = alarm.Properties["Metrics"]!.AsArray()
             .Select(query => query?["MetricStat"]?["Metric"])
             .Where(metric => metric is not null && (string?)metric["MetricName"] == "Throttles" && (string?)metric["Namespace"] == "AWS/Lambda")
-            .Select(metric => Intrinsics.RefTarget(metric!["Dimensions"]?[0]?["Value"]))
+            .Select(metric => IntrinsicReferences.RefTarget(metric!["Dimensions"]?[0]?["Value"]))
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(Template.OfType("AWS::Lambda::Function").Select(f => f.LogicalId).Order(StringComparer.Ordinal), throttled);
@@ -80,20 +80,20 @@ public sealed class OperationsPolicyTests
     [Fact]
     public void ForgeAnAlarm_FromAnotherAccount_IsRefusedByTheAlarmTopicPolicy()
     {
-        var policy = Assert.Single(Template.OfType("AWS::SNS::TopicPolicy"), p => Intrinsics.RefTarget(p["Topics"]?[0]) == "AlarmTopic");
+        var policy = Assert.Single(Template.OfType("AWS::SNS::TopicPolicy"), p => IntrinsicReferences.RefTarget(p.Properties["Topics"]?[0]) == "AlarmTopic");
         var allow = Assert.Single(IamStatement.OfResourcePolicy(policy), s => !s.IsDeny);
 
         Assert.Equal("cloudwatch.amazonaws.com", (string?)allow.Body["Principal"]?["Service"]);
-        Assert.Equal("AWS::AccountId", Intrinsics.RefTarget(allow.Body["Condition"]?["StringEquals"]?["aws:SourceAccount"]));
-        Assert.Equal("HasAlarmEmail", (string?)Template.Resource("AlarmEmailSubscription").Definition["Condition"]);
-        Assert.Equal("", (string?)Template.Parameters["AlarmEmail"]?["Default"]);
+        Assert.Equal("AWS::AccountId", IntrinsicReferences.RefTarget(allow.Body["Condition"]?["StringEquals"]?["aws:SourceAccount"]));
+        Assert.Equal("HasAlarmEmail", (string?)Template.Resource("AlarmEmailSubscription").Condition);
+        Assert.Equal("", (string?)Template.Parameters["AlarmEmail"].Default);
     }
 
-    private static void AssertFiresOnTheFirst(PolicyTemplateResource alarm)
+    private static void AssertFiresOnTheFirst(TemplateResource alarm)
     {
         Assert.Equal("GreaterThanThreshold", alarm.Text("ComparisonOperator"));
         Assert.Equal("0", alarm.Text("Threshold"));
         Assert.Equal("notBreaching", alarm.Text("TreatMissingData"));
-        Assert.Equal(["AlarmTopic"], (alarm["AlarmActions"] as JsonArray ?? []).Select(Intrinsics.RefTarget));
+        Assert.Equal(["AlarmTopic"], (alarm.Properties["AlarmActions"] as JsonArray ?? []).Select(IntrinsicReferences.RefTarget));
     }
 }

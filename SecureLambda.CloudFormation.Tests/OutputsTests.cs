@@ -1,11 +1,11 @@
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
 
 public sealed class OutputsTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     [Fact]
     public void Outputs_HaveExactlyTheAgreedKeys()
@@ -24,11 +24,11 @@ public sealed class OutputsTests
     [InlineData("SecretArn", "TopicArnSecret")]
     [InlineData("AlarmTopicArn", "AlarmTopic")]
     public void Output_RefersToItsResource(string output, string logicalId) =>
-        Assert.Equal(logicalId, Intrinsics.RefTarget(Template.Outputs[output]?["Value"]));
+        Assert.Equal(logicalId, IntrinsicReferences.RefTarget(Template.Outputs[output].Value));
 
     [Fact]
     public void ApiUrl_IsTheStageInvokeUrl() =>
         Assert.Equal(
             "https://${GreetingApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${GreetingApiStage}",
-            Intrinsics.SubTemplate(Template.Outputs["ApiUrl"]?["Value"]));
+            IntrinsicReferences.SubTemplate(Template.Outputs["ApiUrl"].Value));
 }

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
 
 public sealed class ParameterFileTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     [Fact]
     public void DevelopmentParameters_NameEveryTemplateParameter_AndKeepTheDefaults()
@@ -20,7 +20,7 @@ public sealed class ParameterFileTests
             values.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, definition) in Template.Parameters)
         {
-            if (definition?["Default"] is JsonValue defaultValue)
+            if (definition.Default is JsonValue defaultValue)
             {
                 Assert.Equal(defaultValue.GetValue<string>(), values[name]);
             }

@@ -1,5 +1,5 @@
 using SecureLambda.CloudFormation.Tests.Policies;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
@@ -7,7 +7,7 @@ namespace SecureLambda.CloudFormation.Tests;
 /// <summary>The policy checks run on small templates that break them, proving they would catch a regression.</summary>
 public sealed class PolicyChecksCatchViolationsTests
 {
-    private static TemplateDocument RoleWithStatement(string statement) => TemplateDocument.Parse($$"""
+    private static CloudFormationTemplate RoleWithStatement(string statement) => PolicyTemplate.Parse($$"""
         Resources:
           Role:
             Type: AWS::IAM::Role
@@ -42,7 +42,7 @@ public sealed class PolicyChecksCatchViolationsTests
     [Fact]
     public void WildcardIamGrants_FlagsAStandaloneIamPolicyToo()
     {
-        var template = TemplateDocument.Parse("""
+        var template = PolicyTemplate.Parse("""
             Resources:
               Extra:
                 Type: AWS::IAM::Policy
@@ -73,7 +73,7 @@ public sealed class PolicyChecksCatchViolationsTests
     [InlineData("AuthorizationType: COGNITO_USER_POOLS\n      AuthorizerId: !Ref LambdaAuthorizer")]
     public void MethodsWithoutCognitoAuthorizer_FlagsTheMethod(string authorization)
     {
-        var template = TemplateDocument.Parse($"""
+        var template = PolicyTemplate.Parse($"""
             Resources:
               LambdaAuthorizer:
                 Type: AWS::ApiGateway::Authorizer
@@ -92,7 +92,7 @@ public sealed class PolicyChecksCatchViolationsTests
     [Fact]
     public void LogGroupsWithoutRetention_FlagsTheGroup()
     {
-        var template = TemplateDocument.Parse("""
+        var template = PolicyTemplate.Parse("""
             Resources:
               Kept:
                 Type: AWS::Logs::LogGroup
@@ -108,7 +108,7 @@ public sealed class PolicyChecksCatchViolationsTests
     [Fact]
     public void FunctionsWithoutOwnLogGroup_FlagsMissingAndSharedGroups()
     {
-        var template = TemplateDocument.Parse("""
+        var template = PolicyTemplate.Parse("""
             Resources:
               Group:
                 Type: AWS::Logs::LogGroup
@@ -130,7 +130,7 @@ public sealed class PolicyChecksCatchViolationsTests
     [Fact]
     public void UnscopedLambdaPermissions_FlagsMissingAndForeignSourceArns()
     {
-        var template = TemplateDocument.Parse("""
+        var template = PolicyTemplate.Parse("""
             Resources:
               Topic:
                 Type: AWS::SNS::Topic
@@ -165,7 +165,7 @@ public sealed class PolicyChecksCatchViolationsTests
             ["Condition"] = "Condition: {Bool: {aws:SecureTransport: \"false\"}}",
         };
         deny[change[..change.IndexOf(':', StringComparison.Ordinal)]] = change;
-        var template = TemplateDocument.Parse($$$"""
+        var template = PolicyTemplate.Parse($$$"""
             Resources:
               Queue: {Type: AWS::SQS::Queue}
               Policy:
@@ -182,5 +182,5 @@ public sealed class PolicyChecksCatchViolationsTests
 
     [Fact]
     public void TlsOnlyPolicyCheck_FlagsATopicWithoutAnyPolicy() =>
-        Assert.Single(TemplatePolicies.TopicsAndQueuesWithoutTlsOnlyPolicy(TemplateDocument.Parse("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")));
+        Assert.Single(TemplatePolicies.TopicsAndQueuesWithoutTlsOnlyPolicy(PolicyTemplate.Parse("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")));
 }

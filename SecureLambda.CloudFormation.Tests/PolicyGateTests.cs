@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
@@ -12,7 +12,7 @@ public sealed partial class PolicyGateTests
 {
     private static readonly TimeSpan GateTimeout = TimeSpan.FromMinutes(3);
 
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     [Fact]
     public async Task Template_PassesTheRulePacks_WithEveryFindingAcceptedInTheTemplate()
@@ -76,7 +76,7 @@ public sealed partial class PolicyGateTests
     public void EveryAcceptance_GivesASpecificReasonWithTheAwsPage()
     {
         var acceptances = Template.Resources.Values
-            .SelectMany(resource => (resource.Definition["Metadata"]?["cdk_nag"]?["rules_to_suppress"]?.AsArray() ?? [])
+            .SelectMany(resource => (resource.Metadata?["cdk_nag"]?["rules_to_suppress"]?.AsArray() ?? [])
                 .Select(entry => (resource.LogicalId, Id: (string?)entry?["id"], Reason: (string?)entry?["reason"])))
             .ToList();
 

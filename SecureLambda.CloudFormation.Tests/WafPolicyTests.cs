@@ -1,23 +1,23 @@
 using System.Text.Json.Nodes;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
 
 public sealed class WafPolicyTests
 {
-    private static readonly TemplateDocument Template = SecureLambdaTemplate.Document;
+    private static readonly CloudFormationTemplate Template = SecureLambdaTemplate.Template;
 
     [Fact]
     public void WebAcl_IsAssociatedWithTheApiStage()
     {
         var association = Assert.Single(
-            Template.OfType("AWS::WAFv2::WebACLAssociation"), a => Intrinsics.GetAttTarget(a["WebACLArn"])?.LogicalId == "GreetingWebAcl");
+            Template.OfType("AWS::WAFv2::WebACLAssociation"), a => IntrinsicReferences.GetAttTarget(a.Properties["WebACLArn"])?.LogicalId == "GreetingWebAcl");
 
-        Assert.Equal(("GreetingWebAcl", "Arn"), Intrinsics.GetAttTarget(association["WebACLArn"]));
+        Assert.Equal(("GreetingWebAcl", "Arn"), IntrinsicReferences.GetAttTarget(association.Properties["WebACLArn"]));
         Assert.Equal(
             "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${GreetingApi}/stages/${GreetingApiStage}",
-            Intrinsics.SubTemplate(association["ResourceArn"]));
+            IntrinsicReferences.SubTemplate(association.Properties["ResourceArn"]));
         Assert.Equal("AWS::ApiGateway::Stage", Template.Resource("GreetingApiStage").Type);
         Assert.Equal("REGIONAL", Template.Resource("GreetingWebAcl").Text("Scope"));
     }
@@ -34,21 +34,21 @@ public sealed class WafPolicyTests
         var sets = references.Select(Template.Target).ToList();
         Assert.Contains(sets, set => set?.LogicalId == "AllowedIpSet");
         Assert.All(sets, set => Assert.Equal("AWS::WAFv2::IPSet", set?.Type));
-        Assert.Equal("AllowedCidrs", Intrinsics.RefTarget(Template.Resource("AllowedIpSet")["Addresses"]));
+        Assert.Equal("AllowedCidrs", IntrinsicReferences.RefTarget(Template.Resource("AllowedIpSet").Properties["Addresses"]));
 
         var action = rule["Action"]?["Fn::If"]?.AsArray();
         Assert.NotNull(action);
         Assert.Equal("WafIpRuleBlocks", (string?)action[0]);
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["Block"] = new JsonObject() }, action[1]));
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["Count"] = new JsonObject() }, action[2]));
-        Assert.Equal("Count", (string?)Template.Parameters["WafIpRuleAction"]?["Default"]);
+        Assert.Equal("Count", (string?)Template.Parameters["WafIpRuleAction"].Default);
     }
 
     [Fact]
     public void AllowAllDefaults_AvoidTheSlashZeroThatWafRejects()
     {
-        Assert.Equal("0.0.0.0/1,128.0.0.0/1", (string?)Template.Parameters["AllowedCidrs"]?["Default"]);
-        Assert.Equal("::/1,8000::/1", (string?)Template.Parameters["AllowedIpv6Cidrs"]?["Default"]);
+        Assert.Equal("0.0.0.0/1,128.0.0.0/1", (string?)Template.Parameters["AllowedCidrs"].Default);
+        Assert.Equal("::/1,8000::/1", (string?)Template.Parameters["AllowedIpv6Cidrs"].Default);
     }
 
     [Fact]
@@ -58,23 +58,23 @@ public sealed class WafPolicyTests
         var statement = rule["Statement"]?["RateBasedStatement"];
 
         Assert.Equal("1", (string?)rule["Priority"]);
-        Assert.Equal("WafRateLimit", Intrinsics.RefTarget(statement?["Limit"]));
+        Assert.Equal("WafRateLimit", IntrinsicReferences.RefTarget(statement?["Limit"]));
         Assert.Equal("IP", (string?)statement?["AggregateKeyType"]);
         Assert.NotNull(rule["Action"]?["Block"]);
         // AWS WAF accepts rate limits of 10 or more: https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html
-        Assert.Equal("10", (string?)Template.Parameters["WafRateLimit"]?["MinValue"]);
+        Assert.Equal("10", Template.Parameters["WafRateLimit"].MinValue?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
     public void WebAclAndEveryRule_HaveVisibility()
     {
         var acl = Template.Resource("GreetingWebAcl");
-        Assert.NotNull(acl["VisibilityConfig"]?["MetricName"]);
-        Assert.Equal(7, acl["Rules"]!.AsArray().Count);
+        Assert.NotNull(acl.Properties["VisibilityConfig"]?["MetricName"]);
+        Assert.Equal(7, acl.Properties["Rules"]!.AsArray().Count);
         foreach (var webAcl in Template.OfType("AWS::WAFv2::WebACL"))
         {
-            Assert.Equal("true", (string?)webAcl["VisibilityConfig"]?["CloudWatchMetricsEnabled"]);
-            Assert.All(webAcl["Rules"]!.AsArray(), r => Assert.Equal("true", (string?)r?["VisibilityConfig"]?["CloudWatchMetricsEnabled"]));
+            Assert.Equal("true", (string?)webAcl.Properties["VisibilityConfig"]?["CloudWatchMetricsEnabled"]);
+            Assert.All(webAcl.Properties["Rules"]!.AsArray(), r => Assert.Equal("true", (string?)r?["VisibilityConfig"]?["CloudWatchMetricsEnabled"]));
         }
     }
 
@@ -103,7 +103,7 @@ public sealed class WafPolicyTests
     [Fact]
     public void RatePerSourceIp_IsTightened_BelowOneRequestASecond()
     {
-        var limit = int.Parse((string)Template.Parameters["WafRateLimit"]!["Default"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var limit = int.Parse((string)Template.Parameters["WafRateLimit"].Default!, System.Globalization.CultureInfo.InvariantCulture);
         var window = int.Parse((string)Rule("RatePerSourceIp")["Statement"]!["RateBasedStatement"]!["EvaluationWindowSec"]!, System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.True(limit <= window, $"{limit} per {window} s is more than one request a second.");
@@ -122,9 +122,9 @@ public sealed class WafPolicyTests
         Assert.NotNull(Rule("BodySizeLimit")["Action"]?["Block"]);
         Assert.Equal("MATCH", (string?)size?["FieldToMatch"]?["Body"]?["OversizeHandling"]);
         Assert.Equal("GT", (string?)size?["ComparisonOperator"]);
-        Assert.Equal("WafMaxBodyBytes", Intrinsics.RefTarget(size?["Size"]));
-        Assert.Equal("1024", (string?)Template.Parameters["WafMaxBodyBytes"]?["Default"]);
-        Assert.Equal("16384", (string?)Template.Parameters["WafMaxBodyBytes"]?["MaxValue"]);
+        Assert.Equal("WafMaxBodyBytes", IntrinsicReferences.RefTarget(size?["Size"]));
+        Assert.Equal("1024", (string?)Template.Parameters["WafMaxBodyBytes"].Default);
+        Assert.Equal("16384", Template.Parameters["WafMaxBodyBytes"].MaxValue?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The three AWS managed rule groups, each with OverrideAction None so that their rules block.
@@ -155,21 +155,21 @@ public sealed class WafPolicyTests
     public void StuffCredentials_IntoAUserPool_IsRateLimitedByWaf(string pool)
     {
         var association = Assert.Single(
-            Template.OfType("AWS::WAFv2::WebACLAssociation"), a => Intrinsics.GetAttTarget(a["ResourceArn"]) == (pool, "Arn"));
-        Assert.Equal(("CognitoWebAcl", "Arn"), Intrinsics.GetAttTarget(association["WebACLArn"]));
+            Template.OfType("AWS::WAFv2::WebACLAssociation"), a => IntrinsicReferences.GetAttTarget(a.Properties["ResourceArn"]) == (pool, "Arn"));
+        Assert.Equal(("CognitoWebAcl", "Arn"), IntrinsicReferences.GetAttTarget(association.Properties["WebACLArn"]));
 
         var acl = Template.Resource("CognitoWebAcl");
         Assert.Equal("REGIONAL", acl.Text("Scope"));
-        var rate = Assert.Single(acl["Rules"]!.AsArray(), r => r?["Statement"]?["RateBasedStatement"] is not null)!;
+        var rate = Assert.Single(acl.Properties["Rules"]!.AsArray(), r => r?["Statement"]?["RateBasedStatement"] is not null)!;
         Assert.NotNull(rate["Action"]?["Block"]);
         Assert.Equal("IP", (string?)rate["Statement"]?["RateBasedStatement"]?["AggregateKeyType"]);
-        Assert.Equal("CognitoWafRateLimit", Intrinsics.RefTarget(rate["Statement"]?["RateBasedStatement"]?["Limit"]));
-        Assert.Equal("100", (string?)Template.Parameters["CognitoWafRateLimit"]?["Default"]);
-        Assert.Equal("10", (string?)Template.Parameters["CognitoWafRateLimit"]?["MinValue"]);
+        Assert.Equal("CognitoWafRateLimit", IntrinsicReferences.RefTarget(rate["Statement"]?["RateBasedStatement"]?["Limit"]));
+        Assert.Equal("100", (string?)Template.Parameters["CognitoWafRateLimit"].Default);
+        Assert.Equal("10", Template.Parameters["CognitoWafRateLimit"].MinValue?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static int Priority(string rule) => int.Parse((string)Rule(rule)["Priority"]!, System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonNode Rule(string name) =>
-        Assert.Single(Template.Resource("GreetingWebAcl")["Rules"]!.AsArray(), r => (string?)r?["Name"] == name)!;
+        Assert.Single(Template.Resource("GreetingWebAcl").Properties["Rules"]!.AsArray(), r => (string?)r?["Name"] == name)!;
 }

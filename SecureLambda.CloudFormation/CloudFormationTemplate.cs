@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation.Intrinsics;
+using SecureLambda.CloudFormation.Parameters;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -60,6 +62,22 @@ public sealed class CloudFormationTemplate
 
     public IReadOnlyDictionary<string, TemplateOutput> Outputs { get; }
 
+    /// <summary>The resources of one type, in template order.</summary>
+    public IEnumerable<TemplateResource> OfType(string type) => Resources.Values.Where(resource => resource.Type == type);
+
+    /// <summary>The resource with this logical id; throws naming it when the template has none.</summary>
+    public TemplateResource Resource(string logicalId) =>
+        Resources.TryGetValue(logicalId, out var resource)
+            ? resource
+            : throw new KeyNotFoundException($"The template has no resource {logicalId}.");
+
+    /// <summary>The resource a <c>Ref</c> or <c>Fn::GetAtt</c> node points at, or null for anything else.</summary>
+    public TemplateResource? Target(JsonNode? node)
+    {
+        var id = IntrinsicReferences.RefTarget(node) ?? IntrinsicReferences.GetAttTarget(node)?.LogicalId;
+        return id is not null && Resources.TryGetValue(id, out var resource) ? resource : null;
+    }
+
     public static CloudFormationTemplate Load(string path) => Parse(File.ReadAllText(path), path);
 
     public static CloudFormationTemplate Parse(string text, string sourceName)
@@ -114,6 +132,12 @@ public sealed class CloudFormationTemplate
                 conditions.Add(name, Convert(node, $"condition {name}") ?? throw Error(node, $"Condition {name} is empty"));
             }
 
+            // "Resources: Required" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html).
+            if (!top.ContainsKey("Resources"))
+            {
+                throw Error(root, "The template has no Resources section, which CloudFormation requires");
+            }
+
             var resources = new OrderedDictionary<string, TemplateResource>(StringComparer.Ordinal);
             foreach (var (logicalId, node) in Section(top, "Resources"))
             {
@@ -153,7 +177,13 @@ public sealed class CloudFormationTemplate
                 Number<double>(fields, "MinValue", name),
                 Number<double>(fields, "MaxValue", name),
                 Number<int>(fields, "MinLength", name),
-                Number<int>(fields, "MaxLength", name));
+                Number<int>(fields, "MaxLength", name))
+            {
+                NoEcho = fields.TryGetValue("NoEcho", out var noEcho)
+                    && (bool.TryParse(Scalar(noEcho, where), out var masked)
+                        ? masked
+                        : throw Error(noEcho, $"NoEcho of parameter {name} is not true or false")),
+            };
         }
 
         private T? Number<T>(Dictionary<string, YamlNode> fields, string key, string parameter)
@@ -211,7 +241,14 @@ public sealed class CloudFormationTemplate
                 Scalar(typeNode, where),
                 properties,
                 dependsOn,
-                fields.TryGetValue("Condition", out var condition) ? Scalar(condition, where) : null);
+                fields.TryGetValue("Condition", out var condition) ? Scalar(condition, where) : null)
+            {
+                DeletionPolicy = fields.TryGetValue("DeletionPolicy", out var deletion) ? Scalar(deletion, where) : null,
+                UpdateReplacePolicy = fields.TryGetValue("UpdateReplacePolicy", out var replace) ? Scalar(replace, where) : null,
+                Metadata = fields.TryGetValue("Metadata", out var metadata)
+                    ? Convert(metadata, where) as JsonObject ?? throw Error(metadata, $"Metadata of resource {logicalId} must be a mapping")
+                    : null,
+            };
         }
 
         private TemplateOutput ReadOutput(string name, YamlNode node)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation.Intrinsics;
 
 namespace SecureLambda.CloudFormation;
 
@@ -56,80 +57,12 @@ public static class ResourceGraph
             names.Add(name);
         }
 
-        Collect(resource.Properties, resource.LogicalId, state, names);
+        foreach (var name in IntrinsicReferences.References(resource.Properties))
+        {
+            AddReference(name, resource.LogicalId, state, names);
+        }
+
         return names;
-    }
-
-    private static void Collect(JsonNode? node, string logicalId, StackState state, HashSet<string> names)
-    {
-        switch (node)
-        {
-            case JsonObject obj when IntrinsicResolver.IsIntrinsic(obj, out var name, out var argument):
-                switch (name)
-                {
-                    case "Ref" when argument is JsonValue value && value.TryGetValue<string>(out var target):
-                        AddReference(target, logicalId, state, names);
-                        return;
-                    case "Fn::GetAtt" when argument is JsonValue value && value.TryGetValue<string>(out var text):
-                        AddReference(text.Split('.', 2)[0], logicalId, state, names);
-                        return;
-                    case "Fn::GetAtt" when argument is JsonArray { Count: > 0 } pair
-                        && pair[0] is JsonValue first && first.TryGetValue<string>(out var target):
-                        AddReference(target, logicalId, state, names);
-                        Collect(pair, logicalId, state, names);
-                        return;
-                    case "Fn::Sub":
-                        CollectSub(argument, logicalId, state, names);
-                        return;
-                    default:
-                        Collect(argument, logicalId, state, names);
-                        return;
-                }
-
-            case JsonObject obj:
-                foreach (var (_, value) in obj)
-                {
-                    Collect(value, logicalId, state, names);
-                }
-
-                return;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    Collect(item, logicalId, state, names);
-                }
-
-                return;
-        }
-    }
-
-    private static void CollectSub(JsonNode? argument, string logicalId, StackState state, HashSet<string> names)
-    {
-        var template = argument switch
-        {
-            JsonValue value when value.TryGetValue<string>(out var text) => text,
-            JsonArray { Count: > 0 } array when array[0] is JsonValue value && value.TryGetValue<string>(out var text) => text,
-            _ => null,
-        };
-        var variables = argument is JsonArray { Count: 2 } pair && pair[1] is JsonObject map ? map : null;
-        if (variables is not null)
-        {
-            Collect(variables, logicalId, state, names);
-        }
-
-        if (template is null)
-        {
-            Collect(argument, logicalId, state, names);
-            return;
-        }
-
-        foreach (var (isVariable, text) in IntrinsicResolver.ParseSub(template))
-        {
-            if (isVariable && variables?.ContainsKey(text) != true)
-            {
-                AddReference(text.Split('.', 2)[0], logicalId, state, names);
-            }
-        }
     }
 
     private static void AddReference(string name, string logicalId, StackState state, HashSet<string> names)
@@ -138,7 +71,7 @@ public static class ResourceGraph
         {
             names.Add(name);
         }
-        else if (!state.ParameterValues.ContainsKey(name) && !name.StartsWith("AWS::", StringComparison.Ordinal))
+        else if (!state.ParameterValues.ContainsKey(name))
         {
             throw new TemplateException(
                 $"Resource {logicalId} refers to {name}, which is no resource, parameter or pseudo parameter of the template.");

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using SecureLambda.CloudFormation.Intrinsics;
+using SecureLambda.CloudFormation.Parameters;
 
 namespace SecureLambda.CloudFormation;
 
@@ -165,7 +166,7 @@ public sealed class StackState
             foreach (var (name, parameter) in template.Parameters)
             {
                 var text = overrides.TryGetValue(name, out var given) ? given
-                    : parameter.Default is { } node ? DefaultText(parameter, node)
+                    : parameter.DefaultText is { } defaultText ? defaultText
                     : throw new TemplateException($"Parameter {name} has no value: it has no Default and no override.");
                 values[name] = Validate(parameter, text);
             }
@@ -173,87 +174,24 @@ public sealed class StackState
             return values;
         }
 
-        private static string DefaultText(TemplateParameter parameter, JsonNode node) => node switch
-        {
-            JsonValue value when value.TryGetValue<string>(out var text) => text,
-            JsonArray array when array.All(item => item is JsonValue) => string.Join(',', array.Select(item => item!.GetValue<string>())),
-            _ => throw new TemplateException($"The Default of parameter {parameter.Name} is not a string or a list of strings."),
-        };
-
         private static JsonNode Validate(TemplateParameter parameter, string text)
         {
-            switch (parameter.Type)
+            if (parameter.Type is not ("String" or "Number" or "CommaDelimitedList" or "List<Number>"))
             {
-                case "String":
-                    CheckLength(parameter, text);
-                    CheckElement(parameter, text, isNumber: false);
-                    return JsonValue.Create(text);
-                case "Number":
-                    CheckElement(parameter, text, isNumber: true);
-                    return JsonValue.Create(text);
-                case "CommaDelimitedList" or "List<Number>":
-                    // Each member string is space-trimmed; there is one member more than there are commas.
-                    var items = text.Split(',').Select(item => item.Trim()).ToList();
-                    foreach (var item in items)
-                    {
-                        CheckElement(parameter, item, isNumber: parameter.Type == "List<Number>");
-                    }
-
-                    return new JsonArray([.. items.Select(item => (JsonNode)JsonValue.Create(item))]);
-                default:
-                    throw new TemplateException(
-                        $"Parameter {parameter.Name} has type {parameter.Type}; LocalCloud supports String, Number, " +
-                        "CommaDelimitedList and List<Number>.");
+                throw new TemplateException(
+                    $"Parameter {parameter.Name} has type {parameter.Type}; LocalCloud supports String, Number, " +
+                    "CommaDelimitedList and List<Number>.");
             }
+
+            if (parameter.Check(text) is { } violation)
+            {
+                throw new TemplateException($"Parameter {parameter.Name}: {violation.Reason} ({violation.Constraint}).");
+            }
+
+            // Each member string is space-trimmed; there is one member more than there are commas.
+            return parameter.IsList
+                ? new JsonArray([.. text.Split(',').Select(item => (JsonNode)JsonValue.Create(item.Trim()))])
+                : JsonValue.Create(text);
         }
-
-        private static void CheckLength(TemplateParameter parameter, string text)
-        {
-            if (text.Length < parameter.MinLength)
-            {
-                throw Failed(parameter, text, $"is shorter than MinLength {parameter.MinLength}");
-            }
-
-            if (text.Length > parameter.MaxLength)
-            {
-                throw Failed(parameter, text, $"is longer than MaxLength {parameter.MaxLength}");
-            }
-        }
-
-        private static void CheckElement(TemplateParameter parameter, string text, bool isNumber)
-        {
-            double? number = null;
-            if (isNumber)
-            {
-                number = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
-                    ? parsed
-                    : throw Failed(parameter, text, "is not a number");
-                if (number < parameter.MinValue)
-                {
-                    throw Failed(parameter, text, $"is less than MinValue {parameter.MinValue}");
-                }
-
-                if (number > parameter.MaxValue)
-                {
-                    throw Failed(parameter, text, $"is greater than MaxValue {parameter.MaxValue}");
-                }
-            }
-
-            if (parameter.AllowedValues is { } allowed && !allowed.Any(value => value == text || (number is { } n
-                    && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var a) && a == n)))
-            {
-                throw Failed(parameter, text, $"is not one of the AllowedValues [{string.Join(", ", allowed)}]");
-            }
-
-            // AllowedPattern must match the whole value, as CloudFormation anchors it.
-            if (parameter.AllowedPattern is { } pattern
-                && !Regex.IsMatch(text, $"^(?:{pattern})$", RegexOptions.None, TimeSpan.FromSeconds(1)))
-            {
-                throw Failed(parameter, text, $"does not match AllowedPattern {pattern}");
-            }
-        }
-
-        private static TemplateException Failed(TemplateParameter parameter, string text, string reason) =>
-            new($"Parameter {parameter.Name}: the value '{text}' {reason}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Intrinsics;
 using static SecureLambda.CloudFormation.Tests.Model.TemplateTestHelpers;
 
 namespace SecureLambda.CloudFormation.Tests.Model;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Intrinsics;
 
 namespace SecureLambda.CloudFormation.Tests.Model;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 
 namespace SecureLambda.CloudFormation.Tests.Policies;
 
@@ -26,11 +26,11 @@ public sealed record IamStatement(string Owner, string PolicyName, JsonObject Bo
     /// Statements of the inline policies of every AWS::IAM::Role and of every AWS::IAM::Policy and
     /// AWS::IAM::ManagedPolicy. Trust policies (AssumeRolePolicyDocument) grant nothing and are not included.
     /// </summary>
-    public static IEnumerable<IamStatement> AllIn(TemplateDocument template)
+    public static IEnumerable<IamStatement> AllIn(CloudFormationTemplate template)
     {
         foreach (var role in template.OfType("AWS::IAM::Role"))
         {
-            foreach (var policy in (role["Policies"] as JsonArray ?? []).OfType<JsonObject>())
+            foreach (var policy in (role.Properties["Policies"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 foreach (var statement in StatementsOf(role.LogicalId, policy[nameof(PolicyName)], policy["PolicyDocument"]))
                 {
@@ -41,7 +41,7 @@ public sealed record IamStatement(string Owner, string PolicyName, JsonObject Bo
 
         foreach (var policy in template.OfType("AWS::IAM::Policy").Concat(template.OfType("AWS::IAM::ManagedPolicy")))
         {
-            foreach (var statement in StatementsOf(policy.LogicalId, policy[nameof(PolicyName)], policy["PolicyDocument"]))
+            foreach (var statement in StatementsOf(policy.LogicalId, policy.Properties[nameof(PolicyName)], policy.Properties["PolicyDocument"]))
             {
                 yield return statement;
             }
@@ -49,12 +49,12 @@ public sealed record IamStatement(string Owner, string PolicyName, JsonObject Bo
     }
 
     /// <summary>The statements of the inline policies of one role.</summary>
-    public static IEnumerable<IamStatement> OfRole(TemplateDocument template, string roleLogicalId) =>
+    public static IEnumerable<IamStatement> OfRole(CloudFormationTemplate template, string roleLogicalId) =>
         AllIn(template).Where(statement => statement.Owner == roleLogicalId);
 
     /// <summary>Statements of a resource policy resource (AWS::SNS::TopicPolicy, AWS::SQS::QueuePolicy).</summary>
-    public static IEnumerable<IamStatement> OfResourcePolicy(PolicyTemplateResource policy) =>
-        StatementsOf(policy.LogicalId, null, policy["PolicyDocument"]);
+    public static IEnumerable<IamStatement> OfResourcePolicy(TemplateResource policy) =>
+        StatementsOf(policy.LogicalId, null, policy.Properties["PolicyDocument"]);
 
     public bool IsDeny => Body["Effect"] is JsonValue effect && effect.GetValue<string>() == "Deny";
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SecureLambda.CloudFormation.Tests.Template;
+using SecureLambda.CloudFormation.Intrinsics;
 
 namespace SecureLambda.CloudFormation.Tests.Policies;
 
@@ -17,7 +17,7 @@ public static class TemplatePolicies
     public static readonly IReadOnlySet<string> ActionsWithoutResourceLevelPermissions =
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "xray:PutTraceSegments", "xray:PutTelemetryRecords" };
 
-    public static IReadOnlyList<string> WildcardIamGrants(TemplateDocument template)
+    public static IReadOnlyList<string> WildcardIamGrants(CloudFormationTemplate template)
     {
         var violations = new List<string>();
         foreach (var statement in IamStatement.AllIn(template).Where(statement => statement.IsAllow))
@@ -41,7 +41,7 @@ public static class TemplatePolicies
 
             foreach (var resource in statement.Resources)
             {
-                var text = resource is JsonValue literal ? literal.GetValue<string>() : Intrinsics.SubTemplate(resource);
+                var text = resource is JsonValue literal ? literal.GetValue<string>() : IntrinsicReferences.SubTemplate(resource);
                 if (text == "*")
                 {
                     var unlisted = statement.LiteralActions
@@ -62,7 +62,7 @@ public static class TemplatePolicies
         return violations;
     }
 
-    public static IReadOnlyList<string> MethodsWithoutCognitoAuthorizer(TemplateDocument template)
+    public static IReadOnlyList<string> MethodsWithoutCognitoAuthorizer(CloudFormationTemplate template)
     {
         var violations = new List<string>();
         foreach (var method in template.OfType("AWS::ApiGateway::Method"))
@@ -72,7 +72,7 @@ public static class TemplatePolicies
                 violations.Add($"{method}: AuthorizationType is {method.Text("AuthorizationType") ?? "absent"}");
             }
 
-            var authorizer = template.Target(method["AuthorizerId"]);
+            var authorizer = template.Target(method.Properties["AuthorizerId"]);
             if (authorizer is not { Type: "AWS::ApiGateway::Authorizer" } || authorizer.Text("Type") != "COGNITO_USER_POOLS")
             {
                 violations.Add($"{method}: AuthorizerId does not reference a COGNITO_USER_POOLS authorizer");
@@ -82,19 +82,19 @@ public static class TemplatePolicies
         return violations;
     }
 
-    public static IReadOnlyList<string> LogGroupsWithoutRetention(TemplateDocument template) =>
+    public static IReadOnlyList<string> LogGroupsWithoutRetention(CloudFormationTemplate template) =>
         [.. template.OfType("AWS::Logs::LogGroup")
-            .Where(group => group["RetentionInDays"] is null)
+            .Where(group => group.Properties["RetentionInDays"] is null)
             .Select(group => $"{group}: no RetentionInDays, so logs are kept forever")];
 
     /// <summary>Every function logs to a log group of the template that no other function logs to.</summary>
-    public static IReadOnlyList<string> FunctionsWithoutOwnLogGroup(TemplateDocument template)
+    public static IReadOnlyList<string> FunctionsWithoutOwnLogGroup(CloudFormationTemplate template)
     {
         var violations = new List<string>();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var function in template.OfType("AWS::Lambda::Function"))
         {
-            var group = template.Target(function["LoggingConfig"]?["LogGroup"]);
+            var group = template.Target(function.Properties["LoggingConfig"]?["LogGroup"]);
             if (group is not { Type: "AWS::Logs::LogGroup" })
             {
                 violations.Add($"{function}: LoggingConfig.LogGroup does not reference a log group of the template");
@@ -114,7 +114,7 @@ public static class TemplatePolicies
     /// https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html#enforce-encryption-data-in-transit
     /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
     /// </summary>
-    public static IReadOnlyList<string> TopicsAndQueuesWithoutTlsOnlyPolicy(TemplateDocument template)
+    public static IReadOnlyList<string> TopicsAndQueuesWithoutTlsOnlyPolicy(CloudFormationTemplate template)
     {
         var violations = new List<string>();
         foreach (var (resourceType, policyType, listProperty, actions) in new[]
@@ -126,7 +126,7 @@ public static class TemplatePolicies
             foreach (var resource in template.OfType(resourceType))
             {
                 var denies = template.OfType(policyType)
-                    .Where(policy => (policy[listProperty] as JsonArray ?? []).Any(item => Intrinsics.RefTarget(item) == resource.LogicalId))
+                    .Where(policy => (policy.Properties[listProperty] as JsonArray ?? []).Any(item => IntrinsicReferences.RefTarget(item) == resource.LogicalId))
                     .SelectMany(IamStatement.OfResourcePolicy)
                     .Any(statement => statement.IsDeny
                         && statement.AppliesToEveryone
@@ -146,17 +146,17 @@ public static class TemplatePolicies
     /// Every AWS::Lambda::Permission for a service principal names its source by a reference into this template, so
     /// no other topic, API or account can invoke the function through it.
     /// </summary>
-    public static IReadOnlyList<string> UnscopedLambdaPermissions(TemplateDocument template)
+    public static IReadOnlyList<string> UnscopedLambdaPermissions(CloudFormationTemplate template)
     {
         var violations = new List<string>();
         foreach (var permission in template.OfType("AWS::Lambda::Permission"))
         {
-            var source = permission["SourceArn"];
+            var source = permission.Properties["SourceArn"];
             if (source is null)
             {
                 violations.Add($"{permission}: no SourceArn");
             }
-            else if (!Intrinsics.References(source).Any(template.Resources.ContainsKey))
+            else if (!IntrinsicReferences.References(source).Any(template.Resources.ContainsKey))
             {
                 violations.Add($"{permission}: SourceArn {source.ToJsonString()} names no resource of this stack");
             }

@@ -1,3 +1,4 @@
+using SecureLambda.CloudFormation.Parameters;
 using SecureLambda.Deploy.CloudFormation;
 using SecureLambda.Deploy.Tests.Support;
 
@@ -16,7 +17,7 @@ public sealed class ChangeSetParametersTests
                  "ThrottlingBurstLimit", "ThrottlingRateLimit", "WafIpRuleAction", "WafRateLimit"]),
             TemplateParameters.Keys.ToHashSet());
         Assert.Equal(["Count", "Block"], TemplateParameters["WafIpRuleAction"].AllowedValues);
-        Assert.Equal(("Number", "50", 0d), (TemplateParameters["ThrottlingRateLimit"].Type, TemplateParameters["ThrottlingRateLimit"].Default, TemplateParameters["ThrottlingRateLimit"].MinValue));
+        Assert.Equal(("Number", "50", 0d), (TemplateParameters["ThrottlingRateLimit"].Type, TemplateParameters["ThrottlingRateLimit"].DefaultText, TemplateParameters["ThrottlingRateLimit"].MinValue));
     }
 
     // CloudFormation checks these before it creates anything; the tool checks them before it publishes or uploads

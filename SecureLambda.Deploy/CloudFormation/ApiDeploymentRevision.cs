@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using SecureLambda.CloudFormation.Catalog;
 using YamlDotNet.RepresentationModel;
 
 namespace SecureLambda.Deploy.CloudFormation;
@@ -17,20 +18,7 @@ namespace SecureLambda.Deploy.CloudFormation;
 /// </summary>
 public static class ApiDeploymentRevision
 {
-    public const string DeploymentType = "AWS::ApiGateway::Deployment";
-
-    /// <summary>The resource types whose properties a deployment snapshots.</summary>
-    public static readonly IReadOnlySet<string> ApiDefinitionTypes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "AWS::ApiGateway::RestApi",
-        "AWS::ApiGateway::Resource",
-        "AWS::ApiGateway::Method",
-        "AWS::ApiGateway::Authorizer",
-        "AWS::ApiGateway::Model",
-        "AWS::ApiGateway::RequestValidator",
-        "AWS::ApiGateway::GatewayResponse",
-        "AWS::ApiGateway::DocumentationPart",
-    };
+    public const string DeploymentType = ApiDefinitionTypes.Deployment;
 
     private const int HashLength = 10;
 
@@ -41,9 +29,12 @@ public static class ApiDeploymentRevision
     public static (string TemplateText, IReadOnlyDictionary<string, string> Renames) Apply(string templateText, Func<string, string?> parameterValue)
     {
         ArgumentNullException.ThrowIfNull(parameterValue);
+        // The library says which resources and parameters there are; the hash is taken over their YAML as written,
+        // tags included, so a change CloudFormation would see changes it.
+        var template = ChangeSetParameters.ReadTemplate(templateText);
         var root = TemplateYaml.Root(templateText);
         var resources = TemplateYaml.Mapping(root, "Resources") ?? throw new DeployException("The template has no Resources.");
-        var parameters = TemplateYaml.Mapping(root, "Parameters")?.Children.Keys.OfType<YamlScalarNode>().Select(key => key.Value!).ToHashSet(StringComparer.Ordinal) ?? [];
+        var parameters = template.Parameters.Keys.ToHashSet(StringComparer.Ordinal);
 
         var definition = new StringBuilder();
         var referenced = new SortedSet<string>(StringComparer.Ordinal);
@@ -51,12 +42,12 @@ public static class ApiDeploymentRevision
         foreach (var (key, node) in resources.Children.OrderBy(pair => ((YamlScalarNode)pair.Key).Value, StringComparer.Ordinal))
         {
             var logicalId = ((YamlScalarNode)key).Value!;
-            var type = node is YamlMappingNode resource ? TemplateYaml.Scalar(resource, "Type") : null;
+            var type = template.Resources[logicalId].Type;
             if (type == DeploymentType)
             {
                 deployments.Add(logicalId);
             }
-            else if (type is not null && ApiDefinitionTypes.Contains(type))
+            else if (ApiDefinitionTypes.All.Contains(type))
             {
                 definition.Append(logicalId).Append('=');
                 TemplateYaml.Canonical(node, definition);

@@ -1,60 +1,8 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Parameters;
+using YamlDotNet.Core;
 
 namespace SecureLambda.Deploy.CloudFormation;
-
-/// <summary>One entry of the template's <c>Parameters</c>, with the constraints CloudFormation checks.</summary>
-public sealed record TemplateParameter(
-    string Name,
-    string Type,
-    string? Default,
-    IReadOnlyList<string>? AllowedValues = null,
-    string? AllowedPattern = null,
-    int? MinLength = null,
-    int? MaxLength = null,
-    double? MinValue = null,
-    double? MaxValue = null)
-{
-    /// <summary>
-    /// What CloudFormation would say of <paramref name="value"/>, or null when it passes. For a CommaDelimitedList each
-    /// element must match AllowedPattern and AllowedValues
-    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
-    /// </summary>
-    public string? Check(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var items = Type == "CommaDelimitedList" ? value.Split(',').Select(item => item.Trim()).ToList() : [value];
-        foreach (var item in items)
-        {
-            if (Type == "Number" && !double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            {
-                return $"{Name} must be a number, not '{item}'";
-            }
-
-            if (Type == "Number" && double.Parse(item, CultureInfo.InvariantCulture) is var number && (number < MinValue || number > MaxValue))
-            {
-                return $"{Name} must be between {MinValue?.ToString(CultureInfo.InvariantCulture) ?? "-∞"} and {MaxValue?.ToString(CultureInfo.InvariantCulture) ?? "∞"}, not {item}";
-            }
-
-            if (AllowedValues is { Count: > 0 } allowed && !allowed.Contains(item, StringComparer.Ordinal))
-            {
-                return $"{Name} must be one of {string.Join(", ", allowed)}, not '{item}'";
-            }
-
-            if (AllowedPattern is { } pattern && !Regex.IsMatch(item, $"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
-            {
-                return $"{Name} '{item}' does not match the pattern {pattern}";
-            }
-        }
-
-        if (value.Length < MinLength || value.Length > MaxLength)
-        {
-            return $"{Name} must be {MinLength ?? 0} to {MaxLength?.ToString(CultureInfo.InvariantCulture) ?? "any number of"} characters long";
-        }
-
-        return null;
-    }
-}
 
 /// <summary>Turns the code location and the <c>--parameter</c> overrides into CreateChangeSet's <c>Parameters.member.N</c> fields.</summary>
 public static class ChangeSetParameters
@@ -97,7 +45,7 @@ public static class ChangeSetParameters
             throw new DeployException($"--parameter {duplicate.Key} is given more than once.", ExitCodes.Usage);
         }
 
-        var refused = overrides.Select(pair => template[pair.Key].Check(pair.Value)).OfType<string>().ToList();
+        var refused = overrides.Select(pair => template[pair.Key].Check(pair.Value)?.Reason).OfType<string>().ToList();
         if (refused.Count > 0)
         {
             throw new DeployException($"Invalid --parameter value: {string.Join("; ", refused)}.", ExitCodes.Usage);
@@ -168,36 +116,28 @@ public static class ChangeSetParameters
         return new(text[..equals].Trim(), text[(equals + 1)..]);
     }
 
-    /// <summary>The template's <c>Parameters</c>, by name.</summary>
-    public static IReadOnlyDictionary<string, TemplateParameter> ReadTemplateParameters(string templateText)
+    /// <summary>The template's <c>Parameters</c>, by name, read by the CloudFormation library as LocalCloud reads them.</summary>
+    /// <exception cref="DeployException">The template cannot be read (exit code 2).</exception>
+    public static IReadOnlyDictionary<string, TemplateParameter> ReadTemplateParameters(string templateText) =>
+        ReadTemplate(templateText).Parameters;
+
+    /// <summary>The template, read by the CloudFormation library.</summary>
+    /// <exception cref="DeployException">The template cannot be read (exit code 2).</exception>
+    internal static CloudFormationTemplate ReadTemplate(string templateText)
     {
-        var root = TemplateYaml.Root(templateText);
-        var declared = new Dictionary<string, TemplateParameter>(StringComparer.Ordinal);
-        foreach (var (key, node) in TemplateYaml.Mapping(root, "Parameters")?.Children ?? Enumerable.Empty<KeyValuePair<YamlDotNet.RepresentationModel.YamlNode, YamlDotNet.RepresentationModel.YamlNode>>())
+        try
         {
-            if (key is not YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } name } || node is not YamlDotNet.RepresentationModel.YamlMappingNode parameter)
-            {
-                continue;
-            }
-
-            declared[name] = new TemplateParameter(
-                name,
-                TemplateYaml.Scalar(parameter, "Type") ?? "String",
-                TemplateYaml.Scalar(parameter, "Default"),
-                TemplateYaml.Scalars(parameter, "AllowedValues"),
-                TemplateYaml.Scalar(parameter, "AllowedPattern"),
-                Int(TemplateYaml.Scalar(parameter, "MinLength")),
-                Int(TemplateYaml.Scalar(parameter, "MaxLength")),
-                Number(TemplateYaml.Scalar(parameter, "MinValue")),
-                Number(TemplateYaml.Scalar(parameter, "MaxValue")));
+            return CloudFormationTemplate.Parse(templateText, "the template");
         }
-
-        return declared;
+        catch (TemplateException error) when (error.InnerException is YamlException yaml)
+        {
+            throw new DeployException($"The template is not valid YAML or JSON: {yaml.Message}", ExitCodes.Usage, inner: error);
+        }
+        catch (TemplateException error)
+        {
+            throw new DeployException($"The template cannot be read: {error.Message}", ExitCodes.Usage, inner: error);
+        }
     }
-
-    private static int? Int(string? text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    private static double? Number(string? text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 }
 
 /// <summary>Where the uploaded code is: the template's <c>CodeS3Bucket</c>, <c>CodeS3Key</c> and <c>CodeS3ObjectVersion</c>.</summary>

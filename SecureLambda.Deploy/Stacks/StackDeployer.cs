@@ -98,7 +98,7 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
         string? Effective(string name) =>
             options.Parameters.LastOrDefault(pair => pair.Key == name).Value
             ?? (existing is not null && existing.Parameters.TryGetValue(name, out var previous) ? previous : null)
-            ?? (declared.TryGetValue(name, out var parameter) ? parameter.Default : null);
+            ?? (declared.TryGetValue(name, out var parameter) ? parameter.DefaultText : null);
         var (revisedTemplate, renames) = ApiDeploymentRevision.Apply(templateText, Effective);
         foreach (var (from, to) in renames)
         {

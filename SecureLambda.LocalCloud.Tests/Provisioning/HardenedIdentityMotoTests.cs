@@ -52,16 +52,18 @@ public sealed class HardenedIdentityMotoTests(ProvisioningFixture fixture)
     [Fact]
     public void MfaRequest_RefusesAFactorTheEngineCannotSend_InsteadOfDroppingIt()
     {
-        var properties = new System.Text.Json.Nodes.JsonObject
+        var properties = new SecureLambda.CloudFormation.Properties.ResourceProperties("Pool", "AWS::Cognito::UserPool", new System.Text.Json.Nodes.JsonObject
         {
             ["MfaConfiguration"] = "OPTIONAL",
             ["EnabledMfas"] = new System.Text.Json.Nodes.JsonArray("SOFTWARE_TOKEN_MFA", "SMS_MFA"),
-        };
+        });
 
-        var error = Assert.Throws<NotSupportedException>(() => CognitoUserPoolProvisioner.MfaRequest("pool", properties));
+        var error = Assert.Throws<SecureLambda.CloudFormation.UnsupportedTemplateException>(() => CognitoUserPoolProvisioner.MfaRequest("pool", properties));
 
         Assert.Contains("SMS_MFA", error.Message, StringComparison.Ordinal);
-        Assert.Null(CognitoUserPoolProvisioner.MfaRequest("pool", new() { ["MfaConfiguration"] = "OFF" }));
+        Assert.Equal("Pool", error.LogicalId);
+        Assert.Null(CognitoUserPoolProvisioner.MfaRequest(
+            "pool", new("Pool", "AWS::Cognito::UserPool", new() { ["MfaConfiguration"] = "OFF" })));
     }
 
     [Fact]

@@ -45,8 +45,12 @@ public sealed class ProvisioningFixture : IAsyncLifetime
         ["LocalCloud:DevUsers:0:Password"] = User1Password,
     };
 
-    /// <summary>The provisioning services against <paramref name="moto"/>, logging into a fake collector.</summary>
-    public static ServiceProvider BuildServices(MotoServer moto, Action<IServiceCollection>? configure = null)
+    /// <summary>
+    /// The provisioning services against <paramref name="moto"/>, logging into a fake collector; <paramref name="configure"/>
+    /// runs before the provisioning registrations, <paramref name="replace"/> after them.
+    /// </summary>
+    public static ServiceProvider BuildServices(
+        MotoServer moto, Action<IServiceCollection>? configure = null, Action<IServiceCollection>? replace = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Configuration()).Build();
         var services = new ServiceCollection();
@@ -54,6 +58,7 @@ public sealed class ProvisioningFixture : IAsyncLifetime
         services.AddSingleton(AwsClientContext.FromEnvironment(moto.ClientEnvironment.GetValueOrDefault));
         configure?.Invoke(services);
         services.AddStackProvisioning(configuration);
+        replace?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

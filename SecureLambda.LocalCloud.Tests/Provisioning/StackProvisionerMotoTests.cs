@@ -187,7 +187,12 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
     {
         await using var services = ProvisioningFixture.BuildServices(
             fixture.Moto,
-            collection => collection.AddSingleton<IResourceProvisioner, FailingQueueProvisioner>());
+            replace: collection =>
+            {
+                // Replaces the queue's one provisioner: the catalog check allows no second one.
+                collection.Remove(collection.Single(descriptor => descriptor.ImplementationType == typeof(SqsQueueProvisioner)));
+                collection.AddSingleton<IResourceProvisioner, FailingQueueProvisioner>();
+            });
 
         var error = await Assert.ThrowsAsync<ResourceProvisioningException>(
             () => services.GetRequiredService<StackProvisioner>().ProvisionAsync(TestContext.Current.CancellationToken));
@@ -223,7 +228,7 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
 
     private sealed class FailingQueueProvisioner : IResourceProvisioner
     {
-        public bool CanProvision(string type) => type == SqsQueueProvisioner.Type;
+        public IReadOnlySet<string> ProvisionedTypes { get; } = new HashSet<string>(StringComparer.Ordinal) { SqsQueueProvisioner.Type };
 
         public Task<ProvisionedResource> ProvisionAsync(
             TemplateResource resource, JsonObject resolvedProperties, StackState state, CancellationToken cancellationToken) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
@@ -103,14 +102,14 @@ public static class GatewayStageBuilder
             _ => throw Unsupported(method, $"AuthorizationType {authorizationType} is not emulated (only NONE and COGNITO_USER_POOLS)"),
         };
 
-        var integration = method.Properties["Integration"] as JsonObject ?? throw Unsupported(method, "it has no Integration");
-        var integrationType = Text(integration["Type"]);
+        var integration = method.TypedProperties.OptionalObject("Integration") ?? throw Unsupported(method, "it has no Integration");
+        var integrationType = integration.OptionalString("Type");
         if (integrationType != "AWS_PROXY")
         {
             throw Unsupported(method, $"integration type {integrationType} is not emulated (only AWS_PROXY)");
         }
 
-        var functionArn = FunctionArnFromIntegrationUri(Text(integration["Uri"]) ?? throw Unsupported(method, "its integration has no Uri"))
+        var functionArn = FunctionArnFromIntegrationUri(integration.OptionalString("Uri") ?? throw Unsupported(method, "its integration has no Uri"))
             ?? throw Unsupported(method, "its integration Uri is not a Lambda function invocation URI");
 
         return new GatewayMethod(httpMethod, resourceId, path, authorizer, BodyModels(stack, method), functionArn);
@@ -126,8 +125,8 @@ public static class GatewayStageBuilder
             throw Unsupported(authorizer, $"authorizer type {authorizer.GetString("Type")} is not emulated (only COGNITO_USER_POOLS)");
         }
 
-        var poolIds = (authorizer.Properties["ProviderARNs"] as JsonArray ?? throw Unsupported(authorizer, "it has no ProviderARNs"))
-            .Select(arn => CognitoAuthorizerSettings.PoolIdFromArn(Text(arn)!))
+        var poolIds = (authorizer.TypedProperties.Has("ProviderARNs") ? authorizer.TypedProperties.StringList("ProviderARNs") : throw Unsupported(authorizer, "it has no ProviderARNs"))
+            .Select(CognitoAuthorizerSettings.PoolIdFromArn)
             .ToList();
         var clientIds = stack.OfType("AWS::Cognito::UserPoolClient")
             .Where(client => poolIds.Contains(client.GetString("UserPoolId") ?? ""))
@@ -152,16 +151,18 @@ public static class GatewayStageBuilder
 
         var validator = stack.OfType("AWS::ApiGateway::RequestValidator").FirstOrDefault(v => v.PhysicalId == validatorId)
             ?? throw Unsupported(method, $"its request validator {validatorId} is not in the stack");
-        if (!IsTrue(validator.Properties["ValidateRequestBody"]))
+        if (validator.TypedProperties.OptionalBool("ValidateRequestBody") != true)
         {
             return null;
         }
 
         var models = new Dictionary<string, JsonSchema>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (contentType, modelName) in method.Properties["RequestModels"] as JsonObject ?? [])
+        var requestModels = method.TypedProperties.OptionalObject("RequestModels");
+        foreach (var contentType in requestModels?.Json.Select(entry => entry.Key) ?? [])
         {
-            var model = stack.OfType("AWS::ApiGateway::Model").FirstOrDefault(m => m.PhysicalId == Text(modelName))
-                ?? throw Unsupported(method, $"its model {Text(modelName)} is not in the stack");
+            var modelName = requestModels!.RequiredString(contentType);
+            var model = stack.OfType("AWS::ApiGateway::Model").FirstOrDefault(m => m.PhysicalId == modelName)
+                ?? throw Unsupported(method, $"its model {modelName} is not in the stack");
             models[contentType] = JsonSchema.Parse(model.Properties["Schema"] ?? throw Unsupported(model, "it has no Schema"), model.LogicalId);
         }
 
@@ -188,23 +189,22 @@ public static class GatewayStageBuilder
     private static GatewayResponseOverride ReadGatewayResponse(ProvisionedResource response)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in response.Properties["ResponseParameters"] as JsonObject ?? [])
+        var parameters = response.TypedProperties.OptionalObject("ResponseParameters");
+        foreach (var name in parameters?.Json.Select(entry => entry.Key) ?? [])
         {
             const string prefix = "gatewayresponse.header.";
-            if (name.StartsWith(prefix, StringComparison.Ordinal) && Text(value) is { } text)
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && parameters!.OptionalString(name) is { } text)
             {
                 // Static values are single-quoted in the template: 'value'.
                 headers[name[prefix.Length..]] = text.Length >= 2 && text[0] == '\'' && text[^1] == '\'' ? text[1..^1] : text;
             }
         }
 
-        var templates = response.Properties["ResponseTemplates"] as JsonObject;
-        var statusCode = response.GetString("StatusCode");
         return new GatewayResponseOverride(
             response.GetString("ResponseType") ?? throw Unsupported(response, "it has no ResponseType"),
-            statusCode is null ? null : int.Parse(statusCode, System.Globalization.CultureInfo.InvariantCulture),
+            response.TypedProperties.OptionalInt("StatusCode"),
             headers,
-            templates is null ? null : Text(templates["application/json"]));
+            response.TypedProperties.OptionalObject("ResponseTemplates")?.OptionalString("application/json"));
     }
 
     /// <summary>The function ARN in <c>arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations</c>.</summary>
@@ -217,13 +217,9 @@ public static class GatewayStageBuilder
     }
 
     private static string? AttributeText(ProvisionedResource resource, string attribute) =>
-        resource.Attributes.TryGetValue(attribute, out var value) ? Text(value) : null;
-
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString();
-
-    private static bool IsTrue(JsonNode? node) =>
-        node is JsonValue value && (value.GetValueKind() == JsonValueKind.True || (value.GetValueKind() == JsonValueKind.String && bool.TryParse(value.GetValue<string>(), out var b) && b));
+        resource.Attributes.TryGetValue(attribute, out var value) && value is JsonValue text && text.TryGetValue<string>(out var result)
+            ? result
+            : null;
 
     private static UnsupportedTemplateException Unsupported(ProvisionedResource resource, string why) =>
         new(resource.LogicalId, resource.Type, $"LocalCloud cannot serve it: {why}.");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -31,16 +32,17 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : Res
         StackState state,
         CancellationToken cancellationToken)
     {
-        var poolId = ResolvedProperties.RequiredString(resolvedProperties, "UserPoolId");
-        var name = ResolvedProperties.String(resolvedProperties, "ClientName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
-        var settings = Settings(resolvedProperties);
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        var poolId = properties.RequiredString("UserPoolId");
+        var name = properties.OptionalString("ClientName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
+        var settings = Settings(properties);
         settings["UserPoolId"] = poolId;
         settings["ClientName"] = name;
 
         var clientId = await FindClientIdAsync(poolId, name, cancellationToken);
         if (clientId is null)
         {
-            settings["GenerateSecret"] = ResolvedProperties.Bool(resolvedProperties, "GenerateSecret") ?? false;
+            settings["GenerateSecret"] = properties.OptionalBool("GenerateSecret") ?? false;
             clientId = await engine.Cognito.CreateUserPoolClientAsync(settings, cancellationToken);
         }
         else
@@ -57,20 +59,20 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : Res
             new Dictionary<string, JsonNode> { ["ClientId"] = clientId, ["Name"] = name });
     }
 
-    private static JsonObject Settings(JsonObject properties)
+    private static JsonObject Settings(ResourceProperties properties)
     {
         var request = new JsonObject();
         foreach (var list in Lists)
         {
-            if (properties.ContainsKey(list))
+            if (properties.Has(list))
             {
-                request[list] = new JsonArray([.. ResolvedProperties.StringList(properties, list).Select(item => JsonValue.Create(item))]);
+                request[list] = new JsonArray([.. properties.StringList(list).Select(item => JsonValue.Create(item))]);
             }
         }
 
         foreach (var number in Numbers)
         {
-            if (ResolvedProperties.Int(properties, number) is { } value)
+            if (properties.OptionalInt(number) is { } value)
             {
                 request[number] = value;
             }
@@ -78,7 +80,7 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : Res
 
         foreach (var flag in Flags)
         {
-            if (ResolvedProperties.Bool(properties, flag) is { } value)
+            if (properties.OptionalBool(flag) is { } value)
             {
                 request[flag] = value;
             }
@@ -86,15 +88,15 @@ public sealed class CognitoUserPoolClientProvisioner(EngineClients engine) : Res
 
         foreach (var text in Strings)
         {
-            if (ResolvedProperties.String(properties, text) is { } value)
+            if (properties.OptionalString(text) is { } value)
             {
                 request[text] = value;
             }
         }
 
-        if (ResolvedProperties.Object(properties, "TokenValidityUnits") is { } units)
+        if (properties.OptionalObject("TokenValidityUnits") is { } units)
         {
-            request["TokenValidityUnits"] = units.DeepClone();
+            request["TokenValidityUnits"] = units.Json.DeepClone();
         }
 
         return request;

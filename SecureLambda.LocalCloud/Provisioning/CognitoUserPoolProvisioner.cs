@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -31,14 +32,15 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
         StackState state,
         CancellationToken cancellationToken)
     {
-        var name = ResolvedProperties.String(resolvedProperties, "UserPoolName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        var name = properties.OptionalString("UserPoolName") ?? PhysicalNames.Generate(state, resource.LogicalId, 128);
         var poolId = await FindPoolIdAsync(name, cancellationToken);
         if (poolId is null)
         {
-            poolId = await engine.Cognito.CreateUserPoolAsync(CreateRequest(name, resolvedProperties), cancellationToken);
+            poolId = await engine.Cognito.CreateUserPoolAsync(CreateRequest(name, properties), cancellationToken);
         }
 
-        if (MfaRequest(poolId, resolvedProperties) is { } mfa)
+        if (MfaRequest(poolId, properties) is { } mfa)
         {
             await engine.Cognito.SetUserPoolMfaConfigAsync(mfa, cancellationToken);
         }
@@ -62,36 +64,36 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
     private Task<string?> FindPoolIdAsync(string name, CancellationToken cancellationToken) =>
         engine.Cognito.FindUserPoolIdAsync(name, cancellationToken);
 
-    private static JsonObject CreateRequest(string name, JsonObject properties)
+    private static JsonObject CreateRequest(string name, ResourceProperties properties)
     {
         var request = new JsonObject { ["PoolName"] = name };
         foreach (var property in PassThrough)
         {
-            if (properties[property] is { } value)
+            if (properties.Json[property] is { } value)
             {
                 request[property] = value.DeepClone();
             }
         }
 
-        if (ResolvedProperties.Object(properties, "Policies")?["PasswordPolicy"] is JsonObject passwordPolicy)
+        if (properties.OptionalObject("Policies")?.OptionalObject("PasswordPolicy") is { } passwordPolicy)
         {
             request["Policies"] = new JsonObject { ["PasswordPolicy"] = TypedPasswordPolicy(passwordPolicy) };
         }
 
-        if (ResolvedProperties.Object(properties, "AdminCreateUserConfig") is { } adminCreateUser)
+        if (properties.OptionalObject("AdminCreateUserConfig") is { } adminCreateUser)
         {
             request["AdminCreateUserConfig"] = TypedAdminCreateUserConfig(adminCreateUser);
         }
 
-        if (ResolvedProperties.Object(properties, "AccountRecoverySetting") is { } recovery)
+        if (properties.OptionalObject("AccountRecoverySetting") is { } recovery)
         {
             var mechanisms = new JsonArray();
-            foreach (var mechanism in recovery["RecoveryMechanisms"]?.AsArray().OfType<JsonObject>() ?? [])
+            foreach (var mechanism in recovery.ObjectList("RecoveryMechanisms"))
             {
                 mechanisms.Add(new JsonObject
                 {
-                    ["Name"] = ResolvedProperties.String(mechanism, "Name"),
-                    ["Priority"] = ResolvedProperties.Int(mechanism, "Priority"),
+                    ["Name"] = mechanism.OptionalString("Name"),
+                    ["Priority"] = mechanism.OptionalInt("Priority"),
                 });
             }
 
@@ -106,19 +108,19 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
     /// as CloudFormation does. Sent on every start, so a changed template applies to an existing pool as well.
     /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html
     /// </summary>
-    internal static JsonObject? MfaRequest(string poolId, JsonObject properties)
+    internal static JsonObject? MfaRequest(string poolId, ResourceProperties properties)
     {
-        var configuration = ResolvedProperties.String(properties, "MfaConfiguration");
+        var configuration = properties.OptionalString("MfaConfiguration");
         if (configuration is null or "OFF")
         {
             return null;
         }
 
-        var factors = properties.ContainsKey("EnabledMfas") ? ResolvedProperties.StringList(properties, "EnabledMfas") : [];
+        var factors = properties.StringList("EnabledMfas");
         if (factors.FirstOrDefault(factor => factor != "SOFTWARE_TOKEN_MFA") is { } unsupported)
         {
             // SMS and e-mail factors need a messaging configuration the engine cannot send with; never drop one silently.
-            throw new NotSupportedException($"EnabledMfas {unsupported} is not provisioned locally; only SOFTWARE_TOKEN_MFA (TOTP) is.");
+            throw properties.Unsupported("EnabledMfas", $"{unsupported} is not provisioned locally; only SOFTWARE_TOKEN_MFA (TOTP) is.");
         }
 
         var request = new JsonObject { ["UserPoolId"] = poolId, ["MfaConfiguration"] = configuration };
@@ -134,15 +136,15 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
     /// AllowAdminCreateUserOnly must reach the engine as a boolean: sent as the template's text "true", an engine that
     /// reads it strictly would take self sign-up as allowed.
     /// </summary>
-    internal static JsonObject TypedAdminCreateUserConfig(JsonObject config)
+    internal static JsonObject TypedAdminCreateUserConfig(ResourceProperties config)
     {
         var typed = new JsonObject();
-        foreach (var (key, value) in config)
+        foreach (var (key, value) in config.Json)
         {
             typed[key] = key switch
             {
-                "AllowAdminCreateUserOnly" => ResolvedProperties.Bool(config, key),
-                "UnusedAccountValidityDays" => ResolvedProperties.Int(config, key),
+                "AllowAdminCreateUserOnly" => config.OptionalBool(key),
+                "UnusedAccountValidityDays" => config.OptionalInt(key),
                 _ => value?.DeepClone(),
             };
         }
@@ -151,13 +153,13 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
     }
 
     /// <summary>The API wants numbers and booleans where a template (or a parameter) may hold strings.</summary>
-    internal static JsonObject TypedPasswordPolicy(JsonObject policy)
+    internal static JsonObject TypedPasswordPolicy(ResourceProperties policy)
     {
         var typed = new JsonObject();
-        foreach (var (key, value) in policy)
+        foreach (var (key, value) in policy.Json)
         {
-            typed[key] = PasswordPolicyNumbers.Contains(key) ? ResolvedProperties.Int(policy, key)
-                : PasswordPolicyFlags.Contains(key) ? ResolvedProperties.Bool(policy, key)
+            typed[key] = PasswordPolicyNumbers.Contains(key) ? policy.OptionalInt(key)
+                : PasswordPolicyFlags.Contains(key) ? policy.OptionalBool(key)
                 : value?.DeepClone();
         }
 

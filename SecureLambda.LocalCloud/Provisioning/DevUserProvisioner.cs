@@ -95,8 +95,8 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
     }
 
     private static int MinimumLength(ProvisionedResource pool) =>
-        ResolvedProperties.Object(pool.Properties, "Policies")?["PasswordPolicy"] is JsonObject policy
-            ? ResolvedProperties.Int(policy, "MinimumLength") ?? 8
+        pool.TypedProperties.OptionalObject("Policies")?.OptionalObject("PasswordPolicy") is { } policy
+            ? policy.OptionalInt("MinimumLength") ?? 8
             : 8;
 
     /// <summary>At least 20 characters (more if the pool asks), with each class Cognito can require.</summary>

@@ -6,7 +6,11 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <summary>Creates (or finds again, by name) the resources of some CloudFormation types.</summary>
 public interface IResourceProvisioner
 {
-    bool CanProvision(string type);
+    /// <summary>
+    /// The types this provisioner handles; at start-up each type the catalog does not skip must have exactly one
+    /// provisioner (<see cref="ProvisionerRegistry"/>).
+    /// </summary>
+    IReadOnlySet<string> ProvisionedTypes { get; }
 
     /// <summary>
     /// Makes the resource exist and returns its physical id and attributes. Must be idempotent: a second call with the
@@ -19,7 +23,11 @@ public interface IResourceProvisioner
         CancellationToken cancellationToken);
 }
 
-/// <summary>Thrown when provisioning one resource fails; the message names its logical id and type.</summary>
+/// <summary>
+/// Thrown when provisioning one resource fails in the engine; the message names its logical id and type. Distinct from
+/// <see cref="UnsupportedTemplateException"/>: the template is fine, but the engine refused or failed the call (the
+/// inner exception says how), so the fix is in the engine or its state, not in the template.
+/// </summary>
 public sealed class ResourceProvisioningException : Exception
 {
     public ResourceProvisioningException()

@@ -1,11 +1,15 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Catalog;
+using SecureLambda.CloudFormation.Properties;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
 /// <summary>
-/// Resources LocalCloud emulates itself (Lambda, API Gateway, WAF) or knowingly skips (IAM, CloudWatch Logs and alarms,
-/// Lambda permissions and the other resource policies, the API Gateway account setting). Nothing is created in the engine; each gets a stable physical id and
+/// Resources LocalCloud emulates itself (Lambda, API Gateway, WAF): the catalog's
+/// <see cref="ResourceKind.SynthesizedByLocalCloud"/> types; and, through <see cref="StandIn"/>, the ones it skips (IAM,
+/// CloudWatch Logs and alarms, Lambda permissions and the other resource policies, the API Gateway account setting).
+/// Nothing is created in the engine; each gets a stable physical id and
 /// the Ref and GetAtt values the CloudFormation template reference documents for its type
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-{service}-{type}.html#…-return-values),
 /// so intrinsics that point at them resolve as they would in AWS.
@@ -14,7 +18,6 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
 {
     public const string LambdaFunction = "AWS::Lambda::Function";
     public const string LambdaEventInvokeConfig = "AWS::Lambda::EventInvokeConfig";
-    public const string LambdaPermission = "AWS::Lambda::Permission";
     public const string RestApi = "AWS::ApiGateway::RestApi";
     public const string ApiResource = "AWS::ApiGateway::Resource";
     public const string ApiMethod = "AWS::ApiGateway::Method";
@@ -23,25 +26,16 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
     public const string ApiRequestValidator = "AWS::ApiGateway::RequestValidator";
     public const string ApiDeployment = "AWS::ApiGateway::Deployment";
     public const string ApiStage = "AWS::ApiGateway::Stage";
-    public const string ApiAccount = "AWS::ApiGateway::Account";
     public const string ApiGatewayResponse = "AWS::ApiGateway::GatewayResponse";
     public const string WafIpSet = "AWS::WAFv2::IPSet";
     public const string WafWebAcl = "AWS::WAFv2::WebACL";
     public const string WafWebAclAssociation = "AWS::WAFv2::WebACLAssociation";
-    public const string IamRole = "AWS::IAM::Role";
-    public const string LogGroup = "AWS::Logs::LogGroup";
-    public const string TopicPolicy = "AWS::SNS::TopicPolicy";
-    public const string QueuePolicy = "AWS::SQS::QueuePolicy";
-    public const string Alarm = "AWS::CloudWatch::Alarm";
 
-    private static readonly HashSet<string> Types = new(StringComparer.Ordinal)
+    public IReadOnlySet<string> ProvisionedTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        LambdaFunction, LambdaEventInvokeConfig, LambdaPermission, RestApi, ApiResource, ApiMethod, ApiAuthorizer, ApiModel,
-        ApiRequestValidator, ApiDeployment, ApiStage, ApiAccount, ApiGatewayResponse, WafIpSet, WafWebAcl, WafWebAclAssociation,
-        IamRole, LogGroup, TopicPolicy, QueuePolicy, Alarm,
+        LambdaFunction, LambdaEventInvokeConfig, RestApi, ApiResource, ApiMethod, ApiAuthorizer, ApiModel,
+        ApiRequestValidator, ApiDeployment, ApiStage, ApiGatewayResponse, WafIpSet, WafWebAcl, WafWebAclAssociation,
     };
-
-    public bool CanProvision(string type) => Types.Contains(type);
 
     public Task<ProvisionedResource> ProvisionAsync(
         TemplateResource resource,
@@ -52,20 +46,28 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(resolvedProperties);
         ArgumentNullException.ThrowIfNull(state);
+        return Task.FromResult(StandIn(resource, resolvedProperties, state));
+    }
 
-        var (physicalId, attributes) = Synthesize(resource, resolvedProperties, state);
-        return Task.FromResult(new ProvisionedResource(resource.LogicalId, resource.Type, physicalId, resolvedProperties, attributes));
+    /// <summary>
+    /// The physical id and attributes of a resource nothing is created for: one this class synthesizes, or one of a
+    /// type the catalog skips, which keeps its Ref and GetAtt values so that the intrinsics pointing at it resolve.
+    /// </summary>
+    internal static ProvisionedResource StandIn(TemplateResource resource, JsonObject resolvedProperties, StackState state)
+    {
+        var (physicalId, attributes) = Synthesize(resource, new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties), state);
+        return new ProvisionedResource(resource.LogicalId, resource.Type, physicalId, resolvedProperties, attributes);
     }
 
     private static (string PhysicalId, Dictionary<string, JsonNode> Attributes) Synthesize(
         TemplateResource resource,
-        JsonObject properties,
+        ResourceProperties properties,
         StackState state)
     {
         var id = resource.LogicalId;
         var (partition, region, account) = (state.Partition, state.Settings.Region, state.Settings.AccountId);
         string Named(string property, int maxLength) =>
-            ResolvedProperties.String(properties, property) ?? PhysicalNames.Generate(state, id, maxLength);
+            properties.OptionalString(property) ?? PhysicalNames.Generate(state, id, maxLength);
 
         switch (resource.Type)
         {
@@ -113,26 +115,19 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
 
             case ApiStage:
                 // Ref: the stage name (aws-resource-apigateway-stage.html).
-                return (ResolvedProperties.RequiredString(properties, "StageName"), []);
+                return (properties.RequiredString("StageName"), []);
 
-            case ApiMethod or ApiAccount or ApiGatewayResponse or LambdaEventInvokeConfig or LambdaPermission or TopicPolicy or QueuePolicy:
-                // Ref: an opaque id (the method id, the account setting's id, the gateway response's id, the config's,
-                // permission's or resource policy's id). The gateway reads a GatewayResponse from the stack's
-                // resolved properties (DataPlane/GatewayStageBuilder), so nothing else is created for it.
+            case ApiMethod or ApiGatewayResponse or LambdaEventInvokeConfig:
+                // Ref: an opaque id (the method id, the gateway response's id, the config's id). The gateway reads a
+                // GatewayResponse from the stack's resolved properties (DataPlane/GatewayStageBuilder), so nothing else is
+                // created for it.
                 return (PhysicalNames.StableId(state, id, 12), []);
-
-            case Alarm:
-            {
-                // Ref: the alarm name; GetAtt Arn (aws-resource-cloudwatch-alarm.html).
-                var name = Named("AlarmName", 255);
-                return (name, new() { ["Arn"] = $"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}" });
-            }
 
             case WafIpSet or WafWebAcl:
             {
                 // Ref: name|id|scope; GetAtt Arn and Id (aws-resource-wafv2-ipset.html, aws-resource-wafv2-webacl.html).
                 var name = Named("Name", 128);
-                var scope = ResolvedProperties.String(properties, "Scope") ?? "REGIONAL";
+                var scope = properties.OptionalString("Scope") ?? "REGIONAL";
                 var wafId = PhysicalNames.StableGuid(state, id);
                 var kind = resource.Type == WafIpSet ? "ipset" : "webacl";
                 // CLOUDFRONT-scoped WAF resources live in us-east-1 under "global".
@@ -152,13 +147,20 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
 
             case WafWebAclAssociation:
                 // Identified by the pair it associates (aws-resource-wafv2-webaclassociation.html).
-                return ($"{ResolvedProperties.RequiredString(properties, "ResourceArn")}|{ResolvedProperties.RequiredString(properties, "WebACLArn")}", []);
+                return ($"{properties.RequiredString("ResourceArn")}|{properties.RequiredString("WebACLArn")}", []);
 
-            case IamRole:
+            case "AWS::CloudWatch::Alarm":
+            {
+                // Ref: the alarm name; GetAtt Arn (aws-resource-cloudwatch-alarm.html).
+                var name = Named("AlarmName", 255);
+                return (name, new() { ["Arn"] = $"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}" });
+            }
+
+            case "AWS::IAM::Role":
             {
                 // Ref: the role name; GetAtt Arn and RoleId (aws-resource-iam-role.html).
                 var name = Named("RoleName", 64);
-                var path = ResolvedProperties.String(properties, "Path") ?? "/";
+                var path = properties.OptionalString("Path") ?? "/";
                 return (name, new()
                 {
                     ["Arn"] = $"arn:{partition}:iam::{account}:role{path}{name}",
@@ -166,7 +168,7 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
                 });
             }
 
-            case LogGroup:
+            case "AWS::Logs::LogGroup":
             {
                 // Ref: the log group name; GetAtt Arn ends in ":*" (aws-resource-logs-loggroup.html).
                 var name = Named("LogGroupName", 512);
@@ -174,7 +176,9 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
             }
 
             default:
-                throw new NotSupportedException($"{resource.Type} is not a local resource type.");
+                // A skipped type whose Ref is an opaque id (a permission, a resource policy, the API Gateway account
+                // setting, an IAM policy).
+                return (PhysicalNames.StableId(state, id, 12), []);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
@@ -18,9 +19,11 @@ public sealed record ProvisionedResource(
     /// <summary>Set for an <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>: the engine queues that model Lambda's async queue.</summary>
     public AsyncDeliveryRoute? AsyncDelivery { get; init; }
 
+    /// <summary>The resolved properties, read by their types.</summary>
+    public ResourceProperties TypedProperties => new(LogicalId, Type, Properties);
+
     /// <summary>A string property of the resolved properties, or null.</summary>
-    public string? GetString(string property) =>
-        Properties[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    public string? GetString(string property) => TypedProperties.OptionalString(property);
 }
 
 /// <summary>

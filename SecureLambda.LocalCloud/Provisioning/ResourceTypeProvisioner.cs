@@ -6,7 +6,7 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <summary>A provisioner of exactly one resource type: the type match and argument checks every such provisioner shares.</summary>
 public abstract class ResourceTypeProvisioner(string provisionedType) : IResourceProvisioner
 {
-    public bool CanProvision(string type) => type == provisionedType;
+    public IReadOnlySet<string> ProvisionedTypes { get; } = new HashSet<string>(StringComparer.Ordinal) { provisionedType };
 
     public Task<ProvisionedResource> ProvisionAsync(
         TemplateResource resource,

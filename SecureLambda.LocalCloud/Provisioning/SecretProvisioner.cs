@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.SecretsManager;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -23,13 +24,14 @@ public sealed class SecretProvisioner(EngineClients engine) : ResourceTypeProvis
         StackState state,
         CancellationToken cancellationToken)
     {
-        if (resolvedProperties.ContainsKey("GenerateSecretString"))
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        if (properties.Has("GenerateSecretString"))
         {
-            throw new NotSupportedException("GenerateSecretString is not supported by LocalCloud; give the secret a SecretString.");
+            throw properties.Unsupported("GenerateSecretString", "is not supported by LocalCloud; give the secret a SecretString.");
         }
 
-        var name = ResolvedProperties.String(resolvedProperties, "Name") ?? PhysicalNames.Generate(state, resource.LogicalId, 512);
-        var secretString = ResolvedProperties.String(resolvedProperties, "SecretString");
+        var name = properties.OptionalString("Name") ?? PhysicalNames.Generate(state, resource.LogicalId, 512);
+        var secretString = properties.OptionalString("SecretString");
         var sm = engine.SecretsManager;
 
         string arn;
@@ -46,8 +48,8 @@ public sealed class SecretProvisioner(EngineClients engine) : ResourceTypeProvis
             arn = await sm.CreateSecretAsync(
                 new CreateSecretRequest(name)
                 {
-                    Description = ResolvedProperties.String(resolvedProperties, "Description"),
-                    KmsKeyId = ResolvedProperties.String(resolvedProperties, "KmsKeyId"),
+                    Description = properties.OptionalString("Description"),
+                    KmsKeyId = properties.OptionalString("KmsKeyId"),
                     SecretString = secretString,
                 },
                 cancellationToken);

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Intrinsics;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -33,9 +35,10 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
         StackState state,
         CancellationToken cancellationToken)
     {
-        var topicArn = ResolvedProperties.RequiredString(resolvedProperties, "TopicArn");
-        var protocol = ResolvedProperties.RequiredString(resolvedProperties, "Protocol");
-        var endpoint = ResolvedProperties.RequiredString(resolvedProperties, "Endpoint");
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        var topicArn = properties.RequiredString("TopicArn");
+        var protocol = properties.RequiredString("Protocol");
+        var endpoint = properties.RequiredString("Endpoint");
 
         if (protocol == "lambda")
         {
@@ -60,12 +63,7 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
         {
             if (resolvedProperties[name] is JsonValue value)
             {
-                attributes[name] = value.GetValueKind() switch
-                {
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    _ => ResolvedProperties.String(resolvedProperties, name)!,
-                };
+                attributes[name] = properties.RequiredString(name);
             }
         }
 
@@ -165,14 +163,14 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
                 continue;
             }
 
-            var resolved = new JsonObject
+            var resolved = new ResourceProperties(config.LogicalId, config.Type, new JsonObject
             {
                 ["MaximumRetryAttempts"] = IntrinsicResolver.Resolve(config.Properties["MaximumRetryAttempts"], state, config.LogicalId),
                 ["MaximumEventAgeInSeconds"] = IntrinsicResolver.Resolve(config.Properties["MaximumEventAgeInSeconds"], state, config.LogicalId),
-            };
+            });
             return (
-                ResolvedProperties.Int(resolved, "MaximumRetryAttempts") ?? EventInvokeConfigs.DefaultMaximumRetryAttempts,
-                ResolvedProperties.Int(resolved, "MaximumEventAgeInSeconds") ?? EventInvokeConfigs.DefaultMaximumEventAgeSeconds);
+                resolved.OptionalInt("MaximumRetryAttempts") ?? EventInvokeConfigs.DefaultMaximumRetryAttempts,
+                resolved.OptionalInt("MaximumEventAgeInSeconds") ?? EventInvokeConfigs.DefaultMaximumEventAgeSeconds);
         }
 
         return (EventInvokeConfigs.DefaultMaximumRetryAttempts, EventInvokeConfigs.DefaultMaximumEventAgeSeconds);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -23,14 +24,15 @@ public sealed class SnsTopicProvisioner(EngineClients engine) : ResourceTypeProv
         StackState state,
         CancellationToken cancellationToken)
     {
-        var fifo = ResolvedProperties.Bool(resolvedProperties, "FifoTopic") == true;
-        var name = ResolvedProperties.String(resolvedProperties, "TopicName")
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        var fifo = properties.OptionalBool("FifoTopic") == true;
+        var name = properties.OptionalString("TopicName")
             ?? PhysicalNames.Generate(state, resource.LogicalId, fifo ? 251 : 256) + (fifo ? ".fifo" : string.Empty);
 
         var attributes = new List<KeyValuePair<string, string>>();
         foreach (var property in AttributeProperties)
         {
-            if (ResolvedProperties.String(resolvedProperties, property) is { } value)
+            if (properties.OptionalString(property) is { } value)
             {
                 attributes.Add(new(property, value));
             }

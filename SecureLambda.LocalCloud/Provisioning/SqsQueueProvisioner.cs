@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
@@ -30,8 +31,9 @@ public sealed class SqsQueueProvisioner(EngineClients engine) : ResourceTypeProv
         CancellationToken cancellationToken)
     {
         // A FIFO queue's generated name must still end in .fifo, within SQS's 80 characters.
-        var fifo = ResolvedProperties.Bool(resolvedProperties, "FifoQueue") == true;
-        var name = ResolvedProperties.String(resolvedProperties, "QueueName")
+        var properties = new ResourceProperties(resource.LogicalId, resource.Type, resolvedProperties);
+        var fifo = properties.OptionalBool("FifoQueue") == true;
+        var name = properties.OptionalString("QueueName")
             ?? PhysicalNames.Generate(state, resource.LogicalId, fifo ? 75 : 80) + (fifo ? ".fifo" : string.Empty);
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in AttributeProperties)
@@ -41,7 +43,7 @@ public sealed class SqsQueueProvisioner(EngineClients engine) : ResourceTypeProv
                 JsonObject json => json.ToJsonString(),
                 JsonValue scalar when scalar.GetValueKind() == JsonValueKind.True => "true",
                 JsonValue scalar when scalar.GetValueKind() == JsonValueKind.False => "false",
-                _ => ResolvedProperties.String(resolvedProperties, property),
+                _ => properties.OptionalString(property),
             };
             if (value is not null)
             {

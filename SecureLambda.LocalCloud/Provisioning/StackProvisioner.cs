@@ -3,13 +3,16 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Catalog;
+using SecureLambda.CloudFormation.Intrinsics;
 using SecureLambda.LocalCloud.Engine;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
 /// <summary>
-/// Provisions the template in the engine: validates its resource types, then in dependency order resolves each
-/// resource's properties, hands it to the provisioner for its type and records the physical id and attributes, so
+/// Provisions the template in the engine: validates its resource types against the catalog, then in dependency order
+/// resolves each resource's properties, hands it to the provisioner for its type (a skipped type gets its stand-in ids
+/// from <see cref="LocalResourceProvisioner.StandIn"/>) and records the physical id and attributes, so
 /// later intrinsics and the Outputs resolve as they would in AWS. Then it makes the dev users exist.
 /// </summary>
 public sealed class StackProvisioner(
@@ -30,7 +33,7 @@ public sealed class StackProvisioner(
         ["CodeS3Key"] = "bootstrap.zip",
     };
 
-    private readonly IResourceProvisioner[] _provisioners = [.. provisioners];
+    private readonly ProvisionerRegistry _provisioners = new(provisioners);
     private readonly IOutputRewriter[] _outputRewriters = [.. outputRewriters];
 
     public async Task<ProvisionedStack> ProvisionAsync(CancellationToken cancellationToken)
@@ -40,7 +43,7 @@ public sealed class StackProvisioner(
         ProvisioningLog.ProvisioningStack(logger, settings.StackName, templatePath);
 
         var template = CloudFormationTemplate.Load(templatePath);
-        ResourceTypes.Validate(template, logger);
+        ResourceTypeCatalog.Validate(template, logger);
         var state = new StackState(template, new StackSettings(
             settings.StackName,
             settings.Region ?? engine.Context.Region,
@@ -100,15 +103,15 @@ public sealed class StackProvisioner(
         StackState state,
         CancellationToken cancellationToken)
     {
-        var provisioner = _provisioners.FirstOrDefault(candidate => candidate.CanProvision(resource.Type))
-            ?? throw new ResourceProvisioningException(
-                resource.LogicalId, resource.Type, new NotSupportedException($"No provisioner handles {resource.Type}."));
         try
         {
             var resolved = IntrinsicResolver.Resolve(resource.Properties, state, resource.LogicalId) as JsonObject ?? [];
-            return await provisioner.ProvisionAsync(resource, resolved, state, cancellationToken);
+            return ResourceTypeCatalog.Find(resource.Type)!.Kind == ResourceKind.Skipped
+                ? LocalResourceProvisioner.StandIn(resource, resolved, state)
+                : await _provisioners.For(resource.Type).ProvisionAsync(resource, resolved, state, cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not UnsupportedTemplateException
+            && (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             throw new ResourceProvisioningException(resource.LogicalId, resource.Type, exception);
         }

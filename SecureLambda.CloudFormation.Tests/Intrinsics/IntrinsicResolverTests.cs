@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Intrinsics;
 using static SecureLambda.CloudFormation.Tests.Model.TemplateTestHelpers;
 
-namespace SecureLambda.CloudFormation.Tests.Model;
+namespace SecureLambda.CloudFormation.Tests.Intrinsics;
 
 public sealed class IntrinsicResolverTests
 {

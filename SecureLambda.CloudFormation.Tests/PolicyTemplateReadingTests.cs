@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
-using SecureLambda.CloudFormation.Tests.Template;
-using YamlDotNet.Core;
+using SecureLambda.CloudFormation.Intrinsics;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;
 
-public sealed class TemplateDocumentTests
+public sealed class PolicyTemplateReadingTests
 {
     private const string ShortForms = """
         Conditions:
@@ -28,9 +27,9 @@ public sealed class TemplateDocumentTests
               Empty:
         """;
 
-    private static readonly TemplateDocument Document = TemplateDocument.Parse(ShortForms);
+    private static readonly CloudFormationTemplate Document = PolicyTemplate.Parse(ShortForms);
 
-    private static JsonNode? Property(string name) => Document.Resource("Thing")[name];
+    private static JsonNode? Property(string name) => Document.Resource("Thing").Properties[name];
 
     [Fact]
     public void ShortRef_ReadsAsLongFormRef() =>
@@ -52,14 +51,14 @@ public sealed class TemplateDocumentTests
             JsonNode.Parse("""{"Fn::Join":["",[{"Fn::Select":["0",{"Fn::Split":[",",{"Ref":"List"}]}]},"-x"]]}"""),
             Property("ByJoin")));
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"Fn::Equals":[{"Ref":"Mode"},"Block"]}"""), Document.Root["Conditions"]?["Blocks"]));
+            JsonNode.Parse("""{"Fn::Equals":[{"Ref":"Mode"},"Block"]}"""), Document.Conditions["Blocks"]));
     }
 
     [Fact]
     public void SubReferences_AreResourcesAndParameters_NotPseudoParametersLiteralsOrLocalVariables()
     {
-        Assert.Equal(["Topic"], Intrinsics.References(Property("BySub")));
-        Assert.Equal(["Other", "Topic"], Intrinsics.References(Property("BySubList")).Order(StringComparer.Ordinal));
+        Assert.Equal(["Topic"], IntrinsicReferences.References(Property("BySub")));
+        Assert.Equal(["Other", "Topic"], IntrinsicReferences.References(Property("BySubList")).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -87,7 +86,7 @@ public sealed class TemplateDocumentTests
     [InlineData("Parameters: {}\n")]
     public void MalformedTemplates_FailLoudly(string yaml)
     {
-        var error = Record.Exception(() => TemplateDocument.Parse(yaml));
-        Assert.True(error is InvalidDataException or YamlException, $"expected a parse error, got {error}");
+        var error = Record.Exception(() => PolicyTemplate.Parse(yaml));
+        Assert.True(error is TemplateException, $"expected a parse error, got {error}");
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace SecureLambda.CloudFormation;
+namespace SecureLambda.CloudFormation.Intrinsics;
 
 /// <summary>
 /// Replaces every intrinsic function in a template value by its value against a <see cref="StackState"/>.

@@ -1,17 +1,18 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Catalog;
+using SecureLambda.CloudFormation.Tests.Model;
 
-namespace SecureLambda.CloudFormation.Tests.Model;
+namespace SecureLambda.CloudFormation.Tests.Catalog;
 
-public sealed class ResourceTypesTests
+public sealed class ResourceTypeCatalogTests
 {
     [Fact]
     public void Validate_AcceptsTheProductionTemplate_AndLogsEachSkippedTypeOnce()
     {
         var logger = new FakeLogger();
 
-        ResourceTypes.Validate(CloudFormationTemplate.Load(TemplateTestHelpers.ProductionTemplatePath), logger);
+        ResourceTypeCatalog.Validate(CloudFormationTemplate.Load(TemplateTestHelpers.ProductionTemplatePath), logger);
 
         var all = logger.Collector.GetSnapshot();
         Assert.All(all, record => Assert.Equal(LogLevel.Information, record.Level));
@@ -31,7 +32,7 @@ public sealed class ResourceTypesTests
     {
         var logger = new FakeLogger();
 
-        ResourceTypes.Validate(CloudFormationTemplate.Load(TemplateTestHelpers.ProductionTemplatePath), logger);
+        ResourceTypeCatalog.Validate(CloudFormationTemplate.Load(TemplateTestHelpers.ProductionTemplatePath), logger);
 
         var skipped = logger.Collector.GetSnapshot()
             .Where(record => record.GetStructuredStateValue("Property") is not null)
@@ -50,20 +51,26 @@ public sealed class ResourceTypesTests
         var template = CloudFormationTemplate.Parse(
             "Resources:\n  Topic: { Type: AWS::SNS::Topic }\n  Bucket: { Type: AWS::S3::Bucket }\n", "t.yaml");
 
-        var ex = Assert.Throws<TemplateException>(() => ResourceTypes.Validate(template, new FakeLogger()));
+        var ex = Assert.Throws<UnsupportedTemplateException>(() => ResourceTypeCatalog.Validate(template, new FakeLogger()));
 
-        Assert.Equal("Resource Bucket has type AWS::S3::Bucket, which LocalCloud does not emulate or knowingly skip.", ex.Message);
+        Assert.Equal(("Bucket", "AWS::S3::Bucket"), (ex.LogicalId, ex.ResourceType));
+        Assert.Contains("Resource Bucket", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AWS::S3::Bucket", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("which LocalCloud does not emulate or knowingly skip.", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("AWS::SNS::Topic")]
-    [InlineData("AWS::Lambda::Function")]
-    [InlineData("AWS::ApiGateway::GatewayResponse")]
-    [InlineData("AWS::WAFv2::WebACLAssociation")]
-    public void IsEmulated_IsTrue_ForEmulatedTypes(string type)
+    [InlineData("AWS::SNS::Topic", ResourceKind.ProvisionedInEngine)]
+    [InlineData("AWS::Cognito::UserPool", ResourceKind.ProvisionedInEngine)]
+    [InlineData("AWS::Lambda::Function", ResourceKind.SynthesizedByLocalCloud)]
+    [InlineData("AWS::ApiGateway::GatewayResponse", ResourceKind.SynthesizedByLocalCloud)]
+    [InlineData("AWS::WAFv2::WebACLAssociation", ResourceKind.SynthesizedByLocalCloud)]
+    public void Find_SaysHowEachEmulatedTypeIsStoodInFor(string type, ResourceKind kind)
     {
-        Assert.True(ResourceTypes.IsEmulated(type));
-        Assert.Null(ResourceTypes.SkipReason(type));
+        var entry = ResourceTypeCatalog.Find(type);
+
+        Assert.Equal(kind, entry?.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(entry?.Reason));
     }
 
     [Theory]
@@ -75,17 +82,25 @@ public sealed class ResourceTypesTests
     [InlineData("AWS::SNS::TopicPolicy", "resource policies")]
     [InlineData("AWS::SQS::QueuePolicy", "resource policies")]
     [InlineData("AWS::CloudWatch::Alarm", "CloudWatch metrics")]
-    public void SkipReason_ExplainsEachKnowinglySkippedType(string type, string reason)
+    public void Find_ExplainsEachKnowinglySkippedType(string type, string reason)
     {
-        Assert.False(ResourceTypes.IsEmulated(type));
-        Assert.Contains(reason, ResourceTypes.SkipReason(type), StringComparison.Ordinal);
+        var entry = ResourceTypeCatalog.Find(type);
+
+        Assert.Equal(ResourceKind.Skipped, entry?.Kind);
+        Assert.Contains(reason, entry?.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TheTwoListsDoNotOverlap()
+    public void EachTypeHasOneEntry_AndAnUnknownTypeNone()
     {
-        Assert.Empty(ResourceTypes.Emulated.Intersect(ResourceTypes.Skipped.Keys));
-        Assert.False(ResourceTypes.IsEmulated("AWS::S3::Bucket"));
-        Assert.Null(ResourceTypes.SkipReason("AWS::S3::Bucket"));
+        Assert.Equal(ResourceTypeCatalog.Entries.Count, ResourceTypeCatalog.Entries.Select(entry => entry.Type).Distinct(StringComparer.Ordinal).Count());
+        Assert.Null(ResourceTypeCatalog.Find("AWS::S3::Bucket"));
+    }
+
+    [Fact]
+    public void EverySkippedProperty_BelongsToATypeThatIsEmulated()
+    {
+        Assert.All(ResourceTypeCatalog.SkippedProperties, property =>
+            Assert.NotEqual(ResourceKind.Skipped, ResourceTypeCatalog.Find(property.Type)?.Kind ?? ResourceKind.Skipped));
     }
 }

@@ -1,0 +1,23 @@
+namespace SecureLambda.CloudFormation.Catalog;
+
+/// <summary>
+/// The resource types whose properties an <c>AWS::ApiGateway::Deployment</c> snapshots: a change to any of them stays
+/// undeployed until a new Deployment is created
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-deployment.html).
+/// </summary>
+public static class ApiDefinitionTypes
+{
+    public const string Deployment = "AWS::ApiGateway::Deployment";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "AWS::ApiGateway::RestApi",
+        "AWS::ApiGateway::Resource",
+        "AWS::ApiGateway::Method",
+        "AWS::ApiGateway::Authorizer",
+        "AWS::ApiGateway::Model",
+        "AWS::ApiGateway::RequestValidator",
+        "AWS::ApiGateway::GatewayResponse",
+        "AWS::ApiGateway::DocumentationPart",
+    };
+}
