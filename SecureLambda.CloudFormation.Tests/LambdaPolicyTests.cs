@@ -1,5 +1,5 @@
-using SecureLambda.CloudFormation.Tests.Policies;
 using SecureLambda.CloudFormation.Intrinsics;
+using SecureLambda.CloudFormation.Tests.Policies;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;

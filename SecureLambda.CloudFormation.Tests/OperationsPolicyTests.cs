@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using SecureLambda.CloudFormation.Tests.Policies;
 using SecureLambda.CloudFormation.Intrinsics;
+using SecureLambda.CloudFormation.Tests.Policies;
 using Xunit;
 
 namespace SecureLambda.CloudFormation.Tests;

@@ -1,6 +1,6 @@
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
-using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
+using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.Waf;
 
 namespace SecureLambda.LocalCloud.DataPlane;

@@ -2,9 +2,9 @@ using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.Aws.Cognito;
 using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Sdk;
 using SecureLambda.Aws.SecretsManager;
 using SecureLambda.Aws.Sns;
-using SecureLambda.Aws.Sdk;
 
 namespace SecureLambda.LocalCloud.Engine;
 

@@ -10,8 +10,8 @@ using SecureLambda.LocalCloud.ApiGateway.Throttling;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
 using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.DataPlane;
-using SecureLambda.LocalCloud.Waf;
 using SecureLambda.LocalCloud.Tests.Waf;
+using SecureLambda.LocalCloud.Waf;
 
 namespace SecureLambda.LocalCloud.Tests.ApiGateway.Steps;
 
