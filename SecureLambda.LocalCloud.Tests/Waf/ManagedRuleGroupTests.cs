@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.Waf;
 using static SecureLambda.LocalCloud.Tests.Waf.WafTestAcls;
 
@@ -171,7 +172,7 @@ public sealed class ManagedRuleGroupTests
     [InlineData("""{"Name":"S","Priority":0,"Action":{"Block":{}},"Statement":{"SizeConstraintStatement":{"FieldToMatch":{"JsonBody":{}},"ComparisonOperator":"GT","Size":1,"TextTransformations":[{"Priority":0,"Type":"NONE"}]}},"VisibilityConfig":{"MetricName":"S"}}""", "FieldToMatch JsonBody is not emulated")]
     public void RefusesAtStartup_WhatItCannotEvaluateExactly(string rule, string expected)
     {
-        var failure = Assert.Throws<WafConfigurationException>(() => Parse(Acl("bad", "Allow", rule)));
+        var failure = Assert.Throws<UnsupportedTemplateException>(() => Parse(Acl("bad", "Allow", rule)));
 
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
     }

@@ -16,7 +16,7 @@ public sealed class TemplateWebAclTests
     private static WebAclEvaluator Evaluator(Dictionary<string, string> parameters)
     {
         var template = new TestTemplate(parameters);
-        var acl = WebAcl.FromTemplate(template.Properties("GreetingWebAcl"), template.IpSetsByArn());
+        var acl = WebAcl.FromTemplate(template.Resource("GreetingWebAcl"), template.IpSetsByArn());
         return new WebAclEvaluator(acl, new FakeTimeProvider());
     }
 
@@ -29,7 +29,7 @@ public sealed class TemplateWebAclTests
     {
         var template = new TestTemplate();
 
-        var acl = WebAcl.FromTemplate(template.Properties("GreetingWebAcl"), template.IpSetsByArn());
+        var acl = WebAcl.FromTemplate(template.Resource("GreetingWebAcl"), template.IpSetsByArn());
 
         Assert.Equal("secure-lambda-GreetingWebAcl", acl.Name);
         Assert.Equal(WafAction.Allow, acl.DefaultAction);
@@ -199,7 +199,7 @@ public sealed class TemplateWebAclTests
     public void NamesEveryRuleItCannotEvaluate_AsNotEmulatedLocally()
     {
         var acl = new WebAclEvaluator(
-            WebAcl.FromTemplate(new TestTemplate().Properties("GreetingWebAcl"), new TestTemplate().IpSetsByArn()),
+            WebAcl.FromTemplate(new TestTemplate().Resource("GreetingWebAcl"), new TestTemplate().IpSetsByArn()),
             new FakeTimeProvider()).WebAcl;
 
         Assert.Contains("AWS-AWSManagedRulesAmazonIpReputationList/AWSManagedIPReputationList", acl.NotEmulatedRules);
@@ -215,7 +215,7 @@ public sealed class TemplateWebAclTests
     {
         var template = new TestTemplate();
 
-        var acl = WebAcl.FromTemplate(template.Properties("CognitoWebAcl"), template.IpSetsByArn());
+        var acl = WebAcl.FromTemplate(template.Resource("CognitoWebAcl"), template.IpSetsByArn());
 
         Assert.Equal(["CognitoRatePerSourceIp", "AWS-AWSManagedRulesAmazonIpReputationList"], acl.Rules.Select(r => r.Name));
         Assert.Equal(100, Assert.IsType<RateBasedStatement>(acl.Rules[0].Statement).Limit);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation.Properties;
 using YamlDotNet.RepresentationModel;
 
 namespace SecureLambda.LocalCloud.Tests.Waf;
@@ -49,16 +50,20 @@ internal sealed class TestTemplate
     public JsonObject Properties(string logicalId) =>
         (JsonObject)Resolve(((YamlMappingNode)_resources[logicalId])["Properties"])!;
 
+    /// <summary>The resolved properties of a resource, read as LocalCloud reads them, naming the resource in errors.</summary>
+    public ResourceProperties Resource(string logicalId) =>
+        new(logicalId, ((YamlScalarNode)((YamlMappingNode)_resources[logicalId])["Type"]).Value!, Properties(logicalId));
+
     /// <summary>The resolved properties of every AWS::WAFv2::IPSet, by the ARN <c>!GetAtt X.Arn</c> gives.</summary>
-    public Func<string, JsonObject?> IpSetsByArn()
+    public Func<string, ResourceProperties?> IpSetsByArn()
     {
-        var byArn = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var byArn = new Dictionary<string, ResourceProperties>(StringComparer.Ordinal);
         foreach (var (key, value) in _resources.Children)
         {
             if (((YamlScalarNode)((YamlMappingNode)value)["Type"]).Value == "AWS::WAFv2::IPSet")
             {
                 var logicalId = ((YamlScalarNode)key).Value!;
-                byArn[ArnOf(logicalId)] = Properties(logicalId);
+                byArn[ArnOf(logicalId)] = Resource(logicalId);
             }
         }
 

@@ -52,7 +52,7 @@ public sealed class WafStartupReportTests
     public void NamesEachManagedRuleOfTheStagesWebAcl_ItCannotEvaluate_OnceEach()
     {
         var template = new TestTemplate();
-        var evaluator = new WebAclEvaluator(WebAcl.FromTemplate(template.Properties("GreetingWebAcl"), template.IpSetsByArn()), new FakeTimeProvider());
+        var evaluator = new WebAclEvaluator(WebAcl.FromTemplate(template.Resource("GreetingWebAcl"), template.IpSetsByArn()), new FakeTimeProvider());
         var stage = new GatewayStage("000000000000", "a1b2c3", "development", [], new StageThrottle("development", [], new FakeTimeProvider()), evaluator, new Dictionary<string, GatewayResponseOverride>());
         var logger = new FakeLogger();
 

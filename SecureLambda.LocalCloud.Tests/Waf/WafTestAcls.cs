@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Waf;
 
 namespace SecureLambda.LocalCloud.Tests.Waf;
@@ -16,10 +17,21 @@ internal static class WafTestAcls
         [V6Arn] = """{"Name":"v6","Scope":"REGIONAL","IPAddressVersion":"IPV6","Addresses":["2001:db8::/32"]}""",
     };
 
-    public static Func<string, JsonObject?> IpSetsByArn { get; } =
-        arn => IpSets.TryGetValue(arn, out var json) ? (JsonObject)JsonNode.Parse(json)! : null;
+    public const string WebAclLogicalId = "TestWebAcl";
 
-    public static WebAcl Parse(string json) => WebAcl.FromTemplate((JsonObject)JsonNode.Parse(json)!, IpSetsByArn);
+    public const string WebAclType = "AWS::WAFv2::WebACL";
+
+    public const string IpSetType = "AWS::WAFv2::IPSet";
+
+    public static Func<string, ResourceProperties?> IpSetsByArn { get; } =
+        arn => IpSets.TryGetValue(arn, out var json) ? IpSet(arn.Split('/')[^2] + "IpSet", json) : null;
+
+    public static WebAcl Parse(string json) => WebAcl.FromTemplate(WebAclProperties(json), IpSetsByArn);
+
+    /// <summary>Web ACL properties as the provisioned stack hands them to the parser, under <see cref="WebAclLogicalId"/>.</summary>
+    public static ResourceProperties WebAclProperties(string json) => new(WebAclLogicalId, WebAclType, (JsonObject)JsonNode.Parse(json)!);
+
+    public static ResourceProperties IpSet(string logicalId, string json) => new(logicalId, IpSetType, (JsonObject)JsonNode.Parse(json)!);
 
     public static string Acl(string name, string defaultAction, params string[] rules) =>
         $$$"""{"Name":"{{{name}}}","Scope":"REGIONAL","DefaultAction":{"{{{defaultAction}}}":{}},"VisibilityConfig":{"MetricName":"{{{name}}}"},"Rules":[{{{string.Join(",", rules)}}}]}""";

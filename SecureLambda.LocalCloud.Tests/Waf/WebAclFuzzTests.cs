@@ -21,7 +21,7 @@ public sealed class WebAclFuzzTests
     public void CrashTheWaf_WithArbitraryRequests_NeverThrows()
     {
         var template = new TestTemplate();
-        var evaluator = new WebAclEvaluator(WebAcl.FromTemplate(template.Properties("GreetingWebAcl"), template.IpSetsByArn()), new FakeTimeProvider());
+        var evaluator = new WebAclEvaluator(WebAcl.FromTemplate(template.Resource("GreetingWebAcl"), template.IpSetsByArn()), new FakeTimeProvider());
         var random = new Random(20261201);
         string Text() => string.Concat(Enumerable.Range(0, random.Next(0, 6)).Select(_ => Fragments[random.Next(Fragments.Length)]));
 

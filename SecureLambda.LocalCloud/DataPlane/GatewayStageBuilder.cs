@@ -182,8 +182,8 @@ public static class GatewayStageBuilder
         var webAclArn = association.GetString("WebACLArn");
         var webAcl = stack.OfType("AWS::WAFv2::WebACL").FirstOrDefault(acl => AttributeText(acl, "Arn") == webAclArn)
             ?? throw Unsupported(association, $"its web ACL {webAclArn} is not in the stack");
-        var ipSets = stack.OfType("AWS::WAFv2::IPSet").ToDictionary(set => AttributeText(set, "Arn") ?? set.PhysicalId, set => set.Properties, StringComparer.Ordinal);
-        return new WebAclEvaluator(WebAcl.FromTemplate(webAcl.Properties, arn => ipSets.GetValueOrDefault(arn)), timeProvider);
+        var ipSets = stack.OfType("AWS::WAFv2::IPSet").ToDictionary(set => AttributeText(set, "Arn") ?? set.PhysicalId, set => set.TypedProperties, StringComparer.Ordinal);
+        return new WebAclEvaluator(WebAcl.FromTemplate(webAcl.TypedProperties, arn => ipSets.GetValueOrDefault(arn)), timeProvider);
     }
 
     private static GatewayResponseOverride ReadGatewayResponse(ProvisionedResource response)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -58,30 +59,33 @@ public static class IpAddresses
 
     /// <summary>
     /// Parses an IP set entry in CIDR notation. Host bits past the prefix are cleared (AWS stores the network), and a
-    /// /0 prefix is refused because AWS WAF IP sets do not accept it.
+    /// /0 prefix is refused because AWS WAF IP sets do not accept it; <paramref name="problem"/> says why an entry is refused.
     /// https://docs.aws.amazon.com/waf/latest/APIReference/API_IPSet.html
     /// </summary>
-    internal static IPNetwork ParseCidr(string cidr, IpAddressVersion version, string context)
+    internal static bool TryParseCidr(string cidr, IpAddressVersion version, out IPNetwork network, [NotNullWhen(false)] out string? problem)
     {
+        network = default;
         var parts = cidr.Trim().Split('/');
         if (parts.Length != 2
             || !IPAddress.TryParse(parts[0], out var address)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
         {
-            throw new WafConfigurationException($"{context}: '{cidr}' is not a CIDR (address/prefix).");
+            problem = $"'{cidr}' is not a CIDR (address/prefix).";
+            return false;
         }
 
         var family = version == IpAddressVersion.IPv4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
         var maxPrefix = family == AddressFamily.InterNetwork ? 32 : 128;
         if (address.AddressFamily != family)
         {
-            throw new WafConfigurationException($"{context}: '{cidr}' is not an {version} CIDR, but the IP set is {version}.");
+            problem = $"'{cidr}' is not an {version} CIDR, but the IP set is {version}.";
+            return false;
         }
 
         if (prefix < 1 || prefix > maxPrefix)
         {
-            throw new WafConfigurationException(
-                $"{context}: '{cidr}' has prefix /{prefix}; AWS WAF IP sets accept /1 to /{maxPrefix}.");
+            problem = $"'{cidr}' has prefix /{prefix}; AWS WAF IP sets accept /1 to /{maxPrefix}.";
+            return false;
         }
 
         var bytes = address.GetAddressBytes();
@@ -90,6 +94,8 @@ public static class IpAddresses
             bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
         }
 
-        return new IPNetwork(new IPAddress(bytes), prefix);
+        network = new IPNetwork(new IPAddress(bytes), prefix);
+        problem = null;
+        return true;
     }
 }

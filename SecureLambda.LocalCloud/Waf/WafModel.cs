@@ -1,4 +1,6 @@
 using System.Net;
+using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 
 namespace SecureLambda.LocalCloud.Waf;
 
@@ -189,9 +191,10 @@ public sealed record WebAcl(string Name, WafAction DefaultAction, IReadOnlyList<
     /// Reads the resolved properties of an <c>AWS::WAFv2::WebACL</c>. <paramref name="ipSetPropertiesByArn"/> gives the
     /// resolved properties of the <c>AWS::WAFv2::IPSet</c> an ARN names (null when none does).
     /// </summary>
-    /// <exception cref="WafConfigurationException">A rule, statement or action LocalCloud does not emulate, or invalid values.</exception>
+    /// <exception cref="UnsupportedTemplateException">A rule, statement or action LocalCloud
+    /// does not emulate, or invalid values, naming the web ACL or IP set and the property path.</exception>
     public static WebAcl FromTemplate(
-        System.Text.Json.Nodes.JsonObject webAclProperties,
-        Func<string, System.Text.Json.Nodes.JsonObject?> ipSetPropertiesByArn) =>
+        ResourceProperties webAclProperties,
+        Func<string, ResourceProperties?> ipSetPropertiesByArn) =>
         WebAclParser.Parse(webAclProperties, ipSetPropertiesByArn);
 }
