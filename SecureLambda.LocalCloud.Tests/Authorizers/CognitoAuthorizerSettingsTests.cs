@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Authorizers;
 
 namespace SecureLambda.LocalCloud.Tests.Authorizers;
@@ -78,5 +81,58 @@ public sealed class CognitoAuthorizerSettingsTests
 
         Assert.IsType<EngineJwksProvider>(provider.GetRequiredService<IJwksProvider>());
         Assert.NotNull(provider.GetRequiredService<CognitoTokenValidator>());
+    }
+
+    private static ResourceProperties Authorizer(string json) =>
+        new("GreetingAuthorizer", "AWS::ApiGateway::Authorizer", (JsonObject)JsonNode.Parse(json)!);
+
+    [Fact]
+    public void FromTemplate_ReadsPoolsHeaderAndClients()
+    {
+        var settings = CognitoAuthorizerSettings.FromTemplate(
+            Authorizer("""{"Name":"Pool","ProviderARNs":["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_abc"],"IdentitySource":"method.request.header.X-Token"}"""),
+            "us-east-1",
+            pools => new HashSet<string>(pools.Select(pool => pool + "-client")));
+
+        Assert.Equal("Pool", settings.AuthorizerName);
+        Assert.Equal(["us-east-1_abc"], settings.UserPoolIds);
+        Assert.Equal(["us-east-1_abc-client"], settings.AppClientIds);
+        Assert.Equal("X-Token", settings.IdentitySourceHeader);
+    }
+
+    [Fact]
+    public void FromTemplate_NamesTheAuthorizerAndTheEntry_WhenAProviderArnIsNotAUserPool()
+    {
+        var error = Assert.Throws<UnsupportedTemplateException>(() => CognitoAuthorizerSettings.FromTemplate(
+            Authorizer("""{"ProviderARNs":["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_abc","arn:aws:s3:::bucket"]}"""),
+            "us-east-1",
+            _ => new HashSet<string>()));
+
+        Assert.Equal("GreetingAuthorizer", error.LogicalId);
+        Assert.Equal("AWS::ApiGateway::Authorizer", error.ResourceType);
+        Assert.Contains("ProviderARNs[1]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:s3:::bucket", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromTemplate_NamesTheAuthorizer_WhenTheIdentitySourceIsNotOneHeader()
+    {
+        var error = Assert.Throws<UnsupportedTemplateException>(() => CognitoAuthorizerSettings.FromTemplate(
+            Authorizer("""{"ProviderARNs":["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_abc"],"IdentitySource":"method.request.querystring.token"}"""),
+            "us-east-1",
+            _ => new HashSet<string>()));
+
+        Assert.Equal("GreetingAuthorizer", error.LogicalId);
+        Assert.Contains("property IdentitySource", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromTemplate_NamesTheAuthorizer_WhenProviderArnsIsMissing()
+    {
+        var error = Assert.Throws<UnsupportedTemplateException>(() => CognitoAuthorizerSettings.FromTemplate(
+            Authorizer("""{"Name":"Pool"}"""), "us-east-1", _ => new HashSet<string>()));
+
+        Assert.Equal("GreetingAuthorizer", error.LogicalId);
+        Assert.Contains("property ProviderARNs is required", error.Message, StringComparison.Ordinal);
     }
 }

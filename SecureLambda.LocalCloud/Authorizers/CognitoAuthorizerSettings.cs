@@ -1,3 +1,5 @@
+using SecureLambda.CloudFormation.Properties;
+
 namespace SecureLambda.LocalCloud.Authorizers;
 
 /// <summary>
@@ -30,6 +32,45 @@ public sealed record CognitoAuthorizerSettings(
     /// moto writes the same value.
     /// </summary>
     public string IssuerFor(string userPoolId) => $"https://cognito-idp.{Region}.amazonaws.com/{userPoolId}";
+
+    /// <summary>
+    /// Reads a <c>COGNITO_USER_POOLS</c> <c>AWS::ApiGateway::Authorizer</c>: its pools from <c>ProviderARNs</c>, its
+    /// header from <c>IdentitySource</c> (default <c>method.request.header.Authorization</c>); a value API Gateway would
+    /// reject is an <see cref="SecureLambda.CloudFormation.UnsupportedTemplateException"/> naming the authorizer and the property.
+    /// https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
+    /// </summary>
+    public static CognitoAuthorizerSettings FromTemplate(
+        ResourceProperties authorizer, string region, Func<IReadOnlyList<string>, IReadOnlySet<string>> appClientsOfPools)
+    {
+        ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(appClientsOfPools);
+        if (!authorizer.Has("ProviderARNs"))
+        {
+            throw authorizer.Unsupported("ProviderARNs", "is required: a COGNITO_USER_POOLS authorizer names its user pools.");
+        }
+
+        List<string> poolIds = [.. authorizer.StringList("ProviderARNs").Select((arn, index) => Read(() => PoolIdFromArn(arn), $"ProviderARNs[{index}]"))];
+        var identitySource = authorizer.OptionalString("IdentitySource") ?? IdentitySourceHeaderPrefix + "Authorization";
+        return new CognitoAuthorizerSettings(
+            authorizer.OptionalString("Name") ?? authorizer.LogicalId,
+            region,
+            poolIds,
+            appClientsOfPools(poolIds),
+            authorizer.OptionalString("IdentityValidationExpression"),
+            Read(() => HeaderFromIdentitySource(identitySource), "IdentitySource"));
+
+        string Read(Func<string> parse, string property)
+        {
+            try
+            {
+                return parse();
+            }
+            catch (Exception error) when (error is FormatException or ArgumentException)
+            {
+                throw authorizer.Unsupported(property, error.Message);
+            }
+        }
+    }
 
     /// <summary>
     /// The pool id of a <c>ProviderARNs</c> entry, <c>arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}</c>

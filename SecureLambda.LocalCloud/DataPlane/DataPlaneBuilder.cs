@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.Provisioning;
 
@@ -35,28 +33,27 @@ public static class DataPlaneBuilder
         var functions = new List<LambdaFunctionDefinition>();
         foreach (var function in stack.OfType("AWS::Lambda::Function"))
         {
-            var timeout = function.GetString("Timeout") is { } seconds
-                ? TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))
+            var properties = function.TypedProperties;
+            var timeout = properties.OptionalDouble("Timeout") is { } seconds
+                ? TimeSpan.FromSeconds(seconds)
                 : LambdaFunctionDefinition.DefaultTimeout;
             var config = configs.FirstOrDefault(config => EventInvokeConfigs.NamesFunction(config.GetString("FunctionName")!, function.PhysicalId));
+            var configProperties = config?.TypedProperties;
             functions.Add(new LambdaFunctionDefinition(
                 function.LogicalId,
                 function.PhysicalId,
                 function.Attributes["Arn"].GetValue<string>(),
                 timeout,
-                config?.GetString("MaximumRetryAttempts") is { } retries ? int.Parse(retries, CultureInfo.InvariantCulture) : EventInvokeConfigs.DefaultMaximumRetryAttempts)
+                configProperties?.OptionalInt("MaximumRetryAttempts") ?? EventInvokeConfigs.DefaultMaximumRetryAttempts)
             {
-                MaximumEventAge = config?.GetString("MaximumEventAgeInSeconds") is { } age
-                    ? TimeSpan.FromSeconds(int.Parse(age, CultureInfo.InvariantCulture))
+                MaximumEventAge = configProperties?.OptionalInt("MaximumEventAgeInSeconds") is { } age
+                    ? TimeSpan.FromSeconds(age)
                     : LambdaFunctionDefinition.DefaultMaximumEventAge,
-                OnFailure = Queue(Text(config?.Properties["DestinationConfig"]?["OnFailure"]?["Destination"]), config ?? function, $"The on-failure destination of {function.LogicalId},"),
-                DeadLetter = Queue(Text(function.Properties["DeadLetterConfig"]?["TargetArn"]), function, $"The dead-letter queue of {function.LogicalId},"),
+                OnFailure = Queue(configProperties?.OptionalObject("DestinationConfig")?.OptionalObject("OnFailure")?.OptionalString("Destination"), config ?? function, $"The on-failure destination of {function.LogicalId},"),
+                DeadLetter = Queue(properties.OptionalObject("DeadLetterConfig")?.OptionalString("TargetArn"), function, $"The dead-letter queue of {function.LogicalId},"),
             });
         }
 
         return functions;
     }
-
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -34,7 +34,7 @@ public static class GatewayStageBuilder
                     apiId,
                     stageName,
                     resources,
-                    StageThrottle.FromTemplate(stage.LogicalId, stage.Properties, timeProvider),
+                    StageThrottle.FromTemplate(stage.TypedProperties, timeProvider),
                     WebAclFor(stack, apiId, stageName, timeProvider),
                     responses));
             }
@@ -125,20 +125,10 @@ public static class GatewayStageBuilder
             throw Unsupported(authorizer, $"authorizer type {authorizer.GetString("Type")} is not emulated (only COGNITO_USER_POOLS)");
         }
 
-        var poolIds = (authorizer.TypedProperties.Has("ProviderARNs") ? authorizer.TypedProperties.StringList("ProviderARNs") : throw Unsupported(authorizer, "it has no ProviderARNs"))
-            .Select(CognitoAuthorizerSettings.PoolIdFromArn)
-            .ToList();
-        var clientIds = stack.OfType("AWS::Cognito::UserPoolClient")
+        return CognitoAuthorizerSettings.FromTemplate(authorizer.TypedProperties, stack.State.Settings.Region, poolIds => stack.OfType("AWS::Cognito::UserPoolClient")
             .Where(client => poolIds.Contains(client.GetString("UserPoolId") ?? ""))
             .Select(client => client.PhysicalId)
-            .ToHashSet(StringComparer.Ordinal);
-        return new CognitoAuthorizerSettings(
-            authorizer.GetString("Name") ?? authorizer.LogicalId,
-            stack.State.Settings.Region,
-            poolIds,
-            clientIds,
-            authorizer.GetString("IdentityValidationExpression"),
-            CognitoAuthorizerSettings.HeaderFromIdentitySource(authorizer.GetString("IdentitySource") ?? "method.request.header.Authorization"));
+            .ToHashSet(StringComparer.Ordinal));
     }
 
     private static Dictionary<string, JsonSchema>? BodyModels(ProvisionedStack stack, ProvisionedResource method)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
@@ -51,9 +52,9 @@ public sealed class GatewayStepTests
     [Fact]
     public async Task FloodTheMethod_BeyondItsBurst_IsThrottled_WithoutRefillInTheSameInstant()
     {
-        var throttle = StageThrottle.FromTemplate("GreetingApiStage", (JsonObject)JsonNode.Parse("""
+        var throttle = StageThrottle.FromTemplate(new ResourceProperties("GreetingApiStage", "AWS::ApiGateway::Stage", (JsonObject)JsonNode.Parse("""
             {"StageName":"dev","MethodSettings":[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":"1","ThrottlingBurstLimit":"1"}]}
-            """)!, _time);
+            """)!), _time);
         var stage = Stage(throttle: throttle);
 
         Assert.Null(await new ThrottleStep().RunAsync(await Routed(stage)));

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
 using SecureLambda.LocalCloud.Diagnostics;
 using SecureLambda.LocalCloud.Tests.Waf;
@@ -13,8 +14,8 @@ public sealed class StageThrottleTests
 {
     private readonly FakeTimeProvider _time = new();
 
-    private static JsonObject Stage(string name, string methodSettings) =>
-        (JsonObject)JsonNode.Parse($$$"""{"StageName":"{{{name}}}","MethodSettings":{{{methodSettings}}}}""")!;
+    private static ResourceProperties Stage(string name, string methodSettings) =>
+        new("GreetingApiStage", "AWS::ApiGateway::Stage", (JsonObject)JsonNode.Parse($$$"""{"StageName":"{{{name}}}","MethodSettings":{{{methodSettings}}}}""")!);
 
     private static int Acquire(StageThrottle throttle, string path, string method, int attempts) =>
         Enumerable.Range(0, attempts).Count(_ => throttle.TryAcquire(path, method));
@@ -23,7 +24,7 @@ public sealed class StageThrottleTests
     public void ThrottlesEachMethod_WithTheTemplatesStageLimits()
     {
         var template = new TestTemplate();
-        var throttle = StageThrottle.FromTemplate("GreetingApiStage", template.Properties("GreetingApiStage"), _time);
+        var throttle = StageThrottle.FromTemplate(template.Resource("GreetingApiStage"), _time);
 
         Assert.Equal("development", throttle.StageName);
         Assert.Equal(new ThrottleLimits(50, 100), throttle.LimitsFor("/lambda1", "POST"));
@@ -37,7 +38,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void KeepsOneBucketPerMethod()
     {
-        var throttle = StageThrottle.FromTemplate("GreetingApiStage", 
+        var throttle = StageThrottle.FromTemplate(
             Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":1,"ThrottlingBurstLimit":2}]"""), _time);
 
         Assert.Equal(2, Acquire(throttle, "/lambda1", "POST", 5));
@@ -49,7 +50,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void SpecificMethodSetting_OverridesTheStageWideOne_AndDecodesTilde1AsSlash()
     {
-        var throttle = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", """
+        var throttle = StageThrottle.FromTemplate(Stage("dev", """
             [
               {"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":"50","ThrottlingBurstLimit":"100"},
               {"ResourcePath":"/~1lambda1","HttpMethod":"POST","ThrottlingRateLimit":"1","ThrottlingBurstLimit":"3"},
@@ -73,14 +74,14 @@ public sealed class StageThrottleTests
     [InlineData("/~1a~1b", "/a/b")]
     [InlineData("/~1a~01", "/a~1")]
     public void DecodesResourcePaths_AsAwsEncodesThem(string encoded, string decoded) =>
-        Assert.Equal(decoded, MethodThrottleSetting.DecodeResourcePath("GreetingApiStage", encoded));
+        Assert.Equal(decoded, MethodThrottleSetting.DecodeResourcePath(encoded));
 
     [Fact]
     public void LeavesMethodsUnthrottled_WhenNoSettingLimitsThem()
     {
-        var none = StageThrottle.FromTemplate("GreetingApiStage", (JsonObject)JsonNode.Parse("""{"StageName":"dev"}""")!, _time);
-        var metricsOnly = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","MetricsEnabled":true}]"""), _time);
-        var unlimited = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":-1,"ThrottlingBurstLimit":-1}]"""), _time);
+        var none = StageThrottle.FromTemplate(new ResourceProperties("GreetingApiStage", "AWS::ApiGateway::Stage", (JsonObject)JsonNode.Parse("""{"StageName":"dev"}""")!), _time);
+        var metricsOnly = StageThrottle.FromTemplate(Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","MetricsEnabled":true}]"""), _time);
+        var unlimited = StageThrottle.FromTemplate(Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":-1,"ThrottlingBurstLimit":-1}]"""), _time);
 
         Assert.All([none, metricsOnly, unlimited], throttle =>
         {
@@ -92,7 +93,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void ThrottlesEverything_WhenStageLimitsAreZero()
     {
-        var throttle = StageThrottle.FromTemplate("GreetingApiStage", 
+        var throttle = StageThrottle.FromTemplate(
             Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":"0","ThrottlingBurstLimit":"0"}]"""), _time);
 
         Assert.Equal(0, Acquire(throttle, "/lambda1", "POST", 10));
@@ -103,8 +104,8 @@ public sealed class StageThrottleTests
     {
         var account = new TokenBucket(ratePerSecond: 0, burst: 5, _time);
         var settings = """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":100,"ThrottlingBurstLimit":100}]""";
-        var dev = StageThrottle.FromTemplate("GreetingApiStage", Stage("dev", settings), _time, account);
-        var prod = StageThrottle.FromTemplate("GreetingApiStage", Stage("prod", settings), _time, account);
+        var dev = StageThrottle.FromTemplate(Stage("dev", settings), _time, account);
+        var prod = StageThrottle.FromTemplate(Stage("prod", settings), _time, account);
 
         var passed = Acquire(dev, "/lambda1", "POST", 3) + Acquire(prod, "/lambda2", "POST", 10);
 
@@ -114,7 +115,7 @@ public sealed class StageThrottleTests
     [Fact]
     public void FailsLoudly_OnAnUnreadableLimit()
     {
-        var error = Assert.Throws<UnsupportedTemplateException>(() => StageThrottle.FromTemplate("GreetingApiStage", 
+        var error = Assert.Throws<UnsupportedTemplateException>(() => StageThrottle.FromTemplate(
             Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingBurstLimit":"lots"}]"""), _time));
 
         Assert.Contains("ThrottlingBurstLimit", error.Message, StringComparison.Ordinal);
@@ -131,7 +132,7 @@ public sealed class StageThrottleTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
-        var throttle = StageThrottle.FromTemplate("GreetingApiStage", 
+        var throttle = StageThrottle.FromTemplate(
             Stage(stage, """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":0,"ThrottlingBurstLimit":1}]"""), _time);
 
         using (var first = LocalCloudTelemetry.Source.StartActivity("throttle"))
@@ -151,5 +152,26 @@ public sealed class StageThrottleTests
             .Select(m => ($"{m.Tags["method"]}", $"{m.Tags["result"]}", m.Value))
             .ToList();
         Assert.Equal([("POST /lambda1", "allowed", 1L), ("POST /lambda1", "throttled", 1L)], mine);
+    }
+
+    [Fact]
+    public void FailureNamesTheStage_AndTheMethodSettingPath_WhenAResourcePathIsNotAPath()
+    {
+        var error = Assert.Throws<UnsupportedTemplateException>(() => StageThrottle.FromTemplate(
+            Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*"},{"ResourcePath":"lambda1","HttpMethod":"POST"}]"""), _time));
+
+        Assert.Equal("GreetingApiStage", error.LogicalId);
+        Assert.Equal("AWS::ApiGateway::Stage", error.ResourceType);
+        Assert.Contains("MethodSettings[1].ResourcePath", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must start with '/'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FailureNamesTheMethodSettingPath_WhenARateLimitIsNotANumber()
+    {
+        var error = Assert.Throws<UnsupportedTemplateException>(() => StageThrottle.FromTemplate(
+            Stage("dev", """[{"ResourcePath":"/*","HttpMethod":"*","ThrottlingRateLimit":"fast"}]"""), _time));
+
+        Assert.Contains("MethodSettings[0].ThrottlingRateLimit must be a number", error.Message, StringComparison.Ordinal);
     }
 }

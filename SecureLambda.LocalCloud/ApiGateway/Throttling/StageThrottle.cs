@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Diagnostics;
 
 namespace SecureLambda.LocalCloud.ApiGateway.Throttling;
@@ -55,29 +56,20 @@ public sealed class StageThrottle
     /// Reads the resolved properties of an <c>AWS::ApiGateway::Stage</c> (<c>StageName</c> and <c>MethodSettings</c>);
     /// a value API Gateway would reject is an <see cref="UnsupportedTemplateException"/> naming the stage resource.
     /// </summary>
-    public static StageThrottle FromTemplate(string logicalId, JsonObject stageProperties, TimeProvider timeProvider, TokenBucket? accountBucket = null)
+    public static StageThrottle FromTemplate(ResourceProperties stage, TimeProvider timeProvider, TokenBucket? accountBucket = null)
     {
-        ArgumentNullException.ThrowIfNull(stageProperties);
-        var stageName = stageProperties["StageName"] is JsonValue name && name.TryGetValue<string>(out var text) && text.Length > 0
+        ArgumentNullException.ThrowIfNull(stage);
+        var stageName = stage.OptionalString("StageName") is { Length: > 0 } text
             ? text
-            : throw Unsupported(logicalId, "The stage needs a StageName.");
-        List<MethodThrottleSetting> settings = stageProperties["MethodSettings"] switch
-        {
-            null => [],
-            JsonArray array => [.. array.Select(node => node is JsonObject setting
-                ? MethodThrottleSetting.FromTemplate(logicalId, setting)
-                : throw Unsupported(logicalId, $"Stage '{stageName}': every MethodSettings entry must be an object."))],
-            _ => throw Unsupported(logicalId, $"Stage '{stageName}': MethodSettings must be a list."),
-        };
+            : throw stage.Unsupported("StageName", "is required: the stage needs a StageName.");
+        List<MethodThrottleSetting> settings = [.. stage.ObjectList("MethodSettings").Select(MethodThrottleSetting.FromTemplate)];
         if (Duplicate(settings) is { } duplicate)
         {
-            throw Unsupported(logicalId, $"Stage '{stageName}': more than one MethodSetting for {duplicate.ResourcePath} {duplicate.HttpMethod}.");
+            throw stage.Unsupported("MethodSettings", $"(Stage '{stageName}'): more than one MethodSetting for {duplicate.ResourcePath} {duplicate.HttpMethod}.");
         }
 
         return new StageThrottle(stageName, settings, timeProvider, accountBucket);
     }
-
-    internal static UnsupportedTemplateException Unsupported(string logicalId, string reason) => new(logicalId, "AWS::ApiGateway::Stage", reason);
 
     private static (string ResourcePath, string HttpMethod)? Duplicate(IEnumerable<MethodThrottleSetting> settings) =>
         settings.GroupBy(s => (s.ResourcePath, s.HttpMethod)).FirstOrDefault(g => g.Count() > 1)?.Key;
