@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
 using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Diagnostics;
