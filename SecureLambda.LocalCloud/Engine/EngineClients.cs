@@ -1,3 +1,5 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.Aws.Cognito;
@@ -48,7 +50,17 @@ public sealed class EngineClients
             Timeout = TimeSpan.FromSeconds(20),
         };
         AwsSdkClientConfig.Apply(config, context, AwsServiceDescriptor.Sqs);
-        return new AmazonSQSClient(context.Credentials.ToSdkCredentials(), config);
+        return new EngineSqsClient(context.Credentials.ToSdkCredentials(), config);
+    }
+
+    /// <summary>AWSSDK.SQS with our retry rule: a <c>SendMessage</c> that may have reached the engine is not sent twice.</summary>
+    private sealed class EngineSqsClient(AWSCredentials credentials, AmazonSQSConfig config) : AmazonSQSClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            AwsSdkRetryPolicy.Install(pipeline, Config);
+        }
     }
 }
 
