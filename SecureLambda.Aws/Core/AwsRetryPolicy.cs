@@ -64,6 +64,13 @@ public sealed record AwsRetryPolicy
         return ThrottlingCodes.Contains(error.ErrorCode);
     }
 
+    /// <summary>A connection that never opened (refused, or the name did not resolve): nothing reached the service.</summary>
+    public static bool NeverReachedService(HttpRequestException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
+    }
+
     /// <summary>
     /// Whether one failed attempt may be sent again. A throttling reply and a connection that never opened are retried
     /// for every operation, because the service did not act on them. A 5xx, a transient code, a timeout or a connection
@@ -76,7 +83,7 @@ public sealed record AwsRetryPolicy
         return failure switch
         {
             AwsServiceException error => IsThrottling(error) || (isIdempotent && IsRetryable(error)),
-            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+            HttpRequestException http when NeverReachedService(http) => true,
             HttpRequestException or IOException or OperationCanceledException => isIdempotent,
             _ => false,
         };

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 using SecureLambda.Aws.Core;
@@ -37,10 +36,10 @@ public sealed class AwsSdkRetryPolicy(IClientConfig config) : StandardRetryPolic
             return true;
         }
 
-        // Not idempotent: only a connection that never opened carried nothing to the service.
+        // Not idempotent: only a connection that never opened carried nothing to the service (the SDK wraps it).
         for (var inner = exception; inner is not null; inner = inner.InnerException)
         {
-            if (inner is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
+            if (inner is HttpRequestException http && AwsRetryPolicy.NeverReachedService(http))
             {
                 return true;
             }
