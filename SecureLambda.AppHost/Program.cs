@@ -6,15 +6,19 @@ var builder = DistributedApplication.CreateBuilder(args);
 const string region = "us-east-1";
 var enginePort = builder.Configuration.GetValue("Engine:Port", 4566);
 var localCloudPort = builder.Configuration.GetValue("LocalCloud:Port", 4567);
-var useLocalStack = string.Equals(builder.Configuration["Engine"], "LocalStack", StringComparison.OrdinalIgnoreCase);
+var engineKind = Engine.KindFrom(builder.Configuration["Engine"]);
 var externalEngineUrl = builder.Configuration["Engine:Url"];
 
-// The engine: moto by default; LocalStack on request (a container of ours, or one already running at Engine:Url, as the
-// Testcontainers-based tests start it), with Cognito kept on moto where LocalStack's tier lacks it.
-IResourceBuilder<IResourceWithEndpoints>? engine = externalEngineUrl is { Length: > 0 } ? null
-    : useLocalStack ? builder.AddLocalStack(ResourceNames.Engine, enginePort)
-    : builder.AddMoto(ResourceNames.Engine, enginePort);
-var cognitoEngine = useLocalStack || engine is null ? builder.AddMoto(ResourceNames.CognitoEngine, enginePort + 100) : null;
+// The engine: moto by default; a moto container (Engine=Container, its image from Engine:Image); LocalStack on request
+// (a container of ours, or one already running at Engine:Url, as the Testcontainers-based tests start it), with Cognito
+// kept on moto where LocalStack's tier lacks it.
+IResourceBuilder<IResourceWithEndpoints>? engine = externalEngineUrl is { Length: > 0 } ? null : engineKind switch
+{
+    EngineKind.Container => builder.AddMotoContainer(ResourceNames.Engine, enginePort, builder.Configuration["Engine:Image"] is { Length: > 0 } image ? image : Engine.MotoImage),
+    EngineKind.LocalStack => builder.AddLocalStack(ResourceNames.Engine, enginePort),
+    _ => builder.AddMoto(ResourceNames.Engine, enginePort),
+};
+var cognitoEngine = engineKind == EngineKind.LocalStack || engine is null ? builder.AddMoto(ResourceNames.CognitoEngine, enginePort + 100) : null;
 var engineUrl = engine is null
     ? ReferenceExpression.Create($"{externalEngineUrl!.TrimEnd('/')}")
     : ReferenceExpression.Create($"{engine.GetEndpoint("http")}");

@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Containers;
 using Xunit;
 
 namespace SecureLambda.Testing;
 
 /// <summary>
-/// A <c>moto_server</c> process on a free loopback port, plus the AWS CLI pointed at it. Tests that need moto
-/// fail (never skip) when it is missing, with the command that installs it.
+/// A moto server on a loopback port, plus the AWS CLI pointed at it: a <c>moto_server</c> process (<see cref="StartAsync"/>),
+/// or a container of a moto image that Testcontainers runs (<see cref="StartInContainerAsync"/>). Tests that need the
+/// process fail (never skip) when it is missing, with the command that installs it.
 /// </summary>
 public sealed class MotoServer : IAsyncDisposable
 {
@@ -17,14 +20,19 @@ public sealed class MotoServer : IAsyncDisposable
     public const string SecretAccessKey = "testing";
     public const string InstallHint = "moto_server is not on PATH. Install it with: pip install \"moto[server]\"";
 
+    /// <summary>The port moto listens on in its image, <c>motoserver/moto</c>'s and ours alike.</summary>
+    public const int ContainerPort = 5000;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
+    private readonly Func<string?> _whyStopped;
+    private readonly Func<ValueTask> _stop;
 
-    private MotoServer(Process process, Uri endpoint)
+    private MotoServer(Uri endpoint, Func<string?> whyStopped, Func<ValueTask> stop)
     {
-        _process = process;
         Endpoint = endpoint;
+        _whyStopped = whyStopped;
+        _stop = stop;
     }
 
     public Uri Endpoint { get; }
@@ -57,7 +65,19 @@ public sealed class MotoServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new MotoServer(
+            new Uri($"http://127.0.0.1:{port}/"),
+            () => process.HasExited ? $"moto_server exited with code {process.ExitCode} before it was ready." : null,
+            async () =>
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                }
+
+                process.Dispose();
+            });
         try
         {
             await server.WaitUntilReadyAsync(cancellationToken);
@@ -89,16 +109,61 @@ public sealed class MotoServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Runs <paramref name="image"/> (<c>motoserver/moto</c>, or the one <c>scripts/build-engine-image.sh</c> builds) with
+    /// Testcontainers, its port published on loopback only when the engine is local, and waits for moto's health path.
+    /// Check <see cref="DockerEngine.WhyImageUnavailableAsync"/> first: this throws when no engine or image is there.
+    /// </summary>
+    public static async Task<MotoServer> StartInContainerAsync(string image, CancellationToken cancellationToken = default)
     {
-        if (!_process.HasExited)
+        await DockerEngine.PrepareTestcontainersAsync(cancellationToken);
+        var builder = new ContainerBuilder(image)
+            .WithPortBinding(ContainerPort, assignRandomHostPort: true);
+        if (DockerEngine.IsLocal)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            // Testcontainers publishes on every interface; nothing off this machine has any business with the engine. Its
+            // own host name for the container can be the bridge's gateway (when this process runs in a container), which a
+            // loopback binding does not answer on, so readiness is this class's own probe of the loopback address below.
+            builder = builder.WithCreateParameterModifier(parameters =>
+            {
+                foreach (var binding in parameters.HostConfig?.PortBindings?.Values.SelectMany(bindings => bindings) ?? [])
+                {
+                    binding.HostIP = "127.0.0.1";
+                }
+            });
         }
 
-        _process.Dispose();
+        var container = builder.Build();
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(StartTimeout);
+            await container.StartAsync(deadline.Token);
+        }
+        catch
+        {
+            await container.DisposeAsync();
+            throw;
+        }
+
+        var server = new MotoServer(
+            new Uri($"http://{(DockerEngine.IsLocal ? "127.0.0.1" : container.Hostname)}:{container.GetMappedPublicPort(ContainerPort)}/"),
+            () => container.State == TestcontainersStates.Running ? null : $"The {image} container is {container.State}.",
+            container.DisposeAsync);
+        try
+        {
+            await server.WaitUntilReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
     }
+
+    public ValueTask DisposeAsync() => _stop();
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
@@ -107,9 +172,9 @@ public sealed class MotoServer : IAsyncDisposable
         deadline.CancelAfter(StartTimeout);
         while (true)
         {
-            if (_process.HasExited)
+            if (_whyStopped() is { } stopped)
             {
-                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode} before it was ready.");
+                throw new InvalidOperationException(stopped);
             }
 
             try

@@ -1,6 +1,7 @@
 extern alias AppHost;
 
 using System.Net;
+using SecureLambda.Testing;
 using Testcontainers.LocalStack;
 using Engine = AppHost::SecureLambda.AppHost.Engine;
 using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
@@ -30,11 +31,12 @@ public sealed class LocalStackEngineTests
     [Fact]
     public async Task OnLocalStack_User1IsGreetedOnLambda1_User2sTokenIs401_AndInternalLambdaLogsTheGreeting()
     {
-        if (await DockerEngine.WhyUnavailableAsync(TestContext.Current.CancellationToken).WaitAsync(StepTimeout, TestContext.Current.CancellationToken) is { } reason)
+        if (await DockerEngine.WhyImageUnavailableAsync(LocalStackApp.Image, TestContext.Current.CancellationToken).WaitAsync(StartTimeout, TestContext.Current.CancellationToken) is { } reason)
         {
-            Assert.Skip($"Needs a Docker engine for {LocalStackApp.Image}, and {reason}.");
+            Assert.Skip($"Needs a Docker engine with {LocalStackApp.Image}, and {reason}.");
         }
 
+        await DockerEngine.PrepareTestcontainersAsync(TestContext.Current.CancellationToken);
         var builder = new LocalStackBuilder(LocalStackApp.Image);
         if (LocalStackApp.AuthToken is { } token)
         {

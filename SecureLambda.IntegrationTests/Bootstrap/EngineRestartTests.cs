@@ -9,7 +9,7 @@ namespace SecureLambda.IntegrationTests.Bootstrap;
 /// Kill the engine under the real function binaries: moto comes back empty (what the dashboard's Restart does to it),
 /// and without restarting LocalCloud or any function, greetings work again end to end, through SNS to InternalLambda.
 /// </summary>
-public sealed class EngineRestartTests(LocalCloudWithFunctions stack) : IClassFixture<LocalCloudWithFunctions>
+public sealed class EngineRestartTests(LocalCloudWithFunctionsOnMotoProcess stack) : IClassFixture<LocalCloudWithFunctionsOnMotoProcess>
 {
     private static readonly TimeSpan HealWithin = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

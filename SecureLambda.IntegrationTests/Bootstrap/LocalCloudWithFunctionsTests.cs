@@ -6,9 +6,10 @@ namespace SecureLambda.IntegrationTests.Bootstrap;
 
 /// <summary>
 /// The seed scenario with no stand-ins: the production template served by LocalCloud against moto, and the three
-/// functions as the very binary that is deployed, each its own process polling LocalCloud's Runtime API.
+/// functions as the very binary that is deployed, each its own process polling LocalCloud's Runtime API. The engine is
+/// the subclass's: the <c>moto_server</c> process, or a moto container that Testcontainers runs.
 /// </summary>
-public sealed class LocalCloudWithFunctions : IAsyncLifetime
+public abstract class LocalCloudWithFunctions : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
@@ -18,9 +19,18 @@ public sealed class LocalCloudWithFunctions : IAsyncLifetime
 
     internal FunctionProcess InternalLambda { get; private set; } = null!;
 
+    /// <summary>Null once the stack runs; otherwise why its engine can't run here, which every test skips with.</summary>
+    public string? WhyUnavailable { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
-        var moto = await MotoServer.StartAsync();
+        var (moto, whyUnavailable) = await StartEngineAsync(TestContext.Current.CancellationToken);
+        if (moto is null)
+        {
+            WhyUnavailable = whyUnavailable;
+            return;
+        }
+
         Moto = moto;
         _owned.Add(moto);
         Server = await LocalCloudServer.StartAsync<Program>(moto);
@@ -47,16 +57,61 @@ public sealed class LocalCloudWithFunctions : IAsyncLifetime
         }
     }
 
+    public void SkipUnlessRunning()
+    {
+        if (WhyUnavailable is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             await _owned[i].DisposeAsync();
         }
     }
+
+    /// <summary>The engine, or null and the reason it can't run here.</summary>
+    protected abstract Task<(MotoServer? Engine, string? WhyUnavailable)> StartEngineAsync(CancellationToken cancellationToken);
 }
 
-public sealed class LocalCloudWithFunctionsTests(LocalCloudWithFunctions stack) : IClassFixture<LocalCloudWithFunctions>
+/// <summary>The stack on the <c>moto_server</c> process: the default engine, which needs no Docker.</summary>
+public sealed class LocalCloudWithFunctionsOnMotoProcess : LocalCloudWithFunctions
+{
+    protected override async Task<(MotoServer? Engine, string? WhyUnavailable)> StartEngineAsync(CancellationToken cancellationToken) =>
+        (await MotoServer.StartAsync(cancellationToken), null);
+}
+
+/// <summary>
+/// The stack on a moto container that Testcontainers starts from <see cref="EngineImage.Configured"/>: the public image
+/// by default, the one <c>scripts/build-engine-image.sh</c> builds in our CI. Skipped, with the reason, where no Docker
+/// engine answers or the image can be neither found nor pulled.
+/// </summary>
+public sealed class LocalCloudWithFunctionsInMotoContainer : LocalCloudWithFunctions
+{
+    protected override async Task<(MotoServer? Engine, string? WhyUnavailable)> StartEngineAsync(CancellationToken cancellationToken)
+    {
+        if (await EngineImage.WhyUnavailableAsync(cancellationToken) is { } reason)
+        {
+            return (null, reason);
+        }
+
+        return (await MotoServer.StartInContainerAsync(EngineImage.Configured, cancellationToken), null);
+    }
+}
+
+public sealed class LocalCloudWithFunctionsOnMotoProcessTests(LocalCloudWithFunctionsOnMotoProcess stack)
+    : LocalCloudWithFunctionsTests<LocalCloudWithFunctionsOnMotoProcess>(stack), IClassFixture<LocalCloudWithFunctionsOnMotoProcess>;
+
+public sealed class LocalCloudWithFunctionsInMotoContainerTests(LocalCloudWithFunctionsInMotoContainer stack)
+    : LocalCloudWithFunctionsTests<LocalCloudWithFunctionsInMotoContainer>(stack), IClassFixture<LocalCloudWithFunctionsInMotoContainer>;
+
+/// <summary>The scenario's tests, the same on every engine.</summary>
+public abstract class LocalCloudWithFunctionsTests<TStack>(TStack stack)
+    where TStack : LocalCloudWithFunctions
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -65,6 +120,7 @@ public sealed class LocalCloudWithFunctionsTests(LocalCloudWithFunctions stack) 
     [InlineData(LocalCloudServer.User2, "UserPool2ClientId", "/development/lambda2", "ExternalLambda2", "Grace")]
     public async Task EachUserIsGreetedOnTheirRoute_AndInternalLambdaLogsTheGreeting(string user, string client, string path, string greeter, string name)
     {
+        stack.SkipUnlessRunning();
         var token = await stack.Server.SignInAsync(user, client);
 
         using var response = await stack.Server.PostAsync(path, token, $"{{\"name\":\"{name}\"}}");
@@ -81,6 +137,7 @@ public sealed class LocalCloudWithFunctionsTests(LocalCloudWithFunctions stack) 
     [Fact]
     public async Task AnotherPoolsToken_Is401_AndNothingReachesInternalLambda()
     {
+        stack.SkipUnlessRunning();
         var user2 = await stack.Server.SignInAsync(LocalCloudServer.User2, "UserPool2ClientId");
 
         using var response = await stack.Server.PostAsync("/development/lambda1", user2, "{\"name\":\"Mallory\"}");
@@ -93,6 +150,7 @@ public sealed class LocalCloudWithFunctionsTests(LocalCloudWithFunctions stack) 
     [Fact]
     public async Task ABodyTheModelAcceptsButTheFunctionRefuses_Is400FromTheFunction_AndNothingIsPublished()
     {
+        stack.SkipUnlessRunning();
         var token = await stack.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
 
         // A control character: a string of 1–128 characters for the API's model, but not a name for the function.
@@ -112,6 +170,7 @@ public sealed class LocalCloudWithFunctionsTests(LocalCloudWithFunctions stack) 
     [Fact]
     public async Task LoseAFailedEvent_IsStopped_TheTemplatesOnFailureQueueGetsTheInvocationRecord()
     {
+        stack.SkipUnlessRunning();
         var topicArn = stack.Server.Outputs.GetProperty("TopicArn").GetString()!;
         var queues = (await stack.Moto.AwsCliAsync("sqs", "list-queues"))!.Value.GetProperty("QueueUrls").EnumerateArray().Select(q => q.GetString()!).ToList();
         var destination = queues.Single(url => url.EndsWith("-InternalLambda-dlq", StringComparison.Ordinal));

@@ -1,0 +1,64 @@
+extern alias AppHost;
+
+using System.Net;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
+
+namespace SecureLambda.IntegrationTests.AppHost;
+
+/// <summary>
+/// The AppHost with <c>Engine=Container</c>: Aspire runs the moto image (<see cref="EngineImage.Configured"/>, passed
+/// as <c>Engine:Image</c>) as a container resource, which serves Cognito too, and LocalCloud provisions the template
+/// into it. The wiring that <c>Engine=LocalStack</c> shares: a container engine reached through its published port.
+/// </summary>
+public sealed class MotoContainerApp : SecureLambdaApp
+{
+    protected override IEnumerable<string> ExtraArguments => ["--Engine=Container", $"--Engine:Image={EngineImage.Configured}"];
+}
+
+[Collection(AppHostCollectionDefinition.Name)]
+public sealed class ContainerEngineTests
+{
+    [Fact]
+    public async Task InAMotoContainer_EachUserIsGreetedOnTheirRoute_TheOtherPoolIs401_AndInternalLambdaLogsTheGreetings()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        if (await EngineImage.WhyUnavailableAsync(cancellation).WaitAsync(StartTimeout, cancellation) is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var stack = new MotoContainerApp();
+        try
+        {
+            await stack.InitializeAsync();
+
+            // The engine is the container resource, of the configured image, and no moto process runs beside it.
+            var resources = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources;
+            var engine = Assert.IsType<ContainerResource>(resources.Single(resource => resource.Name == ResourceNames.Engine));
+            var image = Assert.Single(engine.Annotations.OfType<ContainerImageAnnotation>());
+            Assert.Equal(EngineImage.Configured, $"{image.Image}:{image.Tag}");
+            Assert.DoesNotContain(resources, resource => resource.Name == ResourceNames.CognitoEngine);
+
+            foreach (var (user, path, greeter) in (IEnumerable<(string, string, string)>)[(User1, "/development/lambda1", "ExternalLambda1"), (User2, "/development/lambda2", "ExternalLambda2")])
+            {
+                var name = UniqueName("Ada");
+                var (status, body) = await stack.PostAsync(path, await stack.IdTokenAsync(user), $"{{\"name\":\"{name}\"}}");
+                Assert.Equal(HttpStatusCode.OK, status);
+                Assert.Equal($"{{\"message\":\"Hello {name}. Greetings from {greeter}! Message forwarded to InternalLambda.\"}}", body);
+                await stack.WaitForInternalGreetingAsync(name);
+            }
+
+            var since = stack.InternalLambdaLog.Count;
+            var refused = await stack.PostAsync("/development/lambda1", await stack.IdTokenAsync(User2), $"{{\"name\":\"{UniqueName("Mallory")}\"}}");
+            Assert.Equal((HttpStatusCode.Unauthorized, "{\"message\":\"Unauthorized\"}"), refused);
+            await stack.AssertNothingReachedInternalLambdaSinceAsync(since);
+        }
+        finally
+        {
+            await stack.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using DotNet.Testcontainers.Configurations;
+
+namespace SecureLambda.Testing;
+
+/// <summary>
+/// The Docker engine that the container tests run on, asked through its HTTP API on the socket <c>DOCKER_HOST</c> names
+/// (or the default one): does it answer, and is an image present or can it be pulled? Each answer is null when a test
+/// can go on, or the reason it can't, for a skip message that says what is missing.
+/// </summary>
+public static class DockerEngine
+{
+    private const string DefaultSocket = "/var/run/docker.sock";
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PullTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RegistryTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>The Docker API version that Testcontainers 4.16's client speaks unless told otherwise.</summary>
+    private static readonly Version TestcontainersApiVersion = new(1, 44);
+
+    private static readonly Lock PrepareLock = new();
+    private static Task? _prepared;
+
+    /// <summary>Whether the engine runs on this machine (its socket, not a remote <c>tcp://</c> host), so that loopback reaches what it publishes.</summary>
+    public static bool IsLocal => Environment.GetEnvironmentVariable("DOCKER_HOST") is not { Length: > 0 } host || host.StartsWith("unix://", StringComparison.Ordinal);
+
+    /// <summary>Null when an engine answers <c>GET /_ping</c> within two seconds; otherwise why not.</summary>
+    public static async Task<string?> WhyUnavailableAsync(CancellationToken cancellationToken)
+    {
+        if (Open(ProbeTimeout, out var http, out var endpoint) is { } problem)
+        {
+            return problem;
+        }
+
+        using (http)
+        {
+            try
+            {
+                using var response = await http!.GetAsync(new Uri("/_ping", UriKind.Relative), cancellationToken);
+                return response.IsSuccessStatusCode ? null : $"the Docker engine at {endpoint} answered /_ping with {(int)response.StatusCode}";
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or SocketException)
+            {
+                return $"no Docker engine answers at {endpoint} ({exception.GetBaseException().Message})";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Null when the engine answers and has <paramref name="image"/>, pulling it first when it is missing (as
+    /// <c>docker run</c> would); otherwise why it can't be had, such as the engine's own words when no registry is
+    /// reachable.
+    /// </summary>
+    public static async Task<string?> WhyImageUnavailableAsync(string image, CancellationToken cancellationToken)
+    {
+        if (await WhyUnavailableAsync(cancellationToken) is { } reason)
+        {
+            return reason;
+        }
+
+        if (Open(PullTimeout, out var http, out var endpoint) is { } problem)
+        {
+            return problem;
+        }
+
+        using (http)
+        {
+            try
+            {
+                if (await IsPresentAsync(http!, image, cancellationToken))
+                {
+                    return null;
+                }
+
+                // https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Image/operation/ImageCreate: the reply
+                // streams progress lines, and a failure is either an error status or a line with "error" in it.
+                var (repository, tag) = Split(image);
+                var query = $"/images/create?fromImage={Uri.EscapeDataString(repository)}" + (tag is null ? string.Empty : $"&tag={Uri.EscapeDataString(tag)}");
+                using var pull = await http!.PostAsync(new Uri(query, UriKind.Relative), content: null, cancellationToken);
+                var body = await pull.Content.ReadAsStringAsync(cancellationToken);
+                if (await IsPresentAsync(http, image, cancellationToken))
+                {
+                    return null;
+                }
+
+                return $"{image} is not on the Docker engine at {endpoint} and could not be pulled ({ErrorIn(body) ?? $"{(int)pull.StatusCode} {pull.ReasonPhrase}"})";
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or SocketException)
+            {
+                return $"the Docker engine at {endpoint} did not answer about {image} ({exception.GetBaseException().Message})";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fits Testcontainers to this engine, once per process and before its first use:
+    /// <list type="bullet">
+    /// <item>An engine older than Testcontainers' client (Debian bookworm's Docker 20.10 speaks API 1.41) refuses it with
+    /// "client version 1.44 is too new", so the engine's own version is pinned with <c>DOCKER_API_VERSION</c>, as the
+    /// Docker CLI negotiates, unless that variable is already set.</item>
+    /// <item>Testcontainers' resource reaper (Ryuk), which removes what a crashed test process left behind, is an image
+    /// from Docker Hub. Where the engine can't reach Docker Hub (as on our CI machines), it is turned off, and each
+    /// container is removed by its owner's <c>DisposeAsync</c> alone.</item>
+    /// </list>
+    /// </summary>
+    public static Task PrepareTestcontainersAsync(CancellationToken cancellationToken)
+    {
+        lock (PrepareLock)
+        {
+            return _prepared ??= PrepareAsync(cancellationToken);
+        }
+    }
+
+    private static async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (Open(ProbeTimeout, out var probe, out _) is not null)
+        {
+            return;
+        }
+
+        using (probe)
+        {
+            if (Environment.GetEnvironmentVariable("DOCKER_API_VERSION") is not { Length: > 0 })
+            {
+                using var version = JsonDocument.Parse(await probe!.GetStringAsync(new Uri("/version", UriKind.Relative), cancellationToken));
+                if (Version.TryParse(version.RootElement.GetProperty("ApiVersion").GetString(), out var engine) && engine < TestcontainersApiVersion)
+                {
+                    Environment.SetEnvironmentVariable("DOCKER_API_VERSION", engine.ToString());
+                }
+            }
+        }
+
+        if (TestcontainersSettings.ResourceReaperEnabled && Open(RegistryTimeout, out var http, out _) is null)
+        {
+            using (http)
+            {
+                // https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Distribution: the engine asks the
+                // registry for the image's manifest, and pulls nothing.
+                using var response = await http!.GetAsync(new Uri("/distribution/testcontainers/ryuk/json", UriKind.Relative), cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    TestcontainersSettings.ResourceReaperEnabled = false;
+                }
+            }
+        }
+    }
+
+    private static async Task<bool> IsPresentAsync(HttpClient http, string image, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"/images/{image}/json", UriKind.Relative), cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    /// <summary><c>name[:tag]</c>, where a colon before the last slash belongs to a registry's port.</summary>
+    private static (string Repository, string? Tag) Split(string image)
+    {
+        if (image.Contains('@', StringComparison.Ordinal))
+        {
+            return (image, null);
+        }
+
+        var colon = image.LastIndexOf(':');
+        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, null);
+    }
+
+    private static string? ErrorIn(string body)
+    {
+        foreach (var line in body.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                foreach (var name in (ReadOnlySpan<string>)["error", "message"])
+                {
+                    if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var error) && error.GetString() is { Length: > 0 } text)
+                    {
+                        return text;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a JSON line; the engine's other lines say what went wrong.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An HTTP client on the engine's socket, or why there is none.</summary>
+    private static string? Open(TimeSpan timeout, out HttpClient? http, out Uri endpoint)
+    {
+        http = null;
+        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        if (string.IsNullOrEmpty(host))
+        {
+            endpoint = new Uri($"unix://{DefaultSocket}");
+            if (!File.Exists(DefaultSocket))
+            {
+                return $"DOCKER_HOST is unset and {DefaultSocket} does not exist";
+            }
+        }
+        else if (!Uri.TryCreate(host, UriKind.Absolute, out endpoint!))
+        {
+            endpoint = new Uri("unix:///");
+            return $"DOCKER_HOST={host} is not a URI";
+        }
+
+        var target = endpoint;
+        var isUnix = target.Scheme == "unix";
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, token) =>
+            {
+                var socket = isUnix
+                    ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+                    : new Socket(SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(isUnix ? new UnixDomainSocketEndPoint(target.AbsolutePath) : new DnsEndPoint(target.Host, target.Port), token);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        http = new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri("http://docker/"), Timeout = timeout };
+        return null;
+    }
+}
