@@ -109,7 +109,8 @@ public static class DockerEngine
     {
         lock (PrepareLock)
         {
-            return _prepared ??= PrepareAsync(cancellationToken);
+            // Shared by every caller, so not cancelled by the first one's token; each probe has its own timeout.
+            return (_prepared ??= PrepareAsync(CancellationToken.None)).WaitAsync(cancellationToken);
         }
     }
 

@@ -35,8 +35,16 @@ host_python=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version
 [ "$host_python" = "3.11" ] || cannot "the installed moto is for Python $host_python, but Debian bookworm's python3 is 3.11"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
+# debootstrap mounts /proc, /sys and /dev inside the root it builds; whatever a failure left mounted there is unmounted
+# first, and rm stays on this file system, so that cleaning up can never reach the machine's own /dev.
+cleanup() {
+  local mounts
+  mounts=$(findmnt -rn -o TARGET | grep -F "$rootfs/" | sort -r) || true
+  for mount in $mounts; do umount -l "$mount" || true; done
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
 
 echo "build-engine-image: debootstrap bookworm (minbase, python3)"
 debootstrap --variant=minbase --include=python3 bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 || {
