@@ -78,17 +78,7 @@ public sealed class MotoServer : IAsyncDisposable
 
                 process.Dispose();
             });
-        try
-        {
-            await server.WaitUntilReadyAsync(cancellationToken);
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-
-        return server;
+        return await ReadyAsync(server, cancellationToken);
     }
 
     /// <summary>
@@ -150,6 +140,14 @@ public sealed class MotoServer : IAsyncDisposable
             new Uri($"http://{(DockerEngine.IsLocal ? "127.0.0.1" : container.Hostname)}:{container.GetMappedPublicPort(ContainerPort)}/"),
             () => container.State == TestcontainersStates.Running ? null : $"The {image} container is {container.State}.",
             container.DisposeAsync);
+        return await ReadyAsync(server, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _stop();
+
+    /// <summary>The server once moto answers its health path; stopped again when it never does.</summary>
+    private static async Task<MotoServer> ReadyAsync(MotoServer server, CancellationToken cancellationToken)
+    {
         try
         {
             await server.WaitUntilReadyAsync(cancellationToken);
@@ -162,8 +160,6 @@ public sealed class MotoServer : IAsyncDisposable
 
         return server;
     }
-
-    public ValueTask DisposeAsync() => _stop();
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {

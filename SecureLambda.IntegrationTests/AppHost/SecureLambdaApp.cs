@@ -168,6 +168,27 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         Assert.Contains(InternalGreeting(marker), first, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The seed scenario on whatever engine this app runs: each user is greeted on their own route and InternalLambda
+    /// logs it; user2's token on user1's route is 401, and nothing reaches InternalLambda.
+    /// </summary>
+    public async Task AssertEachUserIsGreetedOnlyOnTheirOwnRouteAsync()
+    {
+        foreach (var (user, path, greeter) in (IEnumerable<(string, string, string)>)[(User1, "/development/lambda1", "ExternalLambda1"), (User2, "/development/lambda2", "ExternalLambda2")])
+        {
+            var name = UniqueName("Ada");
+            var (status, body) = await PostAsync(path, await IdTokenAsync(user), $"{{\"name\":\"{name}\"}}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal($"{{\"message\":\"Hello {name}. Greetings from {greeter}! Message forwarded to InternalLambda.\"}}", body);
+            await WaitForInternalGreetingAsync(name);
+        }
+
+        var since = InternalLambdaLog.Count;
+        var refused = await PostAsync("/development/lambda1", await IdTokenAsync(User2), $"{{\"name\":\"{UniqueName("Mallory")}\"}}");
+        Assert.Equal((HttpStatusCode.Unauthorized, "{\"message\":\"Unauthorized\"}"), refused);
+        await AssertNothingReachedInternalLambdaSinceAsync(since);
+    }
+
     /// <summary>A name no other test uses, so a log line for it can only come from this test.</summary>
     public static string UniqueName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 10)];
 
