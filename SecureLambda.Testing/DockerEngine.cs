@@ -95,6 +95,28 @@ public static class DockerEngine
     }
 
     /// <summary>
+    /// The host addresses on which running containers of <paramref name="image"/> publish their ports (<c>docker ps</c>'s
+    /// PORTS column), such as <c>127.0.0.1:4566</c>, or <c>0.0.0.0:32768</c> for a port every network can reach.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PublishedAddressesAsync(string image, CancellationToken cancellationToken)
+    {
+        if (Open(ProbeTimeout, out var http, out var endpoint) is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        using (http)
+        {
+            var filters = Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string[]> { ["ancestor"] = [image], ["status"] = ["running"] }));
+            using var containers = JsonDocument.Parse(await http!.GetStringAsync(new Uri($"/containers/json?filters={filters}", UriKind.Relative), cancellationToken));
+            return [.. containers.RootElement.EnumerateArray()
+                .SelectMany(container => container.GetProperty("Ports").EnumerateArray())
+                .Where(port => port.TryGetProperty("PublicPort", out _))
+                .Select(port => $"{(port.TryGetProperty("IP", out var ip) ? ip.GetString() : "?")}:{port.GetProperty("PublicPort").GetInt32()}")];
+        }
+    }
+
+    /// <summary>
     /// Fits Testcontainers to this engine, once per process and before its first use:
     /// <list type="bullet">
     /// <item>An engine older than Testcontainers' client (Debian bookworm's Docker 20.10 speaks API 1.41) refuses it with
@@ -116,16 +138,12 @@ public static class DockerEngine
 
     private static async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        if (Open(ProbeTimeout, out var probe, out _) is not null)
+        if (Environment.GetEnvironmentVariable("DOCKER_API_VERSION") is not { Length: > 0 }
+            && await AskAsync(ProbeTimeout, "/version", cancellationToken) is { IsSuccessStatusCode: true } answer)
         {
-            return;
-        }
-
-        using (probe)
-        {
-            if (Environment.GetEnvironmentVariable("DOCKER_API_VERSION") is not { Length: > 0 })
+            using (answer)
             {
-                using var version = JsonDocument.Parse(await probe!.GetStringAsync(new Uri("/version", UriKind.Relative), cancellationToken));
+                using var version = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(cancellationToken));
                 if (Version.TryParse(version.RootElement.GetProperty("ApiVersion").GetString(), out var engine) && engine < TestcontainersApiVersion)
                 {
                     Environment.SetEnvironmentVariable("DOCKER_API_VERSION", engine.ToString());
@@ -133,17 +151,36 @@ public static class DockerEngine
             }
         }
 
-        if (TestcontainersSettings.ResourceReaperEnabled && Open(RegistryTimeout, out var http, out _) is null)
+        // https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Distribution: the engine asks the registry for
+        // the image's manifest, and pulls nothing. No answer, or an error, means no Docker Hub from here.
+        if (TestcontainersSettings.ResourceReaperEnabled)
         {
-            using (http)
+            using var registry = await AskAsync(RegistryTimeout, "/distribution/testcontainers/ryuk/json", cancellationToken);
+            if (registry is not { IsSuccessStatusCode: true })
             {
-                // https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Distribution: the engine asks the
-                // registry for the image's manifest, and pulls nothing.
-                using var response = await http!.GetAsync(new Uri("/distribution/testcontainers/ryuk/json", UriKind.Relative), cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    TestcontainersSettings.ResourceReaperEnabled = false;
-                }
+                TestcontainersSettings.ResourceReaperEnabled = false;
+            }
+        }
+    }
+
+    /// <summary>The engine's answer to <c>GET <paramref name="path"/></c>, or null when it gives none in time.</summary>
+    private static async Task<HttpResponseMessage?> AskAsync(TimeSpan timeout, string path, CancellationToken cancellationToken)
+    {
+        if (Open(timeout, out var http, out _) is not null)
+        {
+            return null;
+        }
+
+        using (http)
+        {
+            try
+            {
+                // Buffered, so that the answer outlives the client.
+                return await http!.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseContentRead, cancellationToken);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or SocketException)
+            {
+                return null;
             }
         }
     }

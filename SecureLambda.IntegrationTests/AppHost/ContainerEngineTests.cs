@@ -2,6 +2,7 @@ extern alias AppHost;
 
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using SecureLambda.Testing;
 using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 
@@ -38,8 +39,13 @@ public sealed class ContainerEngineTests
             var resources = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources;
             var engine = Assert.IsType<ContainerResource>(resources.Single(resource => resource.Name == ResourceNames.Engine));
             var image = Assert.Single(engine.Annotations.OfType<ContainerImageAnnotation>());
-            Assert.Equal(EngineImage.Configured, $"{image.Image}:{image.Tag}");
+            Assert.Equal(EngineImage.Configured, $"{(image.Registry is null ? string.Empty : image.Registry + "/")}{image.Image}:{image.Tag}");
             Assert.DoesNotContain(resources, resource => resource.Name == ResourceNames.CognitoEngine);
+
+            // The engine holds the pools, their users and the topic's secret: its port is published on loopback alone.
+            var published = await DockerEngine.PublishedAddressesAsync(EngineImage.Configured, cancellation);
+            Assert.Contains($"127.0.0.1:{stack.CognitoEndpoint.Port}", published);
+            Assert.All(published, address => Assert.StartsWith("127.0.0.1:", address, StringComparison.Ordinal));
 
             await stack.AssertEachUserIsGreetedOnlyOnTheirOwnRouteAsync();
         }

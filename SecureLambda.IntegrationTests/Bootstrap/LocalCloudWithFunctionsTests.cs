@@ -106,14 +106,32 @@ public sealed class LocalCloudWithFunctionsInMotoContainer : LocalCloudWithFunct
 public sealed class LocalCloudWithFunctionsOnMotoProcessTests(LocalCloudWithFunctionsOnMotoProcess stack)
     : LocalCloudWithFunctionsTests<LocalCloudWithFunctionsOnMotoProcess>(stack), IClassFixture<LocalCloudWithFunctionsOnMotoProcess>;
 
-public sealed class LocalCloudWithFunctionsInMotoContainerTests(LocalCloudWithFunctionsInMotoContainer stack)
-    : LocalCloudWithFunctionsTests<LocalCloudWithFunctionsInMotoContainer>(stack), IClassFixture<LocalCloudWithFunctionsInMotoContainer>;
+public sealed class LocalCloudWithFunctionsInMotoContainerTests(LocalCloudWithFunctionsInMotoContainer fixture)
+    : LocalCloudWithFunctionsTests<LocalCloudWithFunctionsInMotoContainer>(fixture), IClassFixture<LocalCloudWithFunctionsInMotoContainer>
+{
+    /// <summary>
+    /// The engine holds the pools, their users and the topic's secret. Testcontainers publishes on every interface by
+    /// default, which would hand them to anyone on the network; ours is on loopback alone.
+    /// </summary>
+    [Fact]
+    public async Task ReachTheEngineFromAnotherHost_IsNotPossible_ItsPortIsOnLoopbackAlone()
+    {
+        Stack.SkipUnlessRunning();
+
+        var published = await DockerEngine.PublishedAddressesAsync(EngineImage.Configured, TestContext.Current.CancellationToken);
+
+        Assert.Contains($"127.0.0.1:{Stack.Moto.Endpoint.Port}", published);
+        Assert.All(published, address => Assert.StartsWith("127.0.0.1:", address, StringComparison.Ordinal));
+    }
+}
 
 /// <summary>The scenario's tests, the same on every engine.</summary>
 public abstract class LocalCloudWithFunctionsTests<TStack>(TStack stack)
     where TStack : LocalCloudWithFunctions
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    protected TStack Stack => stack;
 
     [Theory]
     [InlineData(LocalCloudServer.User1, "UserPool1ClientId", "/development/lambda1", "ExternalLambda1", "Ada")]
