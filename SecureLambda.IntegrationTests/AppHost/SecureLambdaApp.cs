@@ -8,6 +8,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.Testing;
 using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
@@ -59,6 +60,15 @@ public abstract class SecureLambdaApp : IAsyncLifetime
     /// <summary>The Aspire resource that serves Cognito: the engine itself unless LocalStack is the engine.</summary>
     protected virtual string CognitoResource => ResourceNames.Engine;
 
+    /// <summary>
+    /// Whether the Aspire dashboard runs beside the stack, as it does for <c>dotnet run</c>. Off by default, as
+    /// Aspire.Hosting.Testing has it: the dashboard is one more process, and only the browser tests look at it.
+    /// </summary>
+    protected virtual bool WithDashboard => false;
+
+    /// <summary>The dashboard's login URL with its browser token (only with <see cref="WithDashboard"/>).</summary>
+    public Uri DashboardLoginUrl { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         using var deadline = new CancellationTokenSource(StartTimeout);
@@ -72,7 +82,17 @@ public abstract class SecureLambdaApp : IAsyncLifetime
             $"--Parameters:{ResourceNames.User2Password}={_passwords[User2]}",
             .. ExtraArguments,
         ];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(args, token).WaitAsync(StartTimeout, token);
+        var builder = await (WithDashboard
+                ? DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>([.. args, .. DashboardArguments()], static (options, _) =>
+                {
+                    // Aspire.Hosting.Testing turns the dashboard off; on again, over plain HTTP on loopback like the
+                    // launch profile. Not its EnableDashboard option: that moves the OTLP endpoint to a port only the
+                    // resources are told, while AppHostTracing exports the AppHost's spans to the configured address.
+                    options.DisableDashboard = false;
+                    options.AllowUnsecuredTransport = true;
+                }, token)
+                : DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(args, token))
+            .WaitAsync(StartTimeout, token);
 
         _app = await builder.BuildAsync(token).WaitAsync(StartTimeout, token);
         await _app.StartAsync(token).WaitAsync(StartTimeout, token);
@@ -87,6 +107,14 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         // Only once it runs: the resource's instance name, which its log is kept under, is assigned at start.
         var internalLambda = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == ResourceNames.InternalLambda);
         _internalLambdaLog = new ResourceLog(_app.Services.GetRequiredService<ResourceLoggerService>(), internalLambda);
+
+        if (WithDashboard)
+        {
+            // The login URL a developer opens from the AppHost's log: the dashboard's address with the browser token.
+            var configuration = _app.Services.GetRequiredService<IConfiguration>();
+            var browserToken = configuration["AppHost:BrowserToken"] ?? throw new InvalidOperationException("The AppHost has no browser token.");
+            DashboardLoginUrl = new Uri($"{configuration["ASPNETCORE_URLS"]}/login?t={browserToken}");
+        }
 
         Http = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.LocalCloud, "http") };
 
@@ -193,6 +221,22 @@ public abstract class SecureLambdaApp : IAsyncLifetime
     public static string UniqueName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 10)];
 
     public static string InternalGreeting(string name) => $"\"message\":\"Hello {name}. Greetings from InternalLambda!\"";
+
+    /// <summary>
+    /// The launch profile's dashboard settings, on free ports rather than the profile's (a developer's AppHost may hold
+    /// them): the dashboard's URL, its OTLP endpoint (the address the AppHost's own spans, a dashboard command's, are
+    /// exported to, so it must be known before the start), the resource service, and a browser token of this app's.
+    /// </summary>
+    private static string[] DashboardArguments() =>
+    [
+        $"--ASPNETCORE_URLS=http://localhost:{FreeTcpPort()}",
+        $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{FreeTcpPort()}",
+        $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{FreeTcpPort()}",
+        "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+        // Aspire.Hosting.Testing moves proxied endpoints to random ports, the dashboard's among them; these ports are free.
+        "--DcpPublisher:RandomizePorts=false",
+        $"--AppHost:BrowserToken={Guid.NewGuid():N}",
+    ];
 
     private static int FreeTcpPort()
     {

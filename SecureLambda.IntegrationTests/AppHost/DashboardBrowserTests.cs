@@ -1,0 +1,154 @@
+extern alias AppHost;
+
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+
+namespace SecureLambda.IntegrationTests.AppHost;
+
+/// <summary>The AppHost with its defaults and the Aspire dashboard running, as <c>dotnet run</c> starts it.</summary>
+public sealed class DashboardApp : SecureLambdaApp
+{
+    protected override bool WithDashboard => true;
+}
+
+/// <summary>
+/// The Aspire dashboard in a real browser, as a developer uses it: log in with the browser token, see the stack's
+/// resources, run the greeting command from localcloud's actions menu, read its result, and find its one trace across
+/// the AppHost, LocalCloud and both functions. Writes the trace page's screenshot, the README's image.
+/// </summary>
+[Collection(AppHostCollectionDefinition.Name)]
+public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFixture<DashboardApp>
+{
+    /// <summary>Debian's Chromium: Playwright cannot download its own browsers on machines without the internet.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Set to 1 to write the screenshot over the README's image too.</summary>
+    public const string UpdateScreenshotsVariable = "SECURELAMBDA_UPDATE_SCREENSHOTS";
+
+    /// <summary>
+    /// The resources the Resources page must list. One place to change when the AppHost's resources change; parameters
+    /// are left out, since the dashboard lists them apart.
+    /// </summary>
+    public static readonly string[] ExpectedResources =
+    [
+        ResourceNames.Engine,
+        ResourceNames.LocalCloud,
+        ResourceNames.ExternalLambda1,
+        ResourceNames.ExternalLambda2,
+        ResourceNames.InternalLambda,
+    ];
+
+    /// <summary>The services whose spans one greeting's trace must hold: the click, the gateway, both functions.</summary>
+    public static readonly string[] TracedServices = ["apphost", ResourceNames.LocalCloud, ResourceNames.ExternalLambda1, ResourceNames.InternalLambda];
+
+    private const string GreetingCommand = "Send greeting as user1 → /lambda1";
+
+    // Without the background-networking flags Chromium keeps trying Google's services, which a closed network answers
+    // with nothing but timeouts; root needs --no-sandbox.
+    private static readonly string[] ChromiumArguments =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    // A Blazor app over a busy two-core machine: the grid, the command and the spans of an async hop take seconds.
+    private static readonly float Wait = (float)SecureLambdaApp.StepTimeout.TotalMilliseconds;
+
+    [Fact]
+    public async Task GreetingCommand_FromTheResourcesPage_Is200_AndItsOneTraceSpansEveryProcess()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            Assert.Skip($"{ChromiumPath} is missing (apt-get install chromium); Playwright cannot download a browser here.");
+        }
+
+        SetDefaultExpectTimeout(Wait);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArguments });
+        await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+        context.SetDefaultTimeout(Wait);
+        var page = await context.NewPageAsync();
+
+        // Logging in: the login URL with the browser token sets the auth cookie and lands on the Resources page.
+        await page.GotoAsync(stack.DashboardLoginUrl.ToString());
+        await Expect(page).Not.ToHaveURLAsync(new Regex("/login"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources" })).ToBeVisibleAsync();
+        foreach (var name in ExpectedResources)
+        {
+            await Expect(ResourceRow(page, name)).ToBeVisibleAsync();
+        }
+
+        // The command from localcloud's actions menu ("Commands" holds the resource's own), enabled once LocalCloud is
+        // healthy.
+        await ResourceRow(page, ResourceNames.LocalCloud).GetByRole(AriaRole.Button, new() { Name = "Actions", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Commands", Exact = true }).ClickAsync();
+        var command = page.GetByRole(AriaRole.Menuitem, new() { Name = GreetingCommand, Exact = true });
+        await Expect(command).ToBeEnabledAsync();
+        await command.ClickAsync();
+
+        // The toast says only that the command succeeded; its message, the gateway's answer, is in the notification
+        // center, and ends with the trace the click started.
+        await Expect(page.GetByRole(AriaRole.Listitem, new() { Name = $"\"{GreetingCommand}\" succeeded" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Notifications", Exact = true }).ClickAsync();
+        var result = page.GetByText("200 OK: {\"message\":\"Hello Ada. Greetings from ExternalLambda1! Message forwarded to InternalLambda.\"}");
+        await Expect(result).ToBeVisibleAsync();
+        var traceId = TraceIdPattern().Match(await result.InnerTextAsync()).Groups[1].Value;
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).First.ClickAsync();
+
+        // Traces: the click's trace, listed live, holds the spans of every process the greeting crossed.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
+        var trace = page.GetByRole(AriaRole.Row, new() { Name = $"Trace Id: {traceId}" });
+        foreach (var service in TracedServices)
+        {
+            await Expect(trace).ToContainTextAsync(new Regex($@"\b{Regex.Escape(service)} \(\d+\)"));
+        }
+
+        await trace.GetByRole(AriaRole.Gridcell, new() { Name = $"Trace Id: {traceId}" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"traces/detail/{traceId}"));
+        foreach (var service in TracedServices)
+        {
+            await Expect(page.GetByRole(AriaRole.Gridcell, new() { Name = service, Exact = true }).First).ToBeVisibleAsync();
+        }
+
+        // For the picture: the toast gone.
+        await Expect(page.GetByRole(AriaRole.Listitem, new() { Name = $"\"{GreetingCommand}\" succeeded" })).ToBeHiddenAsync();
+        await SaveScreenshotAsync(page);
+    }
+
+    /// <summary>
+    /// <c>artifacts/dashboard-trace.png</c> every run; the README's <c>docs/images/dashboard-trace.png</c> too when
+    /// <see cref="UpdateScreenshotsVariable"/> is 1.
+    /// </summary>
+    private static async Task SaveScreenshotAsync(IPage page)
+    {
+        var root = RepositoryRoot();
+        var shot = await page.ScreenshotAsync(new() { Path = Path.Combine(root, "artifacts", "dashboard-trace.png") });
+        if (Environment.GetEnvironmentVariable(UpdateScreenshotsVariable) == "1")
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "docs", "images", "dashboard-trace.png"), shot, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The clone the tests were built from: the nearest folder upwards that holds <c>SecureLambda.sln</c>.</summary>
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SecureLambda.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No SecureLambda.sln above {AppContext.BaseDirectory}.");
+    }
+
+    [GeneratedRegex(@"\(trace ([0-9a-f]{32})\)")]
+    private static partial Regex TraceIdPattern();
+
+    private static ILocator ResourceRow(IPage page, string name) =>
+        page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Gridcell).GetByText(name, new() { Exact = true }) });
+}
