@@ -1,5 +1,10 @@
+extern alias AppHost;
+
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
+using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 
 namespace SecureLambda.IntegrationTests.AppHost;
@@ -12,9 +17,33 @@ public sealed class DefaultApp : SecureLambdaApp;
 /// greeting; refusals are AWS's answers; and InternalLambda's own log shows which greetings crossed SNS.
 /// </summary>
 [Collection(AppHostCollectionDefinition.Name)]
-public sealed class GreetingScenarioTests(DefaultApp stack) : IClassFixture<DefaultApp>
+public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixture<DefaultApp>
 {
     private const string Unauthorized = "{\"message\":\"Unauthorized\"}";
+
+    /// <summary>
+    /// What the dashboard shows after one command: every resource's log, up to the moment the stack is ready. A normal
+    /// start writes no error and no warning that a user would have to learn to ignore (the dashboard badges each one).
+    /// </summary>
+    [Fact]
+    public void ANormalStart_WritesNoErrorAndNoWarning_InAnyResource()
+    {
+        var alarming = stack.StartLogs
+            .SelectMany(log => log.Value.Select(line => (Resource: log.Key, Line: line)))
+            .Where(entry => entry.Line.IsErrorMessage || AlarmingLevel().IsMatch(AnsiEscape().Replace(entry.Line.Content, string.Empty)))
+            .Select(entry => $"{entry.Resource}: {entry.Line.Content}")
+            .ToList();
+
+        Assert.True(alarming.Count == 0, $"A normal start wrote {alarming.Count} error or warning lines:{Environment.NewLine}{string.Join(Environment.NewLine, alarming)}");
+        Assert.Contains(stack.StartLogs[ResourceNames.LocalCloud], line => line.Content.Contains("provisioned", StringComparison.OrdinalIgnoreCase));
+    }
+
+    // After the dashboard's timestamp: the .NET console logger's level (warn:, fail:, crit:), or Python's (moto's).
+    [GeneratedRegex(@"^(\S+Z\s+)?\s*(warn|fail|crit):|\b(WARNING|ERROR|CRITICAL)\b")]
+    private static partial Regex AlarmingLevel();
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiEscape();
 
     public enum TokenFrom
     {

@@ -39,6 +39,7 @@ public sealed class WafStartupReportTests
         var line = Assert.Single(logger.Collector.GetSnapshot());
         Assert.Contains($"Web ACL {AclArn} on {PoolArn}: not emulated locally", line.Message, StringComparison.Ordinal);
         Assert.Contains("does not front Cognito", line.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Information, line.Level);
     }
 
     [Fact]
