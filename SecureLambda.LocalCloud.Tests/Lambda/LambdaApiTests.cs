@@ -210,4 +210,45 @@ public sealed class LambdaApiTests
         Assert.DoesNotContain("TOPIC_SECRET_ID", body, StringComparison.Ordinal);
         Assert.DoesNotContain("secretsmanager", body, StringComparison.Ordinal);
     }
+
+    /// <summary>Our own client, as the AppHost uses it to start each function's process: by name and by ARN (its ':' encoded).</summary>
+    [Theory]
+    [InlineData("secure-lambda-Echo")]
+    [InlineData("arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-Echo")]
+    public async Task LambdaClient_GetFunctionConfiguration_ReadsTheEnvironment(string function)
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Configured]);
+        using var http = new HttpClient();
+        var client = new Aws.Lambda.LambdaClient(http, ClientContextFor(host));
+
+        var configuration = await client.GetFunctionConfigurationAsync(function, _cancellation);
+
+        Assert.Equal(("secure-lambda-Echo", "external", 256, 5), (configuration.FunctionName, configuration.Handler, configuration.MemorySize, configuration.Timeout));
+        Assert.Equal(Configured.Environment, configuration.Variables);
+    }
+
+    [Fact]
+    public async Task LambdaClient_GetFunctionConfiguration_OfAnUnknownFunction_ThrowsResourceNotFound()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Configured]);
+        using var http = new HttpClient();
+        var client = new Aws.Lambda.LambdaClient(http, ClientContextFor(host));
+
+        var refused = await Assert.ThrowsAsync<Aws.Core.AwsServiceException>(() => client.GetFunctionConfigurationAsync("nope", _cancellation));
+
+        Assert.Equal(("ResourceNotFoundException", HttpStatusCode.NotFound), (refused.ErrorCode, refused.StatusCode));
+        Assert.Equal("Function not found: nope", refused.AwsMessage);
+    }
+
+    private static Aws.Core.AwsClientContext ClientContextFor(LocalLambdaHost host)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_LAMBDA"] = host.Address.ToString().TrimEnd('/'),
+            ["AWS_REGION"] = MotoServer.Region,
+            ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretAccessKey,
+        };
+        return Aws.Core.AwsClientContext.FromEnvironment(name => environment.GetValueOrDefault(name));
+    }
 }
