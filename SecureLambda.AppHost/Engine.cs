@@ -35,10 +35,16 @@ public static class Engine
     /// <summary>The last LocalStack tag that runs without an auth token.</summary>
     public const string LocalStackTag = "4.14.0";
 
+    /// <summary>
+    /// <c>moto_server</c> on <paramref name="port"/>, loopback only, with <c>moto/sitecustomize.py</c> on its
+    /// <c>PYTHONPATH</c>: its request log goes to stdout, so the dashboard does not show every request as an error line.
+    /// </summary>
     public static IResourceBuilder<ExecutableResource> AddMoto(this IDistributedApplicationBuilder builder, string name, int port)
     {
         var executable = ExecutableSearch.FindOnPath("moto_server") ?? throw new DistributedApplicationException(MotoInstallHint);
+        var pythonPath = string.Join(Path.PathSeparator, new[] { Path.Combine(builder.AppHostDirectory, "moto"), Environment.GetEnvironmentVariable("PYTHONPATH") }.Where(path => !string.IsNullOrEmpty(path)));
         return builder.AddExecutable(name, executable, builder.AppHostDirectory, "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("PYTHONPATH", pythonPath)
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithHttpHealthCheck("/moto-api/");
     }

@@ -29,8 +29,11 @@ var cognitoUrl = ReferenceExpression.Create($"{cognitoEndpoint}");
 var user1Password = builder.AddParameter(ResourceNames.User1Password, new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true);
 var user2Password = builder.AddParameter(ResourceNames.User2Password, new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true);
 
+// The stack's one template: LocalCloud provisions it, and the functions below are its AWS::Lambda::Function resources.
+var templatePath = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "cloudformation", "secure-lambda.yaml"));
 var localCloud = builder.AddProject<Projects.SecureLambda_LocalCloud>(ResourceNames.LocalCloud, launchProfileName: null)
     .WithHttpEndpoint(port: localCloudPort, isProxied: false)
+    .WithEnvironment("LocalCloud__TemplatePath", templatePath)
     .WithAwsEngine(engineUrl, cognitoUrl, region)
     .WithEnvironment("LocalCloud__DevUsers__0__Password", user1Password)
     .WithEnvironment("LocalCloud__DevUsers__1__Password", user2Password)
@@ -54,31 +57,22 @@ foreach (var section in (string[])["Parameters", "Gateway"])
     }
 }
 
-// The three functions: the very binary that is deployed, each polling its own Runtime API on LocalCloud. Each gets a
+// The template's functions: the very binary that is deployed, one process per AWS::Lambda::Function, each polling its
+// own Runtime API on LocalCloud and configured from the stack (Handler, name, Environment) by LocalCloud. Each gets a
 // fresh secret in its Runtime API path, which only it and LocalCloud know: in AWS the Runtime API is inside the
 // function's sandbox, so no other process may take its events or answer them.
 var runtimeApi = localCloud.GetEndpoint("http");
-foreach (var (name, function, handler, greeter) in (ReadOnlySpan<(string, string, string, string?)>)
-    [
-        (ResourceNames.ExternalLambda1, "ExternalLambda1", "external", "ExternalLambda1"),
-        (ResourceNames.ExternalLambda2, "ExternalLambda2", "external", "ExternalLambda2"),
-        (ResourceNames.InternalLambda, "InternalLambda", "internal", null),
-    ])
+foreach (var function in StackFunctions.LogicalIds(templatePath))
 {
     var runtimeApiSecret = System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true);
     localCloud.WithEnvironment($"LocalCloud__Lambda__RuntimeApiSecrets__{function}", runtimeApiSecret);
-    var process = builder.AddProject<Projects.SecureLambda_Functions>(name, launchProfileName: null)
+    builder.AddProject<Projects.SecureLambda_Functions>(StackFunctions.ResourceName(function), launchProfileName: null)
         .WithAwsEngine(engineUrl, cognitoUrl, region)
         .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function}/{runtimeApiSecret}"))
-        .WithEnvironment("AWS_LAMBDA_FUNCTION_NAME", function)
-        .WithEnvironment("_HANDLER", handler)
-        // Started with LocalCloud rather than after its health: provisioning takes seconds, and a function that polls
-        // early simply waits on its Runtime API (and retries while LocalCloud is not yet listening).
+        .WithConfigurationOf(function, runtimeApi, region)
+        // Started with LocalCloud rather than after its health: its configuration arrives once the stack is
+        // provisioned, and the process then polls its Runtime API at once.
         .WaitForStart(localCloud);
-    if (greeter is not null)
-    {
-        process.WithEnvironment("GREETER_NAME", greeter);
-    }
 }
 
 builder.Build().Run();

@@ -154,6 +154,14 @@ def main():
         json.dumps({"MaxResults": 10}).encode("utf-8"),
         "cognito-idp", "us-west-2"))
 
+    # A REST-JSON GET whose path carries an ARN: botocore's serializer sends ':' as %3A, and the canonical URI encodes
+    # the path once more (%253A), as SigV4 requires for every service but S3.
+    vectors.append(sign(
+        "lambda-restjson-get-arn-in-path",
+        "GET", "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/"
+        "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Asecure-lambda-ExternalLambda1/configuration",
+        [], None, "lambda", "us-east-1"))
+
     json.dump({"botocore": botocore.__version__, "vectors": vectors}, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 

@@ -15,6 +15,12 @@ internal enum AwsProtocol
 
     /// <summary>Form-encoded POST with an XML reply (SNS).</summary>
     Query,
+
+    /// <summary>
+    /// REST with JSON bodies (Lambda): the error's name is in <c>x-amzn-ErrorType</c>, and the body's <c>Type</c> is
+    /// only <c>User</c> or <c>Service</c> (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html).
+    /// </summary>
+    RestJson1,
 }
 
 /// <summary>Turns an AWS error reply into an <see cref="AwsServiceException"/> carrying the service's own code.</summary>
@@ -31,10 +37,11 @@ internal static class AwsErrorParser
         byte[] body)
     {
         var requestId = Header(headers, RequestIdHeader) ?? Header(headers, "x-amz-request-id");
-        var (code, message, bodyRequestId) = protocol == AwsProtocol.Json11 ? FromJson(body) : FromXml(body);
+        var (code, message, bodyRequestId) = protocol == AwsProtocol.Query ? FromXml(body) : FromJson(body);
 
-        // The JSON protocols may name the error only in x-amzn-ErrorType, as "Code:http://internal.amazon.com/...".
-        code ??= Header(headers, ErrorTypeHeader);
+        // The JSON protocols may name the error only in x-amzn-ErrorType, as "Code:http://internal.amazon.com/...";
+        // REST-JSON names it there first.
+        code = protocol == AwsProtocol.RestJson1 ? Header(headers, ErrorTypeHeader) ?? code : code ?? Header(headers, ErrorTypeHeader);
         code = NormalizeCode(code) ?? ((int)statusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new AwsServiceException(
             service.ClientName,

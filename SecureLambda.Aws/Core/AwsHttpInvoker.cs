@@ -16,6 +16,12 @@ internal sealed record AwsOperationRequest(string Operation, byte[] Body, string
     /// <c>InitiateAuth</c>): sent unsigned, as botocore sends it, and no credentials are asked for.
     /// </summary>
     public bool IsUnsigned { get; init; }
+
+    /// <summary>The HTTP method: POST for the JSON and Query protocols, the operation's own for REST-JSON.</summary>
+    public HttpMethod Method { get; init; } = HttpMethod.Post;
+
+    /// <summary>The path and query under the endpoint, already percent-encoded: <c>/</c> but for REST-JSON operations.</summary>
+    public string PathAndQuery { get; init; } = "/";
 }
 
 /// <summary>A successful reply, read in full.</summary>
@@ -106,8 +112,13 @@ internal sealed class AwsHttpInvoker
         Activity? activity,
         CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(request.Body) };
-        message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        using var message = new HttpRequestMessage(request.Method, request.PathAndQuery == "/" ? Endpoint : new Uri(Endpoint, request.PathAndQuery));
+        if (request.Method != HttpMethod.Get)
+        {
+            message.Content = new ByteArrayContent(request.Body);
+            message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        }
+
         if (request.Target is not null)
         {
             message.Headers.TryAddWithoutValidation("X-Amz-Target", request.Target);

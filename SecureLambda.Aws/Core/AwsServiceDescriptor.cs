@@ -21,6 +21,9 @@ public sealed record AwsServiceDescriptor(string ServiceId, string ClientName, s
     /// <summary>STS, a Query-protocol service (API version <c>2011-06-15</c>); regional endpoints, as the SDKs now default to.</summary>
     public static AwsServiceDescriptor Sts { get; } = new("STS", "STS", "sts", "sts");
 
+    /// <summary>Lambda, a REST-JSON service (API version <c>2015-03-31</c>); locally, LocalCloud serves it.</summary>
+    public static AwsServiceDescriptor Lambda { get; } = new("Lambda", "Lambda", "lambda", "lambda");
+
     /// <summary>S3; named here so its endpoint resolves like every other service's (<c>AWS_ENDPOINT_URL_S3</c>).</summary>
     public static AwsServiceDescriptor S3 { get; } = new("S3", "S3", "s3", "s3");
 

@@ -144,8 +144,12 @@ public static class SigV4Signer
     internal static string TrimAll(string value) =>
         string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>The path with dot segments and empty segments removed, then encoded once, as botocore does for non-S3 services.</summary>
-    internal static string CanonicalPath(Uri uri) => NormalizeAndEncodePath(Uri.UnescapeDataString(uri.AbsolutePath));
+    /// <summary>
+    /// The path as it is sent (<see cref="Uri.AbsolutePath"/> keeps its escapes, such as an ARN's <c>%3A</c>), with dot
+    /// and empty segments removed, then encoded once more: twice in all, as botocore does for non-S3 services and as
+    /// <see cref="SigV4Verifier"/> checks it.
+    /// </summary>
+    internal static string CanonicalPath(Uri uri) => NormalizeAndEncodePath(uri.AbsolutePath);
 
     /// <summary>
     /// The path with dot segments and empty segments removed, then encoded once. A server checking a signature passes

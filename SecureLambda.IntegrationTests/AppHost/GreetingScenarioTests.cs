@@ -1,5 +1,11 @@
+extern alias AppHost;
+
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 
 namespace SecureLambda.IntegrationTests.AppHost;
@@ -12,9 +18,73 @@ public sealed class DefaultApp : SecureLambdaApp;
 /// greeting; refusals are AWS's answers; and InternalLambda's own log shows which greetings crossed SNS.
 /// </summary>
 [Collection(AppHostCollectionDefinition.Name)]
-public sealed class GreetingScenarioTests(DefaultApp stack) : IClassFixture<DefaultApp>
+public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixture<DefaultApp>
 {
     private const string Unauthorized = "{\"message\":\"Unauthorized\"}";
+
+    /// <summary>
+    /// What the dashboard shows after one command: every resource's log, up to the moment the stack is ready. A normal
+    /// start writes no error and no warning that a user would have to learn to ignore (the dashboard badges each one).
+    /// </summary>
+    [Fact]
+    public void ANormalStart_WritesNoErrorAndNoWarning_InAnyResource()
+    {
+        var alarming = stack.StartLogs
+            .SelectMany(log => log.Value.Select(line => (Resource: log.Key, Line: line)))
+            .Where(entry => entry.Line.IsErrorMessage || AlarmingLevel().IsMatch(AnsiEscape().Replace(entry.Line.Content, string.Empty)))
+            .Select(entry => $"{entry.Resource}: {entry.Line.Content}")
+            .ToList();
+
+        Assert.True(alarming.Count == 0, $"A normal start wrote {alarming.Count} error or warning lines:{Environment.NewLine}{string.Join(Environment.NewLine, alarming)}");
+        Assert.Contains(stack.StartLogs[ResourceNames.LocalCloud], line => line.Content.Contains("provisioned", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// One process per AWS::Lambda::Function of the template, each started with what Lambda gives the function: its
+    /// Handler as _HANDLER, its physical name, and its Environment resolved against the engine (TOPIC_SECRET_ID is the
+    /// secret's ARN there, not a name written twice). All of it from LocalCloud's GetFunctionConfiguration.
+    /// </summary>
+    [Theory]
+    [InlineData(ResourceNames.ExternalLambda1, "external", "secure-lambda-ExternalLambda1", "ExternalLambda1")]
+    [InlineData(ResourceNames.ExternalLambda2, "external", "secure-lambda-ExternalLambda2", "ExternalLambda2")]
+    [InlineData(ResourceNames.InternalLambda, "internal", "secure-lambda-InternalLambda", null)]
+    public async Task EachFunctionProcess_StartsWithTheTemplatesConfiguration_ResolvedByLocalCloud(string resource, string handler, string functionName, string? greeter)
+    {
+        Assert.True(stack.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"No resource {resource}.");
+        var environment = state!.Snapshot.EnvironmentVariables.Where(variable => variable.IsFromSpec).ToDictionary(variable => variable.Name, variable => variable.Value ?? string.Empty);
+
+        Assert.Equal(handler, environment["_HANDLER"]);
+        Assert.Equal(functionName, environment["AWS_LAMBDA_FUNCTION_NAME"]);
+        Assert.Equal(greeter, environment.TryGetValue("GREETER_NAME", out var name) ? name : null);
+        if (greeter is not null)
+        {
+            // The engine's own answer: the ARN names the stack's secret there, the one holding the topic's ARN.
+            var secretId = environment["TOPIC_SECRET_ID"];
+            Assert.StartsWith("arn:aws:secretsmanager:", secretId, StringComparison.Ordinal);
+            var secret = await SecureLambda.Testing.AwsCli.RunAsync("--endpoint-url", stack.CognitoEndpoint.ToString().TrimEnd('/'),
+                "secretsmanager", "get-secret-value", "--secret-id", secretId).WaitAsync(StepTimeout, TestContext.Current.CancellationToken);
+            Assert.Contains(stack.Outputs.GetProperty("TopicArn").GetString()!, secret.GetProperty("SecretString").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void TheFunctionProcesses_AreTheTemplatesFunctions_NoMoreNoLess()
+    {
+        var functions = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ProjectResource>()
+            .Where(project => project.Name != ResourceNames.LocalCloud)
+            .Select(project => project.Name)
+            .Order();
+
+        Assert.Equal([ResourceNames.ExternalLambda1, ResourceNames.ExternalLambda2, ResourceNames.InternalLambda], functions);
+    }
+
+    // After the dashboard's timestamp: the .NET console logger's level (warn:, fail:, crit:), or Python's (moto's).
+    [GeneratedRegex(@"^(\S+Z\s+)?\s*(warn|fail|crit):|\b(WARNING|ERROR|CRITICAL)\b")]
+    private static partial Regex AlarmingLevel();
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiEscape();
 
     public enum TokenFrom
     {

@@ -54,6 +54,9 @@ public abstract class SecureLambdaApp : IAsyncLifetime
 
     internal ResourceLog InternalLambdaLog => _internalLambdaLog ?? throw new InvalidOperationException("The app has not been started.");
 
+    /// <summary>Every line each resource wrote until the app was ready (a normal start), by resource name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LogLine>> StartLogs { get; private set; } = new Dictionary<string, IReadOnlyList<LogLine>>();
+
     /// <summary>Configuration beyond ports and passwords, as AppHost command-line arguments (<c>--Key=Value</c>).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -122,6 +125,26 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.IntegrationTests/1.0");
         CognitoEndpoint = _app.GetEndpoint(CognitoResource, "http");
         Outputs = (await Http.GetFromJsonAsync<JsonElement>("/_localcloud/outputs", token).WaitAsync(StepTimeout, token)).GetProperty("Outputs");
+        StartLogs = await ReadLogsAsync(token);
+    }
+
+    /// <summary>What each resource has written so far: its log's backlog, by resource (DCP's instance names resolved).</summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<LogLine>>> ReadLogsAsync(CancellationToken cancellationToken)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var byResource = new Dictionary<string, IReadOnlyList<LogLine>>();
+        foreach (var resource in App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(resource => resource is not ParameterResource))
+        {
+            var lines = new List<LogLine>();
+            await foreach (var batch in logs.GetAllAsync(resource).WithCancellation(cancellationToken))
+            {
+                lines.AddRange(batch);
+            }
+
+            byResource[resource.Name] = lines;
+        }
+
+        return byResource;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,15 @@ public sealed class LambdaApiTests
     private static readonly LambdaFunctionDefinition Echo =
         new("EchoFunction", "secure-lambda-Echo", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-Echo", TimeSpan.FromSeconds(5));
 
+    private static readonly LambdaFunctionDefinition Configured = Echo with
+    {
+        Handler = "external",
+        Runtime = "provided.al2023",
+        MemorySize = 256,
+        Role = "arn:aws:iam::123456789012:role/secure-lambda-EchoRole",
+        Environment = new Dictionary<string, string> { ["GREETER_NAME"] = "Echo", ["TOPIC_SECRET_ID"] = "arn:aws:secretsmanager:us-east-1:123456789012:secret:topic-AbCdEf" },
+    };
+
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
 
     [Theory]
@@ -145,5 +154,101 @@ public sealed class LambdaApiTests
         {
             File.Delete(outFile);
         }
+    }
+
+    /// <summary>
+    /// What a process that runs the function needs, from the stack: https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html,
+    /// read with the AWS CLI, by name and by ARN.
+    /// </summary>
+    [Theory]
+    [InlineData("secure-lambda-Echo")]
+    [InlineData("arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-Echo")]
+    public async Task AwsCli_LambdaGetFunctionConfiguration_DescribesTheFunctionAsTheStackDefinesIt(string function)
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Configured]);
+
+        var configuration = await AwsCli.RunAsync(
+            "lambda", "get-function-configuration", "--endpoint-url", host.Address.ToString().TrimEnd('/'), "--function-name", function);
+
+        Assert.Equal("secure-lambda-Echo", configuration.GetProperty("FunctionName").GetString());
+        Assert.Equal(Echo.Arn, configuration.GetProperty("FunctionArn").GetString());
+        Assert.Equal("external", configuration.GetProperty("Handler").GetString());
+        Assert.Equal("provided.al2023", configuration.GetProperty("Runtime").GetString());
+        Assert.Equal(Configured.Role, configuration.GetProperty("Role").GetString());
+        Assert.Equal(5, configuration.GetProperty("Timeout").GetInt32());
+        Assert.Equal(256, configuration.GetProperty("MemorySize").GetInt32());
+        Assert.Equal("$LATEST", configuration.GetProperty("Version").GetString());
+        Assert.Equal("Active", configuration.GetProperty("State").GetString());
+        var variables = configuration.GetProperty("Environment").GetProperty("Variables");
+        Assert.Equal(Configured.Environment, variables.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString()!));
+    }
+
+    [Fact]
+    public async Task AwsCli_LambdaGetFunctionConfiguration_OfAnUnknownFunction_IsResourceNotFound()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Configured]);
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => AwsCli.RunAsync(
+            "lambda", "get-function-configuration", "--endpoint-url", host.Address.ToString().TrimEnd('/'), "--function-name", "nope"));
+
+        Assert.Contains("ResourceNotFoundException", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Function not found: nope", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The environment names the account's secret: a caller without the account's credentials reads none of it.</summary>
+    [Fact]
+    public async Task ReadAFunctionsEnvironment_WithoutSigning_IsRefused403_AndShowsNothingOfIt()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Configured]);
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        using var response = await http.GetAsync(new Uri("/2015-03-31/functions/secure-lambda-Echo/configuration", UriKind.Relative), _cancellation);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("MissingAuthenticationTokenException", response.Headers.GetValues("x-amzn-ErrorType").Single());
+        var body = await response.Content.ReadAsStringAsync(_cancellation);
+        Assert.DoesNotContain("TOPIC_SECRET_ID", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("secretsmanager", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Our own client, as the AppHost uses it to start each function's process: by name and by ARN (its ':' encoded).</summary>
+    [Theory]
+    [InlineData("secure-lambda-Echo")]
+    [InlineData("arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-Echo")]
+    public async Task LambdaClient_GetFunctionConfiguration_ReadsTheEnvironment(string function)
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Configured]);
+        using var http = new HttpClient();
+        var client = new Aws.Lambda.LambdaClient(http, ClientContextFor(host));
+
+        var configuration = await client.GetFunctionConfigurationAsync(function, _cancellation);
+
+        Assert.Equal(("secure-lambda-Echo", "external", 256, 5), (configuration.FunctionName, configuration.Handler, configuration.MemorySize, configuration.Timeout));
+        Assert.Equal(Configured.Environment, configuration.Variables);
+    }
+
+    [Fact]
+    public async Task LambdaClient_GetFunctionConfiguration_OfAnUnknownFunction_ThrowsResourceNotFound()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([Configured]);
+        using var http = new HttpClient();
+        var client = new Aws.Lambda.LambdaClient(http, ClientContextFor(host));
+
+        var refused = await Assert.ThrowsAsync<Aws.Core.AwsServiceException>(() => client.GetFunctionConfigurationAsync("nope", _cancellation));
+
+        Assert.Equal(("ResourceNotFoundException", HttpStatusCode.NotFound), (refused.ErrorCode, refused.StatusCode));
+        Assert.Equal("Function not found: nope", refused.AwsMessage);
+    }
+
+    private static Aws.Core.AwsClientContext ClientContextFor(LocalLambdaHost host)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_LAMBDA"] = host.Address.ToString().TrimEnd('/'),
+            ["AWS_REGION"] = MotoServer.Region,
+            ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretAccessKey,
+        };
+        return Aws.Core.AwsClientContext.FromEnvironment(name => environment.GetValueOrDefault(name));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SecureLambda.CloudFormation;
@@ -39,6 +40,7 @@ public sealed class WafStartupReportTests
         var line = Assert.Single(logger.Collector.GetSnapshot());
         Assert.Contains($"Web ACL {AclArn} on {PoolArn}: not emulated locally", line.Message, StringComparison.Ordinal);
         Assert.Contains("does not front Cognito", line.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Information, line.Level);
     }
 
     [Fact]

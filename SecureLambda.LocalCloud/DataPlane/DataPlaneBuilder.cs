@@ -1,4 +1,5 @@
 using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Properties;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.DataPlane;
@@ -51,9 +52,23 @@ public static class DataPlaneBuilder
                     : LambdaFunctionDefinition.DefaultMaximumEventAge,
                 OnFailure = Queue(configProperties?.OptionalObject("DestinationConfig")?.OptionalObject("OnFailure")?.OptionalString("Destination"), config ?? function, $"The on-failure destination of {function.LogicalId},"),
                 DeadLetter = Queue(properties.OptionalObject("DeadLetterConfig")?.OptionalString("TargetArn"), function, $"The dead-letter queue of {function.LogicalId},"),
+                Handler = properties.OptionalString("Handler"),
+                Runtime = properties.OptionalString("Runtime"),
+                MemorySize = properties.OptionalInt("MemorySize") ?? LambdaFunctionDefinition.DefaultMemorySize,
+                Role = properties.OptionalString("Role"),
+                Environment = EnvironmentVariables(properties),
             });
         }
 
         return functions;
+    }
+
+    /// <summary><c>Environment.Variables</c>, each a string once resolved, as Lambda requires.</summary>
+    private static Dictionary<string, string> EnvironmentVariables(ResourceProperties properties)
+    {
+        var variables = properties.OptionalObject("Environment")?.OptionalObject("Variables");
+        return variables is null
+            ? []
+            : variables.Json.ToDictionary(variable => variable.Key, variable => variables.RequiredString(variable.Key), StringComparer.Ordinal);
     }
 }

@@ -26,6 +26,24 @@ public sealed record LambdaFunctionDefinition(
 
     /// <summary>The function's <c>DeadLetterConfig.TargetArn</c>: used when there is no on-failure destination.</summary>
     public AsyncFailureTarget? DeadLetter { get; init; }
+
+    /// <summary><c>Handler</c>: what the runtime runs (for <c>provided.al2023</c>, the bootstrap reads it as <c>_HANDLER</c>).</summary>
+    public string? Handler { get; init; }
+
+    /// <summary><c>Runtime</c>, such as <c>provided.al2023</c>.</summary>
+    public string? Runtime { get; init; }
+
+    /// <summary><c>MemorySize</c> in MB; AWS's default is 128.</summary>
+    public int MemorySize { get; init; } = DefaultMemorySize;
+
+    /// <summary><c>Role</c>: the execution role's ARN, as the template resolves it.</summary>
+    public string? Role { get; init; }
+
+    /// <summary><c>Environment.Variables</c>, resolved: a <c>!Ref</c> to a secret is the secret's ARN in the engine.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-memorysize</summary>
+    public const int DefaultMemorySize = 128;
 }
 
 /// <summary>An SQS queue of the stack that failed asynchronous events are written to.</summary>

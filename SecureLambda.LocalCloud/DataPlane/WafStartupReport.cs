@@ -5,7 +5,8 @@ namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>
 /// The start-up lines that say what of the template's WAF LocalCloud does not evaluate: each managed rule it cannot
-/// reproduce, and each web ACL association with a resource it does not front. Never a silent skip.
+/// reproduce, and each web ACL association with a resource it does not front. Never a silent skip, and never a warning:
+/// they are facts of every normal start (what emulation leaves out), not something gone wrong, so they are Information.
 /// </summary>
 public static partial class WafStartupReport
 {
@@ -48,9 +49,9 @@ public static partial class WafStartupReport
             .Where(a => !a.ResourceArn.Contains(":apigateway:", StringComparison.Ordinal) || !a.ResourceArn.Contains("/stages/", StringComparison.Ordinal));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Web ACL {WebAcl} on stage {Stage}: managed rule {Rule} not emulated locally (its signatures are private to AWS); AWS evaluates it, LocalCloud lets the request pass it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Web ACL {WebAcl} on stage {Stage}: managed rule {Rule} not emulated locally (its signatures are private to AWS); AWS evaluates it, LocalCloud lets the request pass it")]
     private static partial void LogRuleNotEmulated(ILogger logger, string webAcl, string stage, string rule);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Web ACL {WebAclArn} on {ResourceArn}: not emulated locally, because {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Web ACL {WebAclArn} on {ResourceArn}: not emulated locally, because {Reason}")]
     private static partial void LogAssociationNotEmulated(ILogger logger, string webAclArn, string resourceArn, string reason);
 }

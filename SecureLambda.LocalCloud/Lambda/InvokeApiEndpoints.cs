@@ -23,7 +23,43 @@ public static class InvokeApiEndpoints
     public static IEndpointRouteBuilder MapLambdaInvokeApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/2015-03-31/functions/{function}/invocations", InvokeAsync).ExcludeFromDescription();
+        endpoints.MapGet("/2015-03-31/functions/{function}/configuration", GetConfigurationAsync).ExcludeFromDescription();
         return endpoints;
+    }
+
+    /// <summary>
+    /// <c>GetFunctionConfiguration</c>: the function as the stack defines it, with its environment resolved against the
+    /// engine, so that whatever starts a function process can give it what Lambda gives a function. Signed requests
+    /// only, like <c>Invoke</c>: the environment can hold what only the account may read.
+    /// https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html
+    /// </summary>
+    private static async Task GetConfigurationAsync(string function, HttpContext context, LambdaFunctions functions, AccountCredentials account, TimeProvider timeProvider)
+    {
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        var verification = Verify(context, [], account, timeProvider);
+        if (!verification.IsValid)
+        {
+            await WriteAuthenticationErrorAsync(context, verification);
+            return;
+        }
+
+        if (await functions.FindAsync(Uri.UnescapeDataString(function), context.RequestAborted) is not { Definition: var definition })
+        {
+            await WriteServiceErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFoundException", $"Function not found: {function}");
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(
+            new FunctionConfiguration(
+                definition.FunctionName,
+                definition.Arn,
+                definition.Runtime,
+                definition.Role,
+                definition.Handler,
+                (int)definition.Timeout.TotalSeconds,
+                definition.MemorySize,
+                new EnvironmentResponse(definition.Environment)),
+            InvokeApiJsonContext.Default.FunctionConfiguration, contentType: null, context.RequestAborted);
     }
 
     private static async Task InvokeAsync(
@@ -164,6 +200,24 @@ internal sealed record FunctionErrorDocument(
     [property: JsonPropertyName("errorMessage")] string ErrorMessage,
     [property: JsonPropertyName("errorType")] string ErrorType);
 
+/// <summary>The fields of Lambda's <c>FunctionConfiguration</c> that the stack defines; a function of the stack is always active.</summary>
+internal sealed record FunctionConfiguration(
+    string FunctionName,
+    string FunctionArn,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Runtime,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Handler,
+    int Timeout,
+    int MemorySize,
+    EnvironmentResponse Environment,
+    string Version = "$LATEST",
+    string PackageType = "Zip",
+    string State = "Active",
+    string LastUpdateStatus = "Successful");
+
+internal sealed record EnvironmentResponse(IReadOnlyDictionary<string, string> Variables);
+
+[JsonSerializable(typeof(FunctionConfiguration))]
 [JsonSerializable(typeof(ServiceError))]
 [JsonSerializable(typeof(FunctionErrorDocument))]
 [JsonSerializable(typeof(AuthenticationError))]

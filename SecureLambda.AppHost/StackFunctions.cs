@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Lambda;
+using SecureLambda.CloudFormation;
+
+namespace SecureLambda.AppHost;
+
+/// <summary>
+/// The template's functions as Aspire resources: one process per <c>AWS::Lambda::Function</c>, each told what Lambda
+/// tells a function (its <c>Handler</c> as <c>_HANDLER</c>, its physical name, memory size and resolved
+/// <c>Environment</c>) by LocalCloud's <c>GetFunctionConfiguration</c>, so that nothing of the template is repeated here.
+/// </summary>
+public static class StackFunctions
+{
+    /// <summary>The logical ids of the template's functions, in template order.</summary>
+    public static IReadOnlyList<string> LogicalIds(string templatePath) =>
+        [.. CloudFormationTemplate.Load(templatePath).OfType("AWS::Lambda::Function").Select(function => function.LogicalId)];
+
+    /// <summary>The dashboard's name for a function: its logical id in kebab case (<c>ExternalLambda1</c> is <c>external-lambda-1</c>).</summary>
+    public static string ResourceName(string logicalId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logicalId);
+        var name = new StringBuilder(logicalId.Length + 4);
+        for (var i = 0; i < logicalId.Length; i++)
+        {
+            var c = logicalId[i];
+            var startsWord = i > 0 && (char.IsUpper(c) || (char.IsDigit(c) && !char.IsDigit(logicalId[i - 1])));
+            if (startsWord)
+            {
+                name.Append('-');
+            }
+
+            name.Append(char.ToLowerInvariant(c));
+        }
+
+        return name.ToString();
+    }
+
+    /// <summary>
+    /// At start, asks LocalCloud (<paramref name="lambdaApi"/>, signed with the local account's credentials) for the
+    /// function's configuration and sets what Lambda sets from it. LocalCloud answers once the stack is provisioned,
+    /// so the process starts with the resolved environment, as in AWS, where a function exists only once its stack does.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConfigurationOf(
+        this IResourceBuilder<ProjectResource> process, string logicalId, EndpointReference lambdaApi, string region) =>
+        process.WithEnvironment(async context =>
+        {
+            if (!context.ExecutionContext.IsRunMode)
+            {
+                return;
+            }
+
+            var configuration = await GetWhenListeningAsync(logicalId, lambdaApi, region, context.CancellationToken);
+            foreach (var (name, value) in configuration.Variables)
+            {
+                context.EnvironmentVariables[name] = value;
+            }
+
+            // Lambda's own variables come last: a function's Environment may not set them (they are reserved).
+            context.EnvironmentVariables["_HANDLER"] = configuration.Handler ?? string.Empty;
+            context.EnvironmentVariables["AWS_LAMBDA_FUNCTION_NAME"] = configuration.FunctionName;
+            context.EnvironmentVariables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = configuration.MemorySize.ToString(CultureInfo.InvariantCulture);
+            context.EnvironmentVariables["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+        });
+
+    private static async Task<FunctionConfiguration> GetWhenListeningAsync(string logicalId, EndpointReference lambdaApi, string region, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_LAMBDA"] = lambdaApi.Url,
+            ["AWS_REGION"] = region,
+            [AwsEngineExtensions.AccessKeyIdVariable] = AwsEngineExtensions.LocalAccessKeyId,
+            [AwsEngineExtensions.SecretAccessKeyVariable] = AwsEngineExtensions.LocalSecretAccessKey,
+        };
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var lambda = new LambdaClient(http, AwsClientContext.FromEnvironment(name => environment.GetValueOrDefault(name)));
+        while (true)
+        {
+            try
+            {
+                return await lambda.GetFunctionConfigurationAsync(logicalId, cancellationToken);
+            }
+            catch (HttpRequestException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // LocalCloud starts with the functions and is not listening yet; the client's own retries have backed off.
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
+    }
+}
