@@ -56,10 +56,7 @@ public sealed record FunctionConfiguration(
 }
 
 /// <summary>Lambda's <c>EnvironmentResponse</c>.</summary>
-public sealed record FunctionEnvironment(IReadOnlyDictionary<string, string>? Variables)
-{
-    public IReadOnlyDictionary<string, string> Variables { get; init; } = Variables ?? new Dictionary<string, string>();
-}
+public sealed record FunctionEnvironment(IReadOnlyDictionary<string, string>? Variables);
 
 [JsonSerializable(typeof(FunctionConfiguration))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext;
