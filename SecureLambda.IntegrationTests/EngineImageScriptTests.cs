@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SecureLambda.IntegrationTests;
 
 /// <summary><c>scripts/build-engine-image.sh</c>, on the paths that cost nothing: where it can't run, and where its image exists.</summary>
@@ -12,16 +10,16 @@ public sealed class EngineImageScriptTests
     public async Task WithoutDocker_ItExits3_SayingWhatIsMissing()
     {
         // A PATH that holds this machine's Python (moto is found through it) and nothing else, so no docker.
-        var (_, python, _) = await RunAsync("python3", ["-c", "import sys; print(sys.executable)"]);
+        var (_, python) = await ExternalTool.RunAsync("python3", ["-c", "import sys; print(sys.executable)"], Timeout);
         var bin = Directory.CreateTempSubdirectory("no-docker-");
         try
         {
-            File.CreateSymbolicLink(Path.Combine(bin.FullName, "python3"), python.Trim());
+            File.CreateSymbolicLink(Path.Combine(bin.FullName, "python3"), python);
 
-            var (exitCode, _, error) = await RunAsync("/bin/bash", [Script], bin.FullName);
+            var (exitCode, output) = await ExternalTool.RunAsync("/bin/bash", [Script], Timeout, new Dictionary<string, string> { ["PATH"] = bin.FullName });
 
             Assert.Equal(3, exitCode);
-            Assert.Equal("build-engine-image: cannot run here: docker is not on PATH (apt-get install docker.io)", error.Trim());
+            Assert.Equal("build-engine-image: cannot run here: docker is not on PATH (apt-get install docker.io)", output);
         }
         finally
         {
@@ -43,24 +41,9 @@ public sealed class EngineImageScriptTests
             Assert.Skip($"Needs a Docker engine, and {reason}.");
         }
 
-        var (exitCode, output, _) = await RunAsync("/bin/bash", [Script, image]);
+        var (exitCode, output) = await ExternalTool.RunAsync("/bin/bash", [Script, image], Timeout);
 
         Assert.Equal(0, exitCode);
-        Assert.Equal($"build-engine-image: {image} is present; nothing to do", output.Trim());
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string executable, string[] args, string? path = null)
-    {
-        var startInfo = new ProcessStartInfo(executable, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (path is not null)
-        {
-            startInfo.Environment["PATH"] = path;
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
+        Assert.Equal($"build-engine-image: {image} is present; nothing to do", output);
     }
 }
