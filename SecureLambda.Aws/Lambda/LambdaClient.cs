@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SecureLambda.Aws.Core;
 
 namespace SecureLambda.Aws.Lambda;
@@ -40,23 +39,3 @@ public sealed class LambdaClient
         }
     }
 }
-
-/// <summary>The parts of Lambda's <c>FunctionConfiguration</c> that a process running the function needs.</summary>
-public sealed record FunctionConfiguration(
-    string FunctionName,
-    string FunctionArn,
-    string? Handler,
-    string? Runtime,
-    int Timeout,
-    int MemorySize,
-    FunctionEnvironment? Environment)
-{
-    /// <summary>The environment variables, none when the function has no <c>Environment</c>.</summary>
-    public IReadOnlyDictionary<string, string> Variables => Environment?.Variables ?? new Dictionary<string, string>();
-}
-
-/// <summary>Lambda's <c>EnvironmentResponse</c>.</summary>
-public sealed record FunctionEnvironment(IReadOnlyDictionary<string, string>? Variables);
-
-[JsonSerializable(typeof(FunctionConfiguration))]
-internal sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
+using SecureLambda.Aws.Lambda;
 using SecureLambda.Aws.Signing;
 using SecureLambda.LocalCloud.Hosting;
 
@@ -49,6 +50,7 @@ public static class InvokeApiEndpoints
             return;
         }
 
+        // A function of the stack is always active, at its only version.
         await context.Response.WriteAsJsonAsync(
             new FunctionConfiguration(
                 definition.FunctionName,
@@ -58,8 +60,12 @@ public static class InvokeApiEndpoints
                 definition.Handler,
                 (int)definition.Timeout.TotalSeconds,
                 definition.MemorySize,
-                new EnvironmentResponse(definition.Environment)),
-            InvokeApiJsonContext.Default.FunctionConfiguration, contentType: null, context.RequestAborted);
+                new FunctionEnvironment(definition.Environment),
+                Version: "$LATEST",
+                PackageType: "Zip",
+                State: "Active",
+                LastUpdateStatus: "Successful"),
+            LambdaJsonContext.Default.FunctionConfiguration, contentType: null, context.RequestAborted);
     }
 
     private static async Task InvokeAsync(
@@ -200,24 +206,6 @@ internal sealed record FunctionErrorDocument(
     [property: JsonPropertyName("errorMessage")] string ErrorMessage,
     [property: JsonPropertyName("errorType")] string ErrorType);
 
-/// <summary>The fields of Lambda's <c>FunctionConfiguration</c> that the stack defines; a function of the stack is always active.</summary>
-internal sealed record FunctionConfiguration(
-    string FunctionName,
-    string FunctionArn,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Runtime,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Handler,
-    int Timeout,
-    int MemorySize,
-    EnvironmentResponse Environment,
-    string Version = "$LATEST",
-    string PackageType = "Zip",
-    string State = "Active",
-    string LastUpdateStatus = "Successful");
-
-internal sealed record EnvironmentResponse(IReadOnlyDictionary<string, string> Variables);
-
-[JsonSerializable(typeof(FunctionConfiguration))]
 [JsonSerializable(typeof(ServiceError))]
 [JsonSerializable(typeof(FunctionErrorDocument))]
 [JsonSerializable(typeof(AuthenticationError))]
