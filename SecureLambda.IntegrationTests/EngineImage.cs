@@ -14,6 +14,9 @@ internal static class EngineImage
 
     public static string Configured => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } image ? image : Engine.MotoImage;
 
+    /// <summary>The port moto listens on inside the image, as the AppHost publishes it.</summary>
+    public const int ContainerPort = Engine.MotoContainerPort;
+
     /// <summary>Null when a Docker engine has the image (pulled if need be); otherwise the skip reason.</summary>
     public static async Task<string?> WhyUnavailableAsync(CancellationToken cancellationToken) =>
         await Testing.DockerEngine.WhyImageUnavailableAsync(Configured, cancellationToken) is { } reason

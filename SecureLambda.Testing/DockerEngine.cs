@@ -24,7 +24,7 @@ public static class DockerEngine
     private static Task? _prepared;
 
     /// <summary>Whether the engine runs on this machine (its socket, not a remote <c>tcp://</c> host), so that loopback reaches what it publishes.</summary>
-    public static bool IsLocal => Environment.GetEnvironmentVariable("DOCKER_HOST") is not { Length: > 0 } host || host.StartsWith("unix://", StringComparison.Ordinal);
+    public static bool IsLocal => ResolveEndpoint(out _).Scheme == "unix";
 
     /// <summary>Null when an engine answers <c>GET /_ping</c> within two seconds; otherwise why not.</summary>
     public static async Task<string?> WhyUnavailableAsync(CancellationToken cancellationToken)
@@ -227,23 +227,38 @@ public static class DockerEngine
         return null;
     }
 
+    /// <summary>The engine <c>DOCKER_HOST</c> names, else the default socket; <paramref name="problem"/> says why it can't be used.</summary>
+    private static Uri ResolveEndpoint(out string? problem)
+    {
+        problem = null;
+        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        if (string.IsNullOrEmpty(host))
+        {
+            if (!File.Exists(DefaultSocket))
+            {
+                problem = $"DOCKER_HOST is unset and {DefaultSocket} does not exist";
+            }
+
+            return new Uri($"unix://{DefaultSocket}");
+        }
+
+        if (Uri.TryCreate(host, UriKind.Absolute, out var endpoint))
+        {
+            return endpoint;
+        }
+
+        problem = $"DOCKER_HOST={host} is not a URI";
+        return new Uri("unix:///");
+    }
+
     /// <summary>An HTTP client on the engine's socket, or why there is none.</summary>
     private static string? Open(TimeSpan timeout, out HttpClient? http, out Uri endpoint)
     {
         http = null;
-        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
-        if (string.IsNullOrEmpty(host))
+        endpoint = ResolveEndpoint(out var problem);
+        if (problem is not null)
         {
-            endpoint = new Uri($"unix://{DefaultSocket}");
-            if (!File.Exists(DefaultSocket))
-            {
-                return $"DOCKER_HOST is unset and {DefaultSocket} does not exist";
-            }
-        }
-        else if (!Uri.TryCreate(host, UriKind.Absolute, out endpoint!))
-        {
-            endpoint = new Uri("unix:///");
-            return $"DOCKER_HOST={host} is not a URI";
+            return problem;
         }
 
         var target = endpoint;

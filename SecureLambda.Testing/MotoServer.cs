@@ -20,9 +20,6 @@ public sealed class MotoServer : IAsyncDisposable
     public const string SecretAccessKey = "testing";
     public const string InstallHint = "moto_server is not on PATH. Install it with: pip install \"moto[server]\"";
 
-    /// <summary>The port moto listens on in its image, <c>motoserver/moto</c>'s and ours alike.</summary>
-    public const int ContainerPort = 5000;
-
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Func<string?> _whyStopped;
@@ -104,11 +101,12 @@ public sealed class MotoServer : IAsyncDisposable
     /// Testcontainers, its port published on loopback only when the engine is local, and waits for moto's health path.
     /// Check <see cref="DockerEngine.WhyImageUnavailableAsync"/> first: this throws when no engine or image is there.
     /// </summary>
-    public static async Task<MotoServer> StartInContainerAsync(string image, CancellationToken cancellationToken = default)
+    /// <param name="containerPort">The port moto listens on inside the image (the AppHost's <c>Engine.MotoContainerPort</c>).</param>
+    public static async Task<MotoServer> StartInContainerAsync(string image, int containerPort, CancellationToken cancellationToken = default)
     {
         await DockerEngine.PrepareTestcontainersAsync(cancellationToken);
         var builder = new ContainerBuilder(image)
-            .WithPortBinding(ContainerPort, assignRandomHostPort: true);
+            .WithPortBinding(containerPort, assignRandomHostPort: true);
         if (DockerEngine.IsLocal)
         {
             // Testcontainers publishes on every interface; nothing off this machine has any business with the engine. Its
@@ -137,7 +135,7 @@ public sealed class MotoServer : IAsyncDisposable
         }
 
         var server = new MotoServer(
-            new Uri($"http://{(DockerEngine.IsLocal ? "127.0.0.1" : container.Hostname)}:{container.GetMappedPublicPort(ContainerPort)}/"),
+            new Uri($"http://{(DockerEngine.IsLocal ? "127.0.0.1" : container.Hostname)}:{container.GetMappedPublicPort(containerPort)}/"),
             () => container.State == TestcontainersStates.Running ? null : $"The {image} container is {container.State}.",
             container.DisposeAsync);
         return await ReadyAsync(server, cancellationToken);

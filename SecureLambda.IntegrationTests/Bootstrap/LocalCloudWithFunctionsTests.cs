@@ -99,7 +99,7 @@ public sealed class LocalCloudWithFunctionsInMotoContainer : LocalCloudWithFunct
             return (null, reason);
         }
 
-        return (await MotoServer.StartInContainerAsync(EngineImage.Configured, cancellationToken), null);
+        return (await MotoServer.StartInContainerAsync(EngineImage.Configured, EngineImage.ContainerPort, cancellationToken), null);
     }
 }
 
