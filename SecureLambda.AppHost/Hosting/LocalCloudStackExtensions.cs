@@ -29,6 +29,9 @@ public static class LocalCloudStackExtensions
         var port = builder.Configuration.GetValue("LocalCloud:Port", DefaultLocalCloudPort);
         var localCloud = builder.AddProject<Projects.SecureLambda_LocalCloud>(ResourceNames.LocalCloud, launchProfileName: null)
             .WithHttpEndpoint(port: port, isProxied: false)
+            // Plain HTTP on loopback, like the functions: no process of the stack needs the HTTPS development
+            // certificate, so Aspire neither hands one out nor warns at every start that none is trusted.
+            .WithoutHttpsCertificate()
             .WithEnvironment("LocalCloud__TemplatePath", path)
             .WithEnvironment("LocalCloud__StackName", name)
             .WithEnvironment("LocalCloud__ApiBaseUrl", string.Create(CultureInfo.InvariantCulture, $"http://localhost:{port}"))
@@ -135,6 +138,7 @@ public static class LocalCloudStackExtensions
             localCloud.WithEnvironment($"LocalCloud__Lambda__RuntimeApiSecrets__{function.LogicalId}", secret);
             var environment = builder.AddProject<TProject>(StackFunctions.ResourceName(function.LogicalId), launchProfileName: null)
                 .WithParentRelationship(function)
+                .WithoutHttpsCertificate()
                 .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function.LogicalId}/{secret}"))
                 .WithConfigurationOf(function.LogicalId, runtimeApi, () => stack.Resource.Engine?.Region ?? Engine.DefaultRegion)
                 // Started with LocalCloud rather than after its health: its configuration arrives once the stack is

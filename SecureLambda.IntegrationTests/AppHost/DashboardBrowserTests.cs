@@ -3,6 +3,7 @@ extern alias AppHost;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using SecureLambda.CloudFormation;
 using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 
 namespace SecureLambda.IntegrationTests.AppHost;
@@ -15,7 +16,7 @@ public sealed class DashboardApp : SecureLambdaApp
 
 /// <summary>
 /// The Aspire dashboard in a real browser, as a developer uses it: log in with the browser token, see the stack's
-/// resources, run the greeting command from localcloud's actions menu, read its result, and find its one trace across
+/// resources as a tree that matches the template, run the greeting command from the API's actions menu, read its result, and find its one trace across
 /// the AppHost, LocalCloud and both functions. Writes the trace page's screenshot, the README's image.
 /// </summary>
 [Collection(AppHostCollectionDefinition.Name)]
@@ -28,10 +29,10 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
     public const string UpdateScreenshotsVariable = "SECURELAMBDA_UPDATE_SCREENSHOTS";
 
     /// <summary>
-    /// The resources the Resources page must list. One place to change when the AppHost's resources change; parameters
-    /// are left out, since the dashboard lists them apart.
+    /// The processes the Resources page must list beside the stack's tree; parameters are left out, since the dashboard
+    /// lists them apart.
     /// </summary>
-    public static readonly string[] ExpectedResources =
+    public static readonly string[] ExpectedProcesses =
     [
         ResourceNames.Engine,
         ResourceNames.LocalCloud,
@@ -40,10 +41,14 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
         ExpectedNames.InternalLambda,
     ];
 
+    private static readonly CloudFormationTemplate Template =
+        CloudFormationTemplate.Load(Path.Combine(AppContext.BaseDirectory, "cloudformation", "secure-lambda.yaml"));
+
     /// <summary>The services whose spans one greeting's trace must hold: the click, the gateway, both functions.</summary>
     public static readonly string[] TracedServices = ["apphost", ResourceNames.LocalCloud, ExpectedNames.ExternalLambda1, ExpectedNames.InternalLambda];
 
     private const string GreetingCommand = "Send greeting as user1 → /lambda1";
+    private const string RestApi = "GreetingApi";
 
     // Without the background-networking flags Chromium keeps trying Google's services, which a closed network answers
     // with nothing but timeouts; root needs --no-sandbox.
@@ -57,7 +62,7 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
     private static readonly float Wait = (float)SecureLambdaApp.StepTimeout.TotalMilliseconds;
 
     [Fact]
-    public async Task GreetingCommand_FromTheResourcesPage_Is200_AndItsOneTraceSpansEveryProcess()
+    public async Task TheStacksTree_MatchesTheTemplate_ItsGreetingCommand_Is200_AndItsOneTraceSpansEveryProcess()
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -75,15 +80,31 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
         await page.GotoAsync(stack.DashboardLoginUrl.ToString());
         await Expect(page).Not.ToHaveURLAsync(new Regex("/login"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources" })).ToBeVisibleAsync();
-        foreach (var name in ExpectedResources)
+        foreach (var name in ExpectedProcesses)
         {
             await Expect(ResourceRow(page, name)).ToBeVisibleAsync();
         }
 
-        // The command from localcloud's actions menu ("Commands" holds the resource's own), enabled once LocalCloud is
-        // healthy.
-        await ResourceRow(page, ResourceNames.LocalCloud).GetByRole(AriaRole.Button, new() { Name = "Actions", Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Commands", Exact = true }).ClickAsync();
+        // The stack's tree: the stack provisioned, and under it a row for every resource of the template, each in the
+        // state LocalCloud reports for it.
+        await Expect(ResourceRow(page, ResourceNames.Stack)).ToContainTextAsync("Provisioned");
+        foreach (var resource in Template.Resources.Values)
+        {
+            await Expect(ResourceRow(page, resource.LogicalId)).ToBeVisibleAsync();
+        }
+
+        await Expect(ResourceRow(page, "GreetingTopic")).ToContainTextAsync("Provisioned");
+        await Expect(ResourceRow(page, "GreetingApiStage")).ToContainTextAsync("Emulated");
+        await Expect(ResourceRow(page, "ExternalLambda1Role")).ToContainTextAsync("Skipped");
+        await Expect(ResourceRow(page, "AlarmEmailSubscription")).ToContainTextAsync("Not created");
+        await Expect(ResourceRow(page, "ExternalLambda1")).ToContainTextAsync("Waiting for an invocation");
+
+        // A normal start raises no notification a developer would have to learn to ignore (the development
+        // certificate's, for one: no process of the stack serves HTTPS).
+        await Expect(page.GetByText("No trusted development certificate")).ToHaveCountAsync(0);
+
+        // The command from the API's actions menu, enabled once the API is emulated.
+        await ResourceRow(page, RestApi).GetByRole(AriaRole.Button, new() { Name = "Actions", Exact = true }).ClickAsync();
         var command = page.GetByRole(AriaRole.Menuitem, new() { Name = GreetingCommand, Exact = true });
         await Expect(command).ToBeEnabledAsync();
         await command.ClickAsync();

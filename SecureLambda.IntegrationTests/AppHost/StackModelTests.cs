@@ -124,6 +124,27 @@ public sealed class StackModelTests : IAsyncLifetime
         Assert.DoesNotContain(Resources.Single(resource => resource.Name == ResourceNames.LocalCloud).Annotations, annotation => annotation is ResourceCommandAnnotation);
     }
 
+    /// <summary>
+    /// Aspire warns at start, in the log and as a red bar in the dashboard, when a resource uses TLS and no development
+    /// certificate is trusted. No process of the stack serves HTTPS, so nothing may ask for the certificate.
+    /// </summary>
+    [Fact]
+    public void NoResource_AsksForTheHttpsDevelopmentCertificate()
+    {
+// The annotations Aspire's own check reads are marked for evaluation, as WithoutHttpsCertificate is (see the AppHost's project file).
+#pragma warning disable ASPIRECERTIFICATES001
+        foreach (var resource in Resources)
+        {
+            Assert.DoesNotContain(resource.Annotations.OfType<EndpointAnnotation>(), endpoint => endpoint.UriScheme == "https");
+            if (resource.Annotations.OfType<HttpsCertificateConfigurationCallbackAnnotation>().Any())
+            {
+                var certificate = resource.Annotations.OfType<HttpsCertificateAnnotation>().LastOrDefault();
+                Assert.True(certificate is { UseDeveloperCertificate: false, Certificate: null }, $"{resource.Name} would use the HTTPS development certificate.");
+            }
+        }
+#pragma warning restore ASPIRECERTIFICATES001
+    }
+
     [Fact]
     public void CognitoRoutes_AreReadFromTheTemplate_PathsFromTheResourcesAndPoolsFromTheAuthorizers()
     {
