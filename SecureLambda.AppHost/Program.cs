@@ -75,4 +75,5 @@ foreach (var function in StackFunctions.LogicalIds(templatePath))
         .WaitForStart(localCloud);
 }
 
+builder.AddAwsDeployment(templatePath);
 builder.Build().Run();
