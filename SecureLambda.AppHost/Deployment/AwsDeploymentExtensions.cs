@@ -27,6 +27,9 @@ public static class AwsDeploymentExtensions
 
     public const string DefaultStackName = "secure-lambda";
 
+    /// <summary>The section of Aspire's deployment state the steps record the stack in.</summary>
+    public const string StateSection = StackDeployment.StateSection;
+
     public const string DeployStep = "deploy-secure-lambda-stack";
     public const string DestroyStep = "destroy-secure-lambda-stack";
 
