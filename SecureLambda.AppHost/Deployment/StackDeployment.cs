@@ -12,6 +12,7 @@ using Aspire.Hosting.Pipelines;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SecureLambda.Deploy;
 using SecureLambda.Deploy.Cli;
 using SecureLambda.Deploy.Packaging;
@@ -90,7 +91,9 @@ internal sealed partial class StackDeployment(
         Add(args, "--profile", configuration["Deploy:Profile"]);
         Add(args, "--artifact-bucket", configuration["Deploy:ArtifactBucket"]);
         args.AddRange(extraArguments(context, outputsFile));
-        if (Flag("Deploy:Yes"))
+        // Advance consent, as --yes gives it to the tool: Deploy:Yes, or Aspire's own "skip confirmation prompts for
+        // destructive operations" (PipelineOptions.SkipConfirmation), which `aspire destroy --yes` sets.
+        if (Flag("Deploy:Yes") || context.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.SkipConfirmation)
         {
             args.Add("--yes");
         }
@@ -132,7 +135,9 @@ internal sealed partial class StackDeployment(
             var message = error.Lines.FirstOrDefault(line => line.Length > 0) ?? $"SecureLambda.Deploy {command} ended with exit code {exitCode}.";
             if (exitCode == ExitCodes.ConsentRequired && terminal is null)
             {
-                message += " With aspire deploy: answer its prompt, or consent in advance with Deploy:Yes=true.";
+                message += command == "destroy"
+                    ? " With aspire destroy: answer its prompt, or consent in advance with aspire destroy --yes (or Deploy:Yes=true)."
+                    : " With aspire deploy: answer its prompt, or consent in advance with Deploy:Yes=true.";
             }
 
             await task.FailAsync(message, token);
@@ -222,19 +227,11 @@ internal sealed partial class StackDeployment(
         context.Summary.Add("Outputs file", run.OutputsFile);
     }
 
-    private static async Task RecordDestroyAsync(PipelineStepContext context, Run run)
+    /// <summary>Only the summary: <c>aspire destroy</c> clears the environment's whole deployment state after its steps.</summary>
+    private static Task RecordDestroyAsync(PipelineStepContext context, Run run)
     {
-        var token = context.CancellationToken;
-        var state = context.Services.GetRequiredService<IDeploymentStateManager>();
-        var section = await state.AcquireSectionAsync(StateSection, token);
-        var data = section.Data;
-        data["StackName"] = run.StackName;
-        data["Region"] = run.Region;
-        data["LastResult"] = "DELETE_COMPLETE";
-        data["LastDestroyedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        data.Remove("Outputs");
-        await state.SaveSectionAsync(section, token);
         context.Summary.Add("Stack", $"{run.StackName} ({run.Region}): deleted");
+        return Task.CompletedTask;
     }
 
     /// <summary><c>Deploy:OutputsFile</c>, else <c>stack-outputs.json</c> in Aspire's output folder (<c>aspire deploy -o</c>).</summary>

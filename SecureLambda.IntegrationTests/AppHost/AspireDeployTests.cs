@@ -227,3 +227,19 @@ public sealed partial class AspireDeployTests(MotoServerFixture moto) : IDisposa
     [GeneratedRegex(@"Executing change set (securelambda-\d{8}-\d{6}-[0-9a-f]{4})")]
     private static partial Regex ChangeSet();
 }
+
+/// <summary><c>aspire run</c> is untouched by the deploy steps: no deploy parameter for the dashboard to show or ask for.</summary>
+public sealed class AspireDeployRunModeTests
+{
+    [Fact]
+    public async Task InRunMode_TheAppHostHasNoDeployParameters()
+    {
+        await using var builder = await Aspire.Hosting.Testing.DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(TestContext.Current.CancellationToken);
+
+        Assert.True(builder.ExecutionContext.IsRunMode);
+        var names = builder.Resources.Select(resource => resource.Name).ToList();
+        Assert.Contains(AppHost::SecureLambda.AppHost.ResourceNames.User1Password, names);
+        Assert.DoesNotContain(AwsDeployment.StackNameParameter, names);
+        Assert.DoesNotContain(AwsDeployment.RegionParameter, names);
+    }
+}
