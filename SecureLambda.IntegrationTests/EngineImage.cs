@@ -1,6 +1,6 @@
 extern alias AppHost;
 
-using Engine = AppHost::SecureLambda.AppHost.Engine;
+using Engine = AppHost::SecureLambda.AppHost.Hosting.Engine;
 
 namespace SecureLambda.IntegrationTests;
 

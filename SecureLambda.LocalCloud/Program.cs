@@ -3,6 +3,7 @@ using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Management;
 using SecureLambda.LocalCloud.Provisioning;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapLocalCloudOutputs();
+app.MapEmulatedStack();
 app.MapLambdaRuntimeApi();
 app.MapLambdaInvokeApi();
 app.MapApiGateway();

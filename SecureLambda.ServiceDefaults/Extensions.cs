@@ -23,6 +23,9 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
+
+    /// <summary>LocalCloud's own management API (<c>/_localcloud/…</c>), left out of the traces.</summary>
+    public const string ManagementPathPrefix = "/_localcloud";
     public const string AlivenessEndpointPath = "/alive";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -54,7 +57,9 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation(aspNetCore =>
                     aspNetCore.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                        // A local emulator's management plane (the dashboard polls its stack view), not the product.
+                        && !context.Request.Path.StartsWithSegments(ManagementPathPrefix))
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

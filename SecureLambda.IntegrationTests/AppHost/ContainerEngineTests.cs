@@ -3,7 +3,7 @@ extern alias AppHost;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.Testing;
-using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 
 namespace SecureLambda.IntegrationTests.AppHost;

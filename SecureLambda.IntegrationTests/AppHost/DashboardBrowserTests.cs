@@ -3,7 +3,7 @@ extern alias AppHost;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
-using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 
 namespace SecureLambda.IntegrationTests.AppHost;
 
@@ -35,13 +35,13 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
     [
         ResourceNames.Engine,
         ResourceNames.LocalCloud,
-        ResourceNames.ExternalLambda1,
-        ResourceNames.ExternalLambda2,
-        ResourceNames.InternalLambda,
+        ExpectedNames.ExternalLambda1,
+        ExpectedNames.ExternalLambda2,
+        ExpectedNames.InternalLambda,
     ];
 
     /// <summary>The services whose spans one greeting's trace must hold: the click, the gateway, both functions.</summary>
-    public static readonly string[] TracedServices = ["apphost", ResourceNames.LocalCloud, ResourceNames.ExternalLambda1, ResourceNames.InternalLambda];
+    public static readonly string[] TracedServices = ["apphost", ResourceNames.LocalCloud, ExpectedNames.ExternalLambda1, ExpectedNames.InternalLambda];
 
     private const string GreetingCommand = "Send greeting as user1 → /lambda1";
 

@@ -3,8 +3,8 @@ extern alias AppHost;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Engine = AppHost::SecureLambda.AppHost.Engine;
-using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using Engine = AppHost::SecureLambda.AppHost.Hosting.Engine;
+using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 
 namespace SecureLambda.IntegrationTests.AppHost;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 
 namespace SecureLambda.IntegrationTests.AppHost;
@@ -45,9 +45,9 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
     /// secret's ARN there, not a name written twice). All of it from LocalCloud's GetFunctionConfiguration.
     /// </summary>
     [Theory]
-    [InlineData(ResourceNames.ExternalLambda1, "external", "secure-lambda-ExternalLambda1", "ExternalLambda1")]
-    [InlineData(ResourceNames.ExternalLambda2, "external", "secure-lambda-ExternalLambda2", "ExternalLambda2")]
-    [InlineData(ResourceNames.InternalLambda, "internal", "secure-lambda-InternalLambda", null)]
+    [InlineData(ExpectedNames.ExternalLambda1, "external", "secure-lambda-ExternalLambda1", "ExternalLambda1")]
+    [InlineData(ExpectedNames.ExternalLambda2, "external", "secure-lambda-ExternalLambda2", "ExternalLambda2")]
+    [InlineData(ExpectedNames.InternalLambda, "internal", "secure-lambda-InternalLambda", null)]
     public async Task EachFunctionProcess_StartsWithTheTemplatesConfiguration_ResolvedByLocalCloud(string resource, string handler, string functionName, string? greeter)
     {
         Assert.True(stack.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"No resource {resource}.");
@@ -76,7 +76,7 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
             .Select(project => project.Name)
             .Order();
 
-        Assert.Equal([ResourceNames.ExternalLambda1, ResourceNames.ExternalLambda2, ResourceNames.InternalLambda], functions);
+        Assert.Equal([ExpectedNames.ExternalLambda1, ExpectedNames.ExternalLambda2, ExpectedNames.InternalLambda], functions);
     }
 
     // After the dashboard's timestamp: the .NET console logger's level (warn:, fail:, crit:), or Python's (moto's).

@@ -2,8 +2,8 @@ extern alias AppHost;
 
 using SecureLambda.Testing;
 using Testcontainers.LocalStack;
-using Engine = AppHost::SecureLambda.AppHost.Engine;
-using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using Engine = AppHost::SecureLambda.AppHost.Hosting.Engine;
+using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 
 namespace SecureLambda.IntegrationTests.AppHost;

@@ -11,7 +11,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.Testing;
-using ResourceNames = AppHost::SecureLambda.AppHost.ResourceNames;
+using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 
 namespace SecureLambda.IntegrationTests.AppHost;
 
@@ -36,7 +36,7 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         [User2] = $"Bb2#{Guid.NewGuid():N}",
     };
 
-    private static readonly string[] FunctionNames = [ResourceNames.ExternalLambda1, ResourceNames.ExternalLambda2, ResourceNames.InternalLambda];
+    private static readonly string[] FunctionNames = [ExpectedNames.ExternalLambda1, ExpectedNames.ExternalLambda2, ExpectedNames.InternalLambda];
 
     private readonly Dictionary<string, string> _tokens = [];
     private DistributedApplication? _app;
@@ -81,8 +81,8 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         [
             $"--Engine:Port={enginePort}",
             $"--LocalCloud:Port={localCloudPort}",
-            $"--Parameters:{ResourceNames.User1Password}={_passwords[User1]}",
-            $"--Parameters:{ResourceNames.User2Password}={_passwords[User2]}",
+            $"--Parameters:{ExpectedNames.User1Password}={_passwords[User1]}",
+            $"--Parameters:{ExpectedNames.User2Password}={_passwords[User2]}",
             .. ExtraArguments,
         ];
         var builder = await (WithDashboard
@@ -108,7 +108,7 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         }
 
         // Only once it runs: the resource's instance name, which its log is kept under, is assigned at start.
-        var internalLambda = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == ResourceNames.InternalLambda);
+        var internalLambda = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == ExpectedNames.InternalLambda);
         _internalLambdaLog = new ResourceLog(_app.Services.GetRequiredService<ResourceLoggerService>(), internalLambda);
 
         if (WithDashboard)
@@ -277,4 +277,17 @@ public sealed class AppHostCollectionDefinition
     /// two cores. Each test class brings its own configuration as a class fixture, started once for the class.
     /// </summary>
     public const string Name = "apphost";
+}
+
+/// <summary>
+/// The names the AppHost must give the template's functions (the logical id in kebab case) and the dev users'
+/// password parameters (one per pool, in template order): what the dashboard shows and the README's commands use.
+/// </summary>
+public static class ExpectedNames
+{
+    public const string ExternalLambda1 = "external-lambda-1";
+    public const string ExternalLambda2 = "external-lambda-2";
+    public const string InternalLambda = "internal-lambda";
+    public const string User1Password = "user1-password";
+    public const string User2Password = "user2-password";
 }

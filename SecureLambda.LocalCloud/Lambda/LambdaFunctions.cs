@@ -19,6 +19,14 @@ public sealed class LambdaFunctions(DataPlaneState state, TimeProvider timeProvi
         return functions.GetValueOrDefault(key);
     }
 
+    /// <summary>Every function of the stack, once, in template order.</summary>
+    public async ValueTask<IReadOnlyList<LocalFunction>> ListAsync(CancellationToken cancellationToken)
+    {
+        var functions = Volatile.Read(ref _functions) ?? await IndexAsync(cancellationToken);
+        var model = await state.WaitAsync(cancellationToken);
+        return [.. model.Functions.Select(definition => functions.GetValueOrDefault(definition.FunctionName)).OfType<LocalFunction>()];
+    }
+
     private async Task<IReadOnlyDictionary<string, LocalFunction>> IndexAsync(CancellationToken cancellationToken)
     {
         var model = await state.WaitAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SecureLambda.Aws.LocalCloud;
 using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Lambda;
@@ -18,11 +19,34 @@ public sealed class LocalFunction(LambdaFunctionDefinition definition, TimeProvi
 
     private readonly ConcurrentDictionary<string, PendingInvocation> _inFlight = new(StringComparer.Ordinal);
     private int _pollers;
+    private int _hasPolled;
+    private long _invocations;
+    private long _initErrors;
+    private string? _lastInitError;
 
     public LambdaFunctionDefinition Definition { get; } = definition;
 
     /// <summary>How many requests for the next event are waiting right now: the processes that are connected and idle.</summary>
     public int IdlePollers => Volatile.Read(ref _pollers);
+
+    /// <summary>Its execution environments right now, for the dashboard: what is idle, running and waiting, and what has failed.</summary>
+    public FunctionRuntimeStatus Status => new(
+        Definition.LogicalId,
+        Definition.FunctionName,
+        HasPolled: Volatile.Read(ref _hasPolled) == 1,
+        IdleEnvironments: IdlePollers,
+        RunningInvocations: _inFlight.Count,
+        QueuedInvocations: _waiting.Reader.Count,
+        Invocations: Interlocked.Read(ref _invocations),
+        InitErrors: Interlocked.Read(ref _initErrors),
+        LastInitError: Volatile.Read(ref _lastInitError));
+
+    /// <summary>A process reported that it could not initialize (<c>POST …/init/error</c>); it exits after that, as in Lambda.</summary>
+    public void ReportInitError(string? errorType)
+    {
+        Interlocked.Increment(ref _initErrors);
+        Volatile.Write(ref _lastInitError, errorType ?? "Runtime.Unknown");
+    }
 
     /// <summary>
     /// Queues the event and waits for its outcome: <see cref="InvocationStatus.NoRuntime"/> when no process takes it
@@ -76,6 +100,9 @@ public sealed class LocalFunction(LambdaFunctionDefinition definition, TimeProvi
     public async Task<PendingInvocation> NextAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _pollers);
+        Volatile.Write(ref _hasPolled, 1);
+        // A process that asks for an event has initialized: an earlier init error is history.
+        Volatile.Write(ref _lastInitError, null);
         try
         {
             while (true)
@@ -84,6 +111,7 @@ public sealed class LocalFunction(LambdaFunctionDefinition definition, TimeProvi
                 if (invocation.TryStart(timeProvider.GetUtcNow() + Definition.Timeout))
                 {
                     _inFlight[invocation.RequestId] = invocation;
+                    Interlocked.Increment(ref _invocations);
                     return invocation;
                 }
             }

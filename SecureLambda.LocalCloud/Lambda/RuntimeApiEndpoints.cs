@@ -107,9 +107,11 @@ public static partial class RuntimeApiEndpoints
 
     private static async Task InitErrorAsync(HttpContext context, ILoggerFactory loggers)
     {
-        var function = Admitted(context).Definition.LogicalId;
+        var function = Admitted(context);
         var body = await RequestBodies.ReadAsync(context.Request, MaxResponseBytes, context.RequestAborted) ?? [];
-        LogInitError(loggers.CreateLogger(typeof(RuntimeApiEndpoints).FullName!), function, ErrorType(context.Request, body), System.Text.Encoding.UTF8.GetString(body));
+        var errorType = ErrorType(context.Request, body);
+        function.ReportInitError(errorType);
+        LogInitError(loggers.CreateLogger(typeof(RuntimeApiEndpoints).FullName!), function.Definition.LogicalId, errorType, System.Text.Encoding.UTF8.GetString(body));
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsJsonAsync(RuntimeApiStatus.Ok, RuntimeApiJsonContext.Default.RuntimeApiStatus, cancellationToken: context.RequestAborted);
     }

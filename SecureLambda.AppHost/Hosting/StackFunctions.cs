@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.Lambda;
-using SecureLambda.CloudFormation;
 
-namespace SecureLambda.AppHost;
+namespace SecureLambda.AppHost.Hosting;
 
 /// <summary>
 /// The template's functions as Aspire resources: one process per <c>AWS::Lambda::Function</c>, each told what Lambda
@@ -13,10 +12,6 @@ namespace SecureLambda.AppHost;
 /// </summary>
 public static class StackFunctions
 {
-    /// <summary>The logical ids of the template's functions, in template order.</summary>
-    public static IReadOnlyList<string> LogicalIds(string templatePath) =>
-        [.. CloudFormationTemplate.Load(templatePath).OfType("AWS::Lambda::Function").Select(function => function.LogicalId)];
-
     /// <summary>The dashboard's name for a function: its logical id in kebab case (<c>ExternalLambda1</c> is <c>external-lambda-1</c>).</summary>
     public static string ResourceName(string logicalId)
     {
@@ -43,7 +38,7 @@ public static class StackFunctions
     /// so the process starts with the resolved environment, as in AWS, where a function exists only once its stack does.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithConfigurationOf(
-        this IResourceBuilder<ProjectResource> process, string logicalId, EndpointReference lambdaApi, string region) =>
+        this IResourceBuilder<ProjectResource> process, string logicalId, EndpointReference lambdaApi, Func<string> region) =>
         process.WithEnvironment(async context =>
         {
             if (!context.ExecutionContext.IsRunMode)
@@ -51,7 +46,7 @@ public static class StackFunctions
                 return;
             }
 
-            var configuration = await GetWhenListeningAsync(logicalId, lambdaApi, region, context.CancellationToken);
+            var configuration = await GetWhenListeningAsync(logicalId, lambdaApi, region(), context.CancellationToken);
             foreach (var (name, value) in configuration.Variables)
             {
                 context.EnvironmentVariables[name] = value;
@@ -70,8 +65,8 @@ public static class StackFunctions
         {
             ["AWS_ENDPOINT_URL_LAMBDA"] = lambdaApi.Url,
             ["AWS_REGION"] = region,
-            [AwsEngineExtensions.AccessKeyIdVariable] = AwsEngineExtensions.LocalAccessKeyId,
-            [AwsEngineExtensions.SecretAccessKeyVariable] = AwsEngineExtensions.LocalSecretAccessKey,
+            [AwsEngineReference.AccessKeyIdVariable] = AwsEngineReference.LocalAccessKeyId,
+            [AwsEngineReference.SecretAccessKeyVariable] = AwsEngineReference.LocalSecretAccessKey,
         };
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var lambda = new LambdaClient(http, AwsClientContext.FromEnvironment(name => environment.GetValueOrDefault(name)));

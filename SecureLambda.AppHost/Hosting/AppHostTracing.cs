@@ -5,7 +5,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace SecureLambda.AppHost;
+namespace SecureLambda.AppHost.Hosting;
 
 /// <summary>
 /// Spans of the dashboard commands, exported to the dashboard. Aspire's AppHost does not export spans of its own

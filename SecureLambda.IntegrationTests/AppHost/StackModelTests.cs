@@ -1,0 +1,161 @@
+extern alias AppHost;
+
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using SecureLambda.CloudFormation;
+using ApiRoutes = AppHost::SecureLambda.AppHost.Hosting.ApiRoutes;
+using LambdaFunctionResource = AppHost::SecureLambda.AppHost.Hosting.LambdaFunctionResource;
+using LocalCloudStackResource = AppHost::SecureLambda.AppHost.Hosting.LocalCloudStackResource;
+using MotoResource = AppHost::SecureLambda.AppHost.Hosting.MotoResource;
+using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
+using StackTemplateResource = AppHost::SecureLambda.AppHost.Hosting.StackTemplateResource;
+
+namespace SecureLambda.IntegrationTests.AppHost;
+
+/// <summary>
+/// The AppHost's application model as <c>Program.cs</c> declares it, checked without starting anything: the stack as the
+/// parent of every template resource, each function as the parent of its process, one dev user per pool, the engine
+/// handed to every process by one reference, and the commands on the resources they act on.
+/// </summary>
+public sealed class StackModelTests : IAsyncLifetime
+{
+    private static readonly CloudFormationTemplate Template =
+        CloudFormationTemplate.Load(Path.Combine(AppContext.BaseDirectory, "cloudformation", "secure-lambda.yaml"));
+
+    private IDistributedApplicationTestingBuilder? _builder;
+
+    private IResourceCollection Resources => _builder!.Resources;
+
+    public async ValueTask InitializeAsync() =>
+        _builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>([], TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_builder is not null)
+        {
+            await _builder.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void TheStack_IsTheParentOfEveryTemplateResource_NamedByItsLogicalId_WithItsType()
+    {
+        var stack = Assert.Single(Resources.OfType<LocalCloudStackResource>());
+        Assert.Equal(ResourceNames.Stack, stack.Name);
+
+        var children = Resources.OfType<StackTemplateResource>().ToList();
+        Assert.Equal(Template.Resources.Keys, children.Select(child => child.Name));
+        foreach (var child in children)
+        {
+            Assert.Equal(Template.Resources[child.Name].Type, child.Type);
+            Assert.Same(stack, ParentOf(child));
+        }
+    }
+
+    [Fact]
+    public void EachFunction_IsTheParentOfItsOneProcess_AndEveryFunctionOfTheTemplateHasOne()
+    {
+        var functions = Resources.OfType<LambdaFunctionResource>().ToList();
+
+        Assert.Equal(Template.OfType("AWS::Lambda::Function").Select(function => function.LogicalId), functions.Select(function => function.Name));
+        Assert.Equal(
+            [ExpectedNames.ExternalLambda1, ExpectedNames.ExternalLambda2, ExpectedNames.InternalLambda],
+            functions.Select(function => Assert.Single(function.Environments).Name));
+        foreach (var function in functions)
+        {
+            Assert.Same(function, ParentOf(function.Environments[0]));
+        }
+    }
+
+    [Fact]
+    public async Task TheEngineReference_GivesLocalCloudAndEveryFunctionTheSameAwsVariables_AndStartsThemAfterTheEngine()
+    {
+        var engine = Assert.IsType<MotoResource>(Resources.Single(resource => resource.Name == ResourceNames.Engine));
+        var processes = Resources.OfType<ProjectResource>().ToList();
+        Assert.Equal(4, processes.Count);
+
+        foreach (var process in processes)
+        {
+            // In publish mode the values are the manifest's expressions: where they point, not what they hold.
+            var variables = await ManifestEnvironmentAsync(process);
+            Assert.Equal("{aws.bindings.http.url}", variables["AWS_ENDPOINT_URL"]);
+            Assert.Equal("{aws.bindings.http.url}", variables["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"]);
+            Assert.Equal(("us-east-1", "us-east-1"), (variables["AWS_REGION"], variables["AWS_DEFAULT_REGION"]));
+            Assert.Contains(process.Annotations.OfType<WaitAnnotation>(), wait => wait.Resource == engine && wait.WaitType == WaitType.WaitUntilStarted);
+        }
+    }
+
+    [Fact]
+    public async Task WithDevUsers_MakesOneUserPerPool_WithAPasswordParameterOfItsOwn_TellingLocalCloudWhichPool()
+    {
+        var localCloud = Resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.LocalCloud);
+        var pools = Template.OfType("AWS::Cognito::UserPool").Select(pool => pool.LogicalId).ToList();
+
+        var variables = await ManifestEnvironmentAsync(localCloud);
+
+        Assert.Equal(["MyUserPool1", "MyUserPool2"], pools);
+        for (var index = 0; index < pools.Count; index++)
+        {
+            var user = $"user{index + 1}";
+            var parameter = Assert.IsType<ParameterResource>(Resources.Single(resource => resource.Name == $"{user}-password"));
+            Assert.True(parameter.Secret);
+            Assert.Equal($"{user}@example.com", variables[$"LocalCloud__DevUsers__{index}__Email"]);
+            Assert.Equal(pools[index], variables[$"LocalCloud__DevUsers__{index}__UserPool"]);
+            Assert.Equal($"{{{user}-password.value}}", variables[$"LocalCloud__DevUsers__{index}__Password"]);
+            var pool = Resources.Single(resource => resource.Name == pools[index]);
+            Assert.Equal([$"get-id-token-{user}"], pool.Annotations.OfType<ResourceCommandAnnotation>().Select(command => command.Name));
+        }
+    }
+
+    [Fact]
+    public void TheGreetingCommands_SitOnTheApi_OnePerRouteAsItsPoolsUser_AndOneAsTheOtherPoolsUser()
+    {
+        var api = Resources.Single(resource => resource.Name == "GreetingApi");
+
+        Assert.Equal(
+            [
+                "Send greeting as user1 → /lambda1",
+                "Send greeting as user2 → /lambda1 (expect 401)",
+                "Send greeting as user2 → /lambda2",
+                "Send greeting as user1 → /lambda2 (expect 401)",
+            ],
+            api.Annotations.OfType<ResourceCommandAnnotation>().Select(command => command.DisplayName));
+        Assert.DoesNotContain(Resources.Single(resource => resource.Name == ResourceNames.LocalCloud).Annotations, annotation => annotation is ResourceCommandAnnotation);
+    }
+
+    [Fact]
+    public void CognitoRoutes_AreReadFromTheTemplate_PathsFromTheResourcesAndPoolsFromTheAuthorizers()
+    {
+        var routes = ApiRoutes.CognitoRoutes(Template);
+
+        Assert.Equal(
+            [("GreetingApi", "POST", "/lambda1", "MyUserPool1"), ("GreetingApi", "POST", "/lambda2", "MyUserPool2")],
+            routes.Select(route => (route.RestApi, route.HttpMethod, route.Path, Assert.Single(route.UserPools))));
+    }
+
+    /// <summary>
+    /// The resource's environment as the manifest would write it: each value a string, or the expression of what it
+    /// refers to (<c>{aws.bindings.http.url}</c>), so nothing has to run for it.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ManifestEnvironmentAsync(ProjectResource resource)
+    {
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish));
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return context.EnvironmentVariables.ToDictionary(
+            variable => variable.Key,
+            variable => variable.Value switch
+            {
+                string text => text,
+                IManifestExpressionProvider expression => expression.ValueExpression,
+                var other => other?.ToString() ?? string.Empty,
+            });
+    }
+
+    private static IResource? ParentOf(IResource resource) =>
+        resource.Annotations.OfType<ResourceRelationshipAnnotation>().SingleOrDefault(relationship => relationship.Type == "Parent")?.Resource;
+}
