@@ -4,7 +4,8 @@ using Aspire.Hosting.Pipelines;
 using Microsoft.Extensions.Configuration;
 using SecureLambda.AppHost.Deployment;
 
-namespace SecureLambda.AppHost;
+// The namespace of the AppHost's other builder extensions (Hosting/), so Program.cs needs no using of its own.
+namespace SecureLambda.AppHost.Hosting;
 
 /// <summary>
 /// <c>aspire deploy</c> and <c>aspire destroy</c> for the stack: pipeline steps that run SecureLambda.Deploy's own
@@ -38,7 +39,7 @@ public static class AwsDeploymentExtensions
     /// <c>aspire deploy</c> asks for a missing one and keeps the answers in its deployment state; everything else is
     /// configuration under <c>Deploy:</c> (the deploy tool's options; the README lists them).
     /// </summary>
-    /// <param name="templatePath">The stack's template: the same file LocalCloud provisions locally.</param>
+    /// <param name="templatePath">The stack's template, relative to the AppHost's folder: the file LocalCloud provisions locally.</param>
     public static IDistributedApplicationBuilder AddAwsDeployment(this IDistributedApplicationBuilder builder, string templatePath)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -55,7 +56,8 @@ public static class AwsDeploymentExtensions
             ? builder.AddParameter(RegionParameter, new FixedParameterDefault(fromEnvironment))
             : builder.AddParameter(RegionParameter);
 
-        var deployment = new StackDeployment(builder.Configuration, builder.AppHostDirectory, templatePath, stackName.Resource, region.Resource);
+        var template = Path.GetFullPath(templatePath, builder.AppHostDirectory);
+        var deployment = new StackDeployment(builder.Configuration, builder.AppHostDirectory, template, stackName.Resource, region.Resource);
         string[] after = [WellKnownPipelineSteps.ProcessParameters, WellKnownPipelineSteps.DeployPrereq];
         builder.Pipeline.AddStep(DeployStep, deployment.DeployAsync, dependsOn: after, requiredBy: WellKnownPipelineSteps.Deploy);
         builder.Pipeline.AddStep(

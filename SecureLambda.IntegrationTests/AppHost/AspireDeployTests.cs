@@ -3,7 +3,7 @@ extern alias AppHost;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SecureLambda.Testing;
-using AwsDeployment = AppHost::SecureLambda.AppHost.AwsDeploymentExtensions;
+using AwsDeployment = AppHost::SecureLambda.AppHost.Hosting.AwsDeploymentExtensions;
 
 namespace SecureLambda.IntegrationTests.AppHost;
 
@@ -238,7 +238,7 @@ public sealed class AspireDeployRunModeTests
 
         Assert.True(builder.ExecutionContext.IsRunMode);
         var names = builder.Resources.Select(resource => resource.Name).ToList();
-        Assert.Contains(AppHost::SecureLambda.AppHost.ResourceNames.User1Password, names);
+        Assert.Contains(AppHost::SecureLambda.AppHost.Hosting.ResourceNames.Stack, names);
         Assert.DoesNotContain(AwsDeployment.StackNameParameter, names);
         Assert.DoesNotContain(AwsDeployment.RegionParameter, names);
     }
