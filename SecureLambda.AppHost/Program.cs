@@ -13,4 +13,5 @@ builder.AddLocalCloudStack(ResourceNames.Stack, "../cloudformation/secure-lambda
     .WithDevUsers()
     .WithFunctionsFrom<Projects.SecureLambda_Functions>();
 
+builder.AddAwsDeployment("../cloudformation/secure-lambda.yaml");
 builder.Build().Run();
