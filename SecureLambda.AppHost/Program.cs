@@ -7,11 +7,12 @@ var aws = builder.AddAwsEngine(ResourceNames.Engine);
 
 // The stack from its one template, as AWS would run it: LocalCloud provisions it into the engine and serves the API,
 // the Lambda APIs and the web ACL; the dashboard shows every template resource under the stack; one dev user per
-// user pool; each AWS::Lambda::Function runs as processes of the binary that is deployed.
+// user pool; each AWS::Lambda::Function runs as processes of the binary that is deployed. `aspire deploy` deploys the
+// same template to AWS through SecureLambda.Deploy.
 builder.AddLocalCloudStack(ResourceNames.Stack, "../cloudformation/secure-lambda.yaml")
     .WithReference(aws)
     .WithDevUsers()
-    .WithFunctionsFrom<Projects.SecureLambda_Functions>();
+    .WithFunctionsFrom<Projects.SecureLambda_Functions>()
+    .WithAwsDeployment();
 
-builder.AddAwsDeployment("../cloudformation/secure-lambda.yaml");
 builder.Build().Run();

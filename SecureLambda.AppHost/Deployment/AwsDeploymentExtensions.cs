@@ -26,8 +26,6 @@ public static class AwsDeploymentExtensions
     /// <summary>The Aspire parameter that names the AWS region (<c>Parameters:aws-region</c>).</summary>
     public const string RegionParameter = "aws-region";
 
-    public const string DefaultStackName = "secure-lambda";
-
     /// <summary>The section of Aspire's deployment state the steps record the stack in.</summary>
     public const string StateSection = StackDeployment.StateSection;
 
@@ -35,36 +33,36 @@ public static class AwsDeploymentExtensions
     public const string DestroyStep = "destroy-secure-lambda-stack";
 
     /// <summary>
-    /// Adds the deploy and destroy steps (publish mode only). The stack name and region are Aspire parameters, so
-    /// <c>aspire deploy</c> asks for a missing one and keeps the answers in its deployment state; everything else is
-    /// configuration under <c>Deploy:</c> (the deploy tool's options; the README lists them).
+    /// Adds the deploy and destroy steps for the stack's own template (publish mode only). The stack name (the local
+    /// stack's name by default) and region are Aspire parameters, so <c>aspire deploy</c> asks for a missing one and
+    /// keeps the answers in its deployment state; everything else is configuration under <c>Deploy:</c> (the deploy
+    /// tool's options; the README lists them).
     /// </summary>
-    /// <param name="templatePath">The stack's template, relative to the AppHost's folder: the file LocalCloud provisions locally.</param>
-    public static IDistributedApplicationBuilder AddAwsDeployment(this IDistributedApplicationBuilder builder, string templatePath)
+    public static IResourceBuilder<LocalCloudStackResource> WithAwsDeployment(this IResourceBuilder<LocalCloudStackResource> stack)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(stack);
+        var builder = stack.ApplicationBuilder;
         if (builder.ExecutionContext.IsRunMode)
         {
-            return builder;
+            return stack;
         }
 
         // Configuration first (Parameters:stack-name), then the default. AddParameter(name, value) would ignore
         // configuration, so the defaults are ParameterDefaults.
-        var stackName = builder.AddParameter(StackNameParameter, new FixedParameterDefault(DefaultStackName));
+        var stackName = builder.AddParameter(StackNameParameter, new FixedParameterDefault(stack.Resource.Name));
         // The region the AWS CLI and SDKs would use is the default; without one, aspire deploy asks.
         var region = (builder.Configuration["AWS_REGION"] ?? builder.Configuration["AWS_DEFAULT_REGION"]) is { Length: > 0 } fromEnvironment
             ? builder.AddParameter(RegionParameter, new FixedParameterDefault(fromEnvironment))
             : builder.AddParameter(RegionParameter);
 
-        var template = Path.GetFullPath(templatePath, builder.AppHostDirectory);
-        var deployment = new StackDeployment(builder.Configuration, builder.AppHostDirectory, template, stackName.Resource, region.Resource);
+        var deployment = new StackDeployment(builder.Configuration, builder.AppHostDirectory, stack.Resource.TemplatePath, stackName.Resource, region.Resource);
         string[] after = [WellKnownPipelineSteps.ProcessParameters, WellKnownPipelineSteps.DeployPrereq];
         builder.Pipeline.AddStep(DeployStep, deployment.DeployAsync, dependsOn: after, requiredBy: WellKnownPipelineSteps.Deploy);
         builder.Pipeline.AddStep(
             DestroyStep, deployment.DestroyAsync,
             dependsOn: new[] { WellKnownPipelineSteps.ProcessParameters, WellKnownPipelineSteps.DestroyPrereq },
             requiredBy: WellKnownPipelineSteps.Destroy);
-        return builder;
+        return stack;
     }
 }
 

@@ -172,7 +172,9 @@ public static class Engine
     /// </summary>
     private static IResourceBuilder<MotoResource> AddMoto(this IDistributedApplicationBuilder builder, string name, int port, string region)
     {
-        var executable = ExecutableSearch.FindOnPath("moto_server") ?? throw new DistributedApplicationException(MotoInstallHint);
+        // aspire deploy models the local stack too but runs none of it: only a run needs moto installed.
+        var executable = ExecutableSearch.FindOnPath("moto_server")
+            ?? (builder.ExecutionContext.IsRunMode ? throw new DistributedApplicationException(MotoInstallHint) : "moto_server");
         var pythonPath = string.Join(Path.PathSeparator, new[] { Path.Combine(builder.AppHostDirectory, "moto"), Environment.GetEnvironmentVariable("PYTHONPATH") }.Where(path => !string.IsNullOrEmpty(path)));
         return builder.AddResource(new MotoResource(name, executable, builder.AppHostDirectory, region))
             .WithArgs("-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture))

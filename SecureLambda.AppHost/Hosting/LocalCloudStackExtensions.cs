@@ -94,6 +94,13 @@ public static class LocalCloudStackExtensions
     {
         ArgumentNullException.ThrowIfNull(stack);
         var builder = stack.ApplicationBuilder;
+        if (!builder.ExecutionContext.IsRunMode)
+        {
+            // Dev users exist only in the local stack: aspire deploy must neither ask for their passwords nor keep
+            // them in its deployment state.
+            return stack;
+        }
+
         var localCloud = builder.CreateResourceBuilder(stack.Resource.LocalCloud);
         var pools = stack.Resource.Template.OfType("AWS::Cognito::UserPool").ToList();
         for (var index = 0; index < pools.Count; index++)

@@ -71,6 +71,8 @@ public sealed partial class AspireDeployTests(MotoServerFixture moto) : IDisposa
         Assert.Equal("CREATE_COMPLETE", state[$"{AwsDeployment.StateSection}:LastResult"]);
         Assert.Equal(Path.Combine(OutputPath, "stack-outputs.json"), state[$"{AwsDeployment.StateSection}:OutputsFile"]);
         Assert.True(File.Exists(Path.Combine(OutputPath, "stack-outputs.json")));
+        // The local stack's dev users have no place in an AWS deployment: no password of theirs is asked for or kept.
+        Assert.DoesNotContain(state.Keys, key => key.Contains("password", StringComparison.OrdinalIgnoreCase));
 
         // 2. A template that removes a resource: without the CLI's prompt and without Deploy:Yes, the tool's refusal
         // fails the step (exit code 3) and the change set is kept for review; the state still names the last deploy.

@@ -98,6 +98,7 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
         await Expect(ResourceRow(page, "ExternalLambda1Role")).ToContainTextAsync("Skipped");
         await Expect(ResourceRow(page, "AlarmEmailSubscription")).ToContainTextAsync("Not created");
         await Expect(ResourceRow(page, "ExternalLambda1")).ToContainTextAsync("Waiting for an invocation");
+        await SaveScreenshotAsync(page, "dashboard-resources.png");
 
         // A normal start raises no notification a developer would have to learn to ignore (the development
         // certificate's, for one: no process of the stack serves HTTPS).
@@ -136,20 +137,20 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
 
         // For the picture: the toast gone.
         await Expect(page.GetByRole(AriaRole.Listitem, new() { Name = $"\"{GreetingCommand}\" succeeded" })).ToBeHiddenAsync();
-        await SaveScreenshotAsync(page);
+        await SaveScreenshotAsync(page, "dashboard-trace.png");
     }
 
     /// <summary>
-    /// <c>artifacts/dashboard-trace.png</c> every run; the README's <c>docs/images/dashboard-trace.png</c> too when
+    /// <c>artifacts/{name}</c> every run; the README's <c>docs/images/{name}</c> too when
     /// <see cref="UpdateScreenshotsVariable"/> is 1.
     /// </summary>
-    private static async Task SaveScreenshotAsync(IPage page)
+    private static async Task SaveScreenshotAsync(IPage page, string name)
     {
         var root = RepositoryRoot();
-        var shot = await page.ScreenshotAsync(new() { Path = Path.Combine(root, "artifacts", "dashboard-trace.png") });
+        var shot = await page.ScreenshotAsync(new() { Path = Path.Combine(root, "artifacts", name) });
         if (Environment.GetEnvironmentVariable(UpdateScreenshotsVariable) == "1")
         {
-            await File.WriteAllBytesAsync(Path.Combine(root, "docs", "images", "dashboard-trace.png"), shot, TestContext.Current.CancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(root, "docs", "images", name), shot, TestContext.Current.CancellationToken);
         }
     }
 
