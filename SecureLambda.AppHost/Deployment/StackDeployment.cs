@@ -15,7 +15,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecureLambda.Deploy;
 using SecureLambda.Deploy.Cli;
-using SecureLambda.Deploy.Packaging;
 
 namespace SecureLambda.AppHost.Deployment;
 
@@ -108,23 +107,8 @@ internal sealed partial class StackDeployment(
         using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) })
         {
             var root = RepositoryRoot.Find(appHostDirectory);
-            var artifacts = Path.Combine(root, "artifacts", "deploy");
-            // The deploy tool's own host (SecureLambda.Deploy/Program.cs), with the step's log for the console and
-            // Aspire's prompt for the terminal.
-            var host = new DeployHost(
-                output,
-                error,
-                Environment.GetEnvironmentVariable,
-                new AwsSdkCredentialSource(),
-                bootstrapDirectory => bootstrapDirectory is null
-                    ? new BootstrapPublisher(root, artifacts, TimeProvider.System)
-                    : new PublishedBootstrapPackager(bootstrapDirectory, artifacts),
-                http,
-                (delay, cancellation) => Task.Delay(delay, cancellation),
-                TimeProvider.System,
-                root,
-                terminal,
-                appHostDirectory);
+            // The deploy tool's own host, with the step's log for the console and Aspire's prompt for the terminal.
+            var host = DeployHost.ForThisMachine(output, error, http, root, terminal, appHostDirectory);
             exitCode = await new DeployCommandLine(host).InvokeAsync(args, token);
         }
 

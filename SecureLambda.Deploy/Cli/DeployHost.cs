@@ -21,5 +21,29 @@ public sealed record DeployHost(
 {
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The host of a real run: the environment's variables and AWS credential chain, the clock, and packaging into
+    /// <c>artifacts/deploy</c> of the clone (the Native AOT publish, or a published folder with <c>--bootstrap-dir</c>).
+    /// The command line's and the AppHost's deploy step's, which differ only in where they write and ask.
+    /// </summary>
+    public static DeployHost ForThisMachine(TextWriter output, TextWriter error, HttpClient http, string repositoryRoot, ITerminal? terminal, string workingDirectory)
+    {
+        var artifacts = Path.Combine(repositoryRoot, "artifacts", "deploy");
+        return new DeployHost(
+            output,
+            error,
+            Environment.GetEnvironmentVariable,
+            new AwsSdkCredentialSource(),
+            bootstrapDirectory => bootstrapDirectory is null
+                ? new BootstrapPublisher(repositoryRoot, artifacts, TimeProvider.System)
+                : new PublishedBootstrapPackager(bootstrapDirectory, artifacts),
+            http,
+            (delay, token) => Task.Delay(delay, token),
+            TimeProvider.System,
+            repositoryRoot,
+            terminal,
+            workingDirectory);
+    }
+
     public string FullPath(string path) => Path.GetFullPath(path, WorkingDirectory);
 }

@@ -18,25 +18,13 @@ namespace SecureLambda.IntegrationTests.AppHost;
 /// parent of every template resource, each function as the parent of its process, one dev user per pool, the engine
 /// handed to every process by one reference, and the commands on the resources they act on.
 /// </summary>
-public sealed class StackModelTests : IAsyncLifetime
+public sealed class StackModelTests(AppHostModel model) : IClassFixture<AppHostModel>
 {
     private static readonly CloudFormationTemplate Template =
         CloudFormationTemplate.Load(Path.Combine(AppContext.BaseDirectory, "cloudformation", "secure-lambda.yaml"));
 
-    private IDistributedApplicationTestingBuilder? _builder;
+    private IResourceCollection Resources => model.Resources;
 
-    private IResourceCollection Resources => _builder!.Resources;
-
-    public async ValueTask InitializeAsync() =>
-        _builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>([], TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_builder is not null)
-        {
-            await _builder.DisposeAsync();
-        }
-    }
 
     [Fact]
     public void TheStack_IsTheParentOfEveryTemplateResource_NamedByItsLogicalId_WithItsType()

@@ -14,24 +14,12 @@ namespace SecureLambda.IntegrationTests.AppHost;
 /// What the dashboard shows of the stack and its resources for each answer LocalCloud can give, on the AppHost's own
 /// model: the views are pure, so every state is checked here without starting a stack.
 /// </summary>
-public sealed class StackViewTests : IAsyncLifetime
+public sealed class StackViewTests(AppHostModel model) : IClassFixture<AppHostModel>
 {
     private const string LocalCloudUrl = "http://localhost:4567";
 
-    private IDistributedApplicationTestingBuilder? _builder;
+    private LocalCloudStackResource Stack => model.Resources.OfType<LocalCloudStackResource>().Single();
 
-    private LocalCloudStackResource Stack => _builder!.Resources.OfType<LocalCloudStackResource>().Single();
-
-    public async ValueTask InitializeAsync() =>
-        _builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>([], TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_builder is not null)
-        {
-            await _builder.DisposeAsync();
-        }
-    }
 
     [Fact]
     public void BeforeLocalCloudAnswers_TheStackWaitsForIt_AndEveryResourceIsPending()
