@@ -3,6 +3,7 @@ extern alias AppHost;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.Testing;
+using MotoContainerResource = AppHost::SecureLambda.AppHost.Hosting.MotoContainerResource;
 using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 using static SecureLambda.IntegrationTests.AppHost.SecureLambdaApp;
 
@@ -37,7 +38,7 @@ public sealed class ContainerEngineTests
 
             // The engine is the container resource, of the configured image, and no moto process runs beside it.
             var resources = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources;
-            var engine = Assert.IsType<ContainerResource>(resources.Single(resource => resource.Name == ResourceNames.Engine));
+            var engine = Assert.IsType<MotoContainerResource>(resources.Single(resource => resource.Name == ResourceNames.Engine));
             var image = Assert.Single(engine.Annotations.OfType<ContainerImageAnnotation>());
             Assert.Equal(EngineImage.Configured, $"{(image.Registry is null ? string.Empty : image.Registry + "/")}{image.Image}:{image.Tag}");
             Assert.DoesNotContain(resources, resource => resource.Name == ResourceNames.CognitoEngine);
