@@ -12,6 +12,9 @@ namespace SecureLambda.IntegrationTests.AppHost;
 public sealed class DashboardApp : SecureLambdaApp
 {
     protected override bool WithDashboard => true;
+
+    // Without the browser the test skips; the stack is not started for nothing.
+    protected override bool CanRun => File.Exists(DashboardBrowserTests.ChromiumPath);
 }
 
 /// <summary>

@@ -72,8 +72,16 @@ public abstract class SecureLambdaApp : IAsyncLifetime
     /// <summary>The dashboard's login URL with its browser token (only with <see cref="WithDashboard"/>).</summary>
     public Uri DashboardLoginUrl { get; private set; } = null!;
 
+    /// <summary>Whether the tests of this app can run here at all; when not, nothing is started and they skip.</summary>
+    protected virtual bool CanRun => true;
+
     public async ValueTask InitializeAsync()
     {
+        if (!CanRun)
+        {
+            return;
+        }
+
         using var deadline = new CancellationTokenSource(StartTimeout);
         var token = deadline.Token;
         var (enginePort, localCloudPort) = (FreeTcpPort(), FreeTcpPort());
