@@ -141,7 +141,7 @@ public sealed partial class AspireDeployTests(MotoServerFixture moto) : IDisposa
         Assert.Equal(stack, (await StateAsync())[$"{AwsDeployment.StateSection}:StackName"]);
     }
 
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
+    private static string RepositoryRoot => RepositoryFolder.Root;
 
     private static string AppHostProject => Path.Combine(RepositoryRoot, "SecureLambda.AppHost", "SecureLambda.AppHost.csproj");
 
@@ -213,18 +213,6 @@ public sealed partial class AspireDeployTests(MotoServerFixture moto) : IDisposa
             .ToList();
     }
 
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SecureLambda.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No SecureLambda.sln above {AppContext.BaseDirectory}.");
-    }
 
     [GeneratedRegex(@"Executing change set (securelambda-\d{8}-\d{6}-[0-9a-f]{4})")]
     private static partial Regex ChangeSet();

@@ -149,7 +149,7 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
     /// </summary>
     private static async Task SaveScreenshotAsync(IPage page, string name)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFolder.Root;
         var shot = await page.ScreenshotAsync(new() { Path = Path.Combine(root, "artifacts", name) });
         if (Environment.GetEnvironmentVariable(UpdateScreenshotsVariable) == "1")
         {
@@ -157,19 +157,6 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
         }
     }
 
-    /// <summary>The clone the tests were built from: the nearest folder upwards that holds <c>SecureLambda.sln</c>.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SecureLambda.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No SecureLambda.sln above {AppContext.BaseDirectory}.");
-    }
 
     [GeneratedRegex(@"\(trace ([0-9a-f]{32})\)")]
     private static partial Regex TraceIdPattern();
