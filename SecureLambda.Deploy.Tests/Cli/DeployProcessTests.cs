@@ -34,6 +34,26 @@ public sealed class DeployProcessTests(MotoServerFixture moto) : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// With <c>AWS_REGION</c> set, as a shell with an AWS profile has it, the AWS SDK's S3 client takes that as its own
+    /// region and would add its legacy location constraint (<c>EU</c>) beside the one the tool sets; S3 refuses two
+    /// (IllegalLocationConstraintException). The tool says where the bucket goes, once.
+    /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
+    /// </summary>
+    [Fact]
+    public async Task TheArtifactBucket_IsCreatedOutsideUsEast1_WhenAwsRegionIsSetInTheEnvironment()
+    {
+        var account = await MotoAccount.CreateAsync(moto.Server);
+        var tool = new DeployProcess(new Dictionary<string, string>(account.Environment) { ["AWS_REGION"] = Region }, _workingDirectory.Path);
+
+        var result = await RunAsync(tool, "deploy", "--stack-name", "regional", "--region", Region, "--bootstrap-dir", Bootstrap("v1"), "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        Assert.Contains($"Created artifact bucket {ArtifactBucket.DefaultName(account.AccountId, Region)}", result.Out, StringComparison.Ordinal);
+        var location = await account.AwsAsync("s3api", "get-bucket-location", "--bucket", ArtifactBucket.DefaultName(account.AccountId, Region));
+        Assert.Equal(Region, location!.Value.GetProperty("LocationConstraint").GetString());
+    }
+
     [Fact]
     public async Task DeployChangeDeployAgainDestroyDeployAgain_EveryRunEndsClearly_FromAnotherWorkingDirectory()
     {

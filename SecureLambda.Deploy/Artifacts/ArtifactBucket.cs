@@ -249,7 +249,10 @@ public sealed class ArtifactBucket(IAmazonS3 s3, string name, string accountId, 
 
     private async Task CreateAsync(CancellationToken cancellationToken)
     {
-        var create = new PutBucketRequest { BucketName = Name, ObjectOwnership = ObjectOwnership.BucketOwnerEnforced };
+        // The tool alone says where the bucket goes: the SDK would otherwise add its client's region too (taken from
+        // AWS_REGION when the endpoint is a custom one, and written as the legacy "EU" for eu-west-1), and S3 refuses a
+        // request with two location constraints.
+        var create = new PutBucketRequest { BucketName = Name, ObjectOwnership = ObjectOwnership.BucketOwnerEnforced, UseClientRegion = false };
         if (region != "us-east-1")
         {
             // Outside us-east-1, S3 requires the LocationConstraint to match the endpoint's region. Not BucketRegionName:
