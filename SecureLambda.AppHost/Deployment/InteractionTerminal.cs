@@ -22,10 +22,9 @@ internal sealed class InteractionTerminal(IInteractionService interaction, StepO
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         var question = output.TakePendingLine().Trim();
-        const string suffix = "[y/N]";
-        if (question.EndsWith(suffix, StringComparison.Ordinal))
+        if (question.EndsWith(Consent.AnswerHint, StringComparison.Ordinal))
         {
-            question = question[..^suffix.Length].TrimEnd();
+            question = question[..^Consent.AnswerHint.Length].TrimEnd();
         }
 
         var input = new InteractionInput

@@ -13,6 +13,15 @@ public sealed record CognitoRoute(string RestApi, string HttpMethod, string Path
 /// </summary>
 public static class ApiRoutes
 {
+    public const string StageType = "AWS::ApiGateway::Stage";
+
+    /// <summary>The logical ids of the REST API's stages (<c>RestApiId: !Ref Api</c>), in template order.</summary>
+    public static IReadOnlyList<string> StagesOf(CloudFormationTemplate template, string restApi)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return [.. template.OfType(StageType).Where(stage => RefOf(stage.Properties["RestApiId"]) == restApi).Select(stage => stage.LogicalId)];
+    }
+
     public static IReadOnlyList<CognitoRoute> CognitoRoutes(CloudFormationTemplate template)
     {
         ArgumentNullException.ThrowIfNull(template);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.Aws.Cognito;
 using SecureLambda.Aws.Core;
@@ -136,14 +135,11 @@ public static class DashboardCommands
     /// <summary>Where the API's stage is served: LocalCloud's address and the stage's name, as the dashboard shows its invoke URL.</summary>
     private static async Task<string> StageUrlAsync(LocalCloudStackResource stack, EmulatedStack view, string restApi, CancellationToken ct)
     {
-        var stages = stack.Template.OfType("AWS::ApiGateway::Stage")
-            .Where(stage => stage.Properties["RestApiId"] is JsonObject reference && reference["Ref"]?.GetValue<string>() == restApi)
-            .Select(stage => stage.LogicalId)
-            .ToHashSet(StringComparer.Ordinal);
+        var stages = ApiRoutes.StagesOf(stack.Template, restApi);
         var stage = view.Resources.FirstOrDefault(resource => stages.Contains(resource.LogicalResourceId))
             ?? throw new CommandException($"LocalCloud serves no stage of {restApi}.");
         var baseUrl = await stack.LocalCloudEndpoint.GetValueAsync(ct) ?? throw new CommandException("LocalCloud has no endpoint yet.");
-        return $"{baseUrl.TrimEnd('/')}/{Uri.EscapeDataString(stage.PhysicalResourceId)}";
+        return StackView.InvokeUrl(baseUrl, stage.PhysicalResourceId);
     }
 
     private static async Task<EmulatedStack> GetStackAsync(LocalCloudStackResource stack, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.CloudFormation;
 
 namespace SecureLambda.AppHost.Hosting;
@@ -59,7 +60,7 @@ public static class LocalCloudStackExtensions
                 .ExcludeFromManifest();
         }
 
-        builder.Services.AddSingleton<AppHostTracing>();
+        builder.Services.TryAddSingleton<AppHostTracing>();
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.AddHostedService<StackDashboard>();

@@ -74,13 +74,16 @@ internal sealed class StackDashboard(DistributedApplicationModel model, Resource
         using var timer = new PeriodicTimer(PollInterval);
         try
         {
+            // LocalCloud's port is fixed in the model, so its address is known before it listens.
+            var baseUrl = await stack.LocalCloudEndpoint.GetValueAsync(cancellationToken)
+                ?? throw new InvalidOperationException($"{stack.LocalCloud.Name} has no http endpoint.");
+            var localCloud = new LocalCloudClient(http, new Uri(baseUrl));
             do
             {
-                var baseUrl = await stack.LocalCloudEndpoint.GetValueAsync(cancellationToken);
                 EmulatedStack? view = null;
                 try
                 {
-                    view = await new LocalCloudClient(http, new Uri(baseUrl!)).GetStackAsync(cancellationToken);
+                    view = await localCloud.GetStackAsync(cancellationToken);
                     answeredOnce = true;
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -88,8 +91,7 @@ internal sealed class StackDashboard(DistributedApplicationModel model, Resource
                     // LocalCloud is not listening yet, or has stopped: the views say so.
                 }
 
-                var processes = _processes.ToImmutableDictionary();
-                foreach (var (resource, next) in StackView.Describe(stack, view, answeredOnce, baseUrl!, resource => processes.GetValueOrDefault(resource)))
+                foreach (var (resource, next) in StackView.Describe(stack, view, answeredOnce, baseUrl, resource => _processes.GetValueOrDefault(resource)))
                 {
                     if (published.TryGetValue(resource, out var last) && last.SameAs(next))
                     {
@@ -260,8 +262,8 @@ public static class StackView
             (EmulationProperty, emulation),
             (ReasonProperty, status.EmulationReason),
         ];
-        ImmutableArray<(string, string)> urls = resource.Type == "AWS::ApiGateway::Stage"
-            ? [(InvokeUrlName, $"{localCloudUrl.TrimEnd('/')}/{Uri.EscapeDataString(status.PhysicalResourceId)}")]
+        ImmutableArray<(string, string)> urls = resource.Type == ApiRoutes.StageType
+            ? [(InvokeUrlName, InvokeUrl(localCloudUrl, status.PhysicalResourceId))]
             : [];
         return new(state, style, properties, urls);
     }
@@ -308,6 +310,10 @@ public static class StackView
 
         return provisioned with { State = state, Style = style, Properties = properties.ToImmutable() };
     }
+
+    /// <summary>A stage's invoke URL locally: LocalCloud serves each stage under its name, as execute-api does.</summary>
+    public static string InvokeUrl(string localCloudUrl, string stageName) =>
+        $"{localCloudUrl.TrimEnd('/')}/{Uri.EscapeDataString(stageName)}";
 
     private static bool IsWebAddress(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

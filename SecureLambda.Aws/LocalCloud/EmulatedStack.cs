@@ -27,6 +27,10 @@ public sealed record EmulatedStack(
     public const string InProgress = "CREATE_IN_PROGRESS";
     public const string Complete = "CREATE_COMPLETE";
     public const string Failed = "CREATE_FAILED";
+
+    /// <summary>A stack with nothing provisioned yet (<see cref="InProgress"/>) or nothing provisioned at all (<see cref="Failed"/>, with why).</summary>
+    public static EmulatedStack Unprovisioned(string stackName, string status, string? reason = null) =>
+        new(stackName, status, reason, [], new Dictionary<string, string>(), [], []);
 }
 
 /// <summary>One resource of the provisioned stack.</summary>

@@ -20,6 +20,9 @@ public sealed class ConsoleTerminal : ITerminal
 /// </summary>
 public sealed class Consent(TextWriter output, ITerminal? terminal, bool assumeYes)
 {
+    /// <summary>What follows each question at the terminal: no is the default.</summary>
+    public const string AnswerHint = "[y/N]";
+
     /// <exception cref="DeployException">Declined, or no terminal and no <c>--yes</c>; the message says what was left undone.</exception>
     public async Task RequireAsync(string question, string whatIsLeft, CancellationToken cancellationToken)
     {
@@ -34,7 +37,7 @@ public sealed class Consent(TextWriter output, ITerminal? terminal, bool assumeY
             throw new DeployException($"{question} No terminal to ask at: run again with --yes to go ahead. {whatIsLeft}", ExitCodes.ConsentRequired);
         }
 
-        await output.WriteAsync($"{question} [y/N] ");
+        await output.WriteAsync($"{question} {AnswerHint} ");
         var answer = (await terminal.ReadLineAsync(cancellationToken))?.Trim();
         if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SecureLambda.Aws.LocalCloud;
 using SecureLambda.CloudFormation.Catalog;
 using SecureLambda.LocalCloud.Lambda;
@@ -19,18 +20,18 @@ public static class EmulatedStackEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GetStackAsync(IProvisionedStackAccessor accessor, LambdaFunctions functions, Microsoft.Extensions.Options.IOptions<StackProvisioningOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> GetStackAsync(IProvisionedStackAccessor accessor, LambdaFunctions functions, IOptions<StackProvisioningOptions> options, CancellationToken cancellationToken)
     {
         var stack = accessor.Stack;
         if (!stack.IsCompleted)
         {
-            return Document(new EmulatedStack(options.Value.StackName, EmulatedStack.InProgress, null, [], new Dictionary<string, string>(), [], []));
+            return Document(EmulatedStack.Unprovisioned(options.Value.StackName, EmulatedStack.InProgress));
         }
 
         if (!stack.IsCompletedSuccessfully)
         {
             var reason = stack.Exception?.GetBaseException().Message ?? "canceled";
-            return Document(new EmulatedStack(options.Value.StackName, EmulatedStack.Failed, reason, [], new Dictionary<string, string>(), [], []));
+            return Document(EmulatedStack.Unprovisioned(options.Value.StackName, EmulatedStack.Failed, reason));
         }
 
         return Document(Describe(await stack, await functions.ListAsync(cancellationToken)));
