@@ -1,5 +1,6 @@
 using SecureLambda.LocalCloud.ApiGateway;
 using SecureLambda.LocalCloud.Authorizers;
+using SecureLambda.LocalCloud.AwsEndpoint;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Lambda;
@@ -16,6 +17,7 @@ builder.Services.AddDataPlane();
 builder.Services.AddLocalLambda();
 builder.Services.AddCognitoAuthorizers();
 builder.Services.AddApiGateway();
+builder.Services.AddAwsEndpoint();
 
 var app = builder.Build();
 
@@ -23,7 +25,7 @@ app.MapDefaultEndpoints();
 app.MapLocalCloudOutputs();
 app.MapEmulatedStack();
 app.MapLambdaRuntimeApi();
-app.MapLambdaInvokeApi();
+app.MapAwsEndpoint();
 app.MapApiGateway();
 
 app.Run();

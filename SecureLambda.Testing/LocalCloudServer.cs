@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SecureLambda.Aws.Core;
 
 namespace SecureLambda.Testing;
 
@@ -22,21 +23,44 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
     where TProgram : class
 {
     private readonly WebApplicationFactory<TProgram> _factory;
-    private readonly MotoServer _moto;
 
-    private LocalCloudServer(WebApplicationFactory<TProgram> factory, MotoServer moto, Uri address, IReadOnlyDictionary<string, string> runtimeApiSecrets)
+    private LocalCloudServer(
+        WebApplicationFactory<TProgram> factory,
+        Uri address,
+        Uri awsEndpoint,
+        IReadOnlyDictionary<string, string> runtimeApiSecrets,
+        IReadOnlyDictionary<string, AwsCredentials> functionCredentials)
     {
         RuntimeApiSecrets = runtimeApiSecrets;
+        FunctionCredentials = functionCredentials;
         _factory = factory;
-        _moto = moto;
         Address = address;
+        AwsEndpoint = awsEndpoint;
         Http = new HttpClient { BaseAddress = address };
 
         // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
         Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.Testing/1.0");
     }
 
+    /// <summary>The API host: the stages, the Runtime API and LocalCloud's own views.</summary>
     public Uri Address { get; }
+
+    /// <summary>The stack's AWS endpoint, in front of the engine: the Lambda API, and every other service forwarded.</summary>
+    public Uri AwsEndpoint { get; }
+
+    /// <summary>Each function's role-session credentials, which this server set (<c>LocalCloud:Lambda:Credentials</c>).</summary>
+    public IReadOnlyDictionary<string, AwsCredentials> FunctionCredentials { get; }
+
+    /// <summary>The environment a function process needs to call AWS as its role, through <see cref="AwsEndpoint"/>.</summary>
+    public IReadOnlyDictionary<string, string> AwsEnvironmentFor(string logicalId) => new Dictionary<string, string>
+    {
+        ["AWS_ENDPOINT_URL"] = AwsEndpoint.ToString().TrimEnd('/'),
+        ["AWS_REGION"] = MotoServer.Region,
+        ["AWS_DEFAULT_REGION"] = MotoServer.Region,
+        ["AWS_ACCESS_KEY_ID"] = FunctionCredentials[logicalId].AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = FunctionCredentials[logicalId].SecretAccessKey,
+        ["AWS_SESSION_TOKEN"] = FunctionCredentials[logicalId].SessionToken!,
+    };
 
     /// <summary>The Runtime API's host and port, without any function's prefix: what an outsider knows.</summary>
     public string RuntimeApiHost => $"{Address.Host}:{Address.Port}";
@@ -66,12 +90,23 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         var outputsFile = Path.Combine(Path.GetTempPath(), $"localcloud-outputs-{Guid.NewGuid():N}.json");
         var secrets = LocalCloudServer.FunctionLogicalIds
             .ToDictionary(id => id, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), StringComparer.Ordinal);
+        var credentials = LocalCloudServer.FunctionLogicalIds.ToDictionary(id => id, _ => AwsCredentials.NewTemporary(), StringComparer.Ordinal);
+        var awsPort = TcpPorts.Free();
         var factory = new WebApplicationFactory<TProgram>().WithWebHostBuilder(web =>
         {
             foreach (var (id, secret) in secrets)
             {
                 web.UseSetting($"LocalCloud:Lambda:RuntimeApiSecrets:{id}", secret);
             }
+
+            foreach (var (id, session) in credentials)
+            {
+                web.UseSetting($"LocalCloud:Lambda:Credentials:{id}:AccessKeyId", session.AccessKeyId);
+                web.UseSetting($"LocalCloud:Lambda:Credentials:{id}:SecretAccessKey", session.SecretAccessKey);
+                web.UseSetting($"LocalCloud:Lambda:Credentials:{id}:SessionToken", session.SessionToken);
+            }
+
+            web.UseSetting("LocalCloud:AwsEndpoint:Port", awsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
             foreach (var (name, value) in moto.ClientEnvironment)
             {
@@ -103,10 +138,15 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
                 web.ConfigureServices(configureServices);
             }
         });
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, awsPort);
+        });
         factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        var server = new LocalCloudServer<TProgram>(factory, moto, address, secrets);
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(address => new Uri(address)).ToList();
+        var server = new LocalCloudServer<TProgram>(
+            factory, addresses.First(address => address.Port != awsPort), addresses.Single(address => address.Port == awsPort), secrets, credentials);
         try
         {
             await server.WaitForOutputsAsync();
@@ -120,12 +160,12 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A real ID (or access) token for a dev user, from the engine's Cognito with the AWS CLI.</summary>
+    /// <summary>A real ID (or access) token for a dev user, from the engine's Cognito with the AWS CLI, through the AWS endpoint.</summary>
     public async Task<string> SignInAsync(string user, string clientOutput, string tokenName = "IdToken")
     {
-        var result = await _moto.AwsCliAsync("cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
+        var result = await AwsCli.RunAsync("--endpoint-url", AwsEndpoint.ToString().TrimEnd('/'), "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
             "--client-id", Outputs.GetProperty(clientOutput).GetString()!, "--auth-parameters", AwsCli.AuthParameters(user, LocalCloudServer.DevPassword));
-        return result!.Value.GetProperty("AuthenticationResult").GetProperty(tokenName).GetString()!;
+        return result.GetProperty("AuthenticationResult").GetProperty(tokenName).GetString()!;
     }
 
     /// <summary>POSTs a JSON body, with the token as the <c>Authorization</c> header when one is given.</summary>

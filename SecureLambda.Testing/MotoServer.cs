@@ -47,7 +47,7 @@ public sealed class MotoServer : IAsyncDisposable
     public static async Task<MotoServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var executable = ExecutableSearch.FindOnPath("moto_server") ?? throw new InvalidOperationException(InstallHint);
-        var port = FreeTcpPort();
+        var port = TcpPorts.Free();
         var startInfo = new ProcessStartInfo(executable)
         {
             ArgumentList = { "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -191,13 +191,6 @@ public sealed class MotoServer : IAsyncDisposable
             // Poll, bounded by the deadline above: the server gives no other signal that it is ready.
             await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
         }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
 }

@@ -122,8 +122,11 @@ public static class Engine
     /// <summary>The region of the local account unless <c>Engine:Region</c> says otherwise.</summary>
     public const string DefaultRegion = "us-east-1";
 
-    /// <summary>The engine's port unless <c>Engine:Port</c> says otherwise; the one the README's AWS CLI lines use.</summary>
-    public const int DefaultPort = 4566;
+    /// <summary>
+    /// The engine's port unless <c>Engine:Port</c> says otherwise: behind the stack's AWS endpoint (4566), which
+    /// LocalCloud serves in front of it, so that only LocalCloud calls the engine directly.
+    /// </summary>
+    public const int DefaultPort = 4568;
 
     /// <summary>
     /// The engine the configuration asks for (<c>Engine</c>, <c>Engine:Port</c>, <c>Engine:Image</c>, <c>Engine:Url</c>,

@@ -168,15 +168,14 @@ public static class DashboardCommands
             ?? throw new CommandException($"LocalCloud made no dev user {user.Email}.");
         var password = await user.Password.GetValueAsync(ct)
             ?? throw new CommandException($"The parameter {user.Password.Name} has no value.");
-        var engineResource = stack.Engine ?? throw new CommandException($"The stack {stack.Name} has no engine (WithReference).");
-        var engine = await engineResource.CognitoEndpointUrl.GetValueAsync(ct) ?? throw new CommandException("The Cognito engine has no endpoint yet.");
-        var region = engineResource.Region;
+        var awsEndpoint = await stack.AwsEndpoint.GetValueAsync(ct) ?? throw new CommandException("LocalCloud has no AWS endpoint yet.");
+        var region = stack.Engine?.Region ?? Engine.DefaultRegion;
 
         var context = new AwsClientContext(
             // InitiateAuth goes unsigned, so no credentials are ever asked for.
             new EnvironmentCredentialsProvider(static _ => null),
             region,
-            new AwsEndpointResolver(name => name == AwsServiceDescriptor.CognitoIdentityProvider.EndpointVariable ? engine : null),
+            new AwsEndpointResolver(name => name == AwsEndpointResolver.GlobalEndpointVariable ? awsEndpoint : null),
             AwsRetryPolicy.Default,
             TimeProvider.System);
         try

@@ -14,8 +14,17 @@ namespace SecureLambda.AppHost.Hosting;
 /// </summary>
 public static class LocalCloudStackExtensions
 {
-    /// <summary>LocalCloud's port unless <c>LocalCloud:Port</c> says otherwise: the API's invoke URL and the Lambda API.</summary>
+    /// <summary>LocalCloud's API port unless <c>LocalCloud:Port</c> says otherwise: the stage's invoke URL.</summary>
     public const int DefaultLocalCloudPort = 4567;
+
+    /// <summary>
+    /// The stack's AWS endpoint unless <c>LocalCloud:AwsPort</c> says otherwise: the port every local AWS tool expects,
+    /// which the README's AWS CLI lines use.
+    /// </summary>
+    public const int DefaultAwsPort = 4566;
+
+    /// <summary>The name of LocalCloud's AWS endpoint, beside its <c>http</c> (API) endpoint.</summary>
+    public const string AwsEndpointName = "aws";
 
     /// <summary>
     /// The stack <paramref name="name"/> (its <c>AWS::StackName</c>) from the template at <paramref name="templatePath"/>
@@ -28,14 +37,17 @@ public static class LocalCloudStackExtensions
         var path = Path.GetFullPath(templatePath, builder.AppHostDirectory);
         var template = CloudFormationTemplate.Load(path);
         var port = builder.Configuration.GetValue("LocalCloud:Port", DefaultLocalCloudPort);
+        var awsPort = builder.Configuration.GetValue("LocalCloud:AwsPort", DefaultAwsPort);
         var localCloud = builder.AddProject<Projects.SecureLambda_LocalCloud>(ResourceNames.LocalCloud, launchProfileName: null)
             .WithHttpEndpoint(port: port, isProxied: false)
+            .WithHttpEndpoint(port: awsPort, name: AwsEndpointName, isProxied: false)
             // Plain HTTP on loopback, like the functions: no process of the stack needs the HTTPS development
             // certificate, so Aspire neither hands one out nor warns at every start that none is trusted.
             .WithoutHttpsCertificate()
             .WithEnvironment("LocalCloud__TemplatePath", path)
             .WithEnvironment("LocalCloud__StackName", name)
             .WithEnvironment("LocalCloud__ApiBaseUrl", string.Create(CultureInfo.InvariantCulture, $"http://localhost:{port}"))
+            .WithEnvironment("LocalCloud__AwsEndpoint__Port", awsPort.ToString(CultureInfo.InvariantCulture))
             .WithHttpHealthCheck("/health");
         foreach (var section in (string[])["Parameters", "Gateway"])
         {
@@ -69,19 +81,16 @@ public static class LocalCloudStackExtensions
         return stack;
     }
 
-    /// <summary>Provisions the stack into <paramref name="engine"/>, and points LocalCloud and every function at it.</summary>
+    /// <summary>
+    /// Provisions the stack into <paramref name="engine"/>, which LocalCloud alone calls: everything else reaches it
+    /// through the stack's AWS endpoint, where LocalCloud checks who calls what.
+    /// </summary>
     public static IResourceBuilder<LocalCloudStackResource> WithReference(this IResourceBuilder<LocalCloudStackResource> stack, IResourceBuilder<IAwsEngineResource> engine)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(engine);
         stack.Resource.Engine = engine.Resource;
-        var builder = stack.ApplicationBuilder;
-        builder.CreateResourceBuilder(stack.Resource.LocalCloud).WithReference(engine);
-        foreach (var environment in stack.Resource.Functions.SelectMany(function => function.Environments))
-        {
-            builder.CreateResourceBuilder(environment).WithReference(engine);
-        }
-
+        stack.ApplicationBuilder.CreateResourceBuilder(stack.Resource.LocalCloud).WithReference(engine);
         return stack;
     }
 
@@ -131,7 +140,9 @@ public static class LocalCloudStackExtensions
     /// binary that is deployed, named after the logical id in kebab case (<c>external-lambda-1</c>) and shown under the
     /// function. Each polls its own Runtime API on LocalCloud with a fresh secret in its path that only it and
     /// LocalCloud know: in AWS the Runtime API is inside the function's sandbox, so no other process may take its
-    /// events or answer them. It is configured as Lambda configures it (<see cref="StackFunctions.WithConfigurationOf"/>).
+    /// events or answer them. It is configured as Lambda configures it (<see cref="StackFunctions.WithConfigurationOf"/>),
+    /// and calls AWS as its execution role: through the stack's AWS endpoint, with a role session's credentials of its
+    /// own that LocalCloud maps to the role (<see cref="StackFunctions.WithExecutionRoleSession"/>).
     /// </summary>
     public static IResourceBuilder<LocalCloudStackResource> WithFunctionsFrom<TProject>(this IResourceBuilder<LocalCloudStackResource> stack)
         where TProject : IProjectMetadata, new()
@@ -140,6 +151,7 @@ public static class LocalCloudStackExtensions
         var builder = stack.ApplicationBuilder;
         var localCloud = builder.CreateResourceBuilder(stack.Resource.LocalCloud);
         var runtimeApi = stack.Resource.LocalCloudEndpoint;
+        var region = () => stack.Resource.Engine?.Region ?? Engine.DefaultRegion;
         foreach (var function in stack.Resource.Functions)
         {
             var secret = RandomNumberGenerator.GetHexString(32, lowercase: true);
@@ -148,15 +160,11 @@ public static class LocalCloudStackExtensions
                 .WithParentRelationship(function)
                 .WithoutHttpsCertificate()
                 .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function.LogicalId}/{secret}"))
-                .WithConfigurationOf(function.LogicalId, runtimeApi, () => stack.Resource.Engine?.Region ?? Engine.DefaultRegion)
+                .WithConfigurationOf(function.LogicalId, stack.Resource.AwsEndpoint, region)
+                .WithExecutionRoleSession(function.LogicalId, localCloud, stack.Resource.AwsEndpoint, region)
                 // Started with LocalCloud rather than after its health: its configuration arrives once the stack is
                 // provisioned, and the process then polls its Runtime API at once.
                 .WaitForStart(localCloud);
-            if (stack.Resource.Engine is { } engine)
-            {
-                environment.WithReference(builder.CreateResourceBuilder(engine));
-            }
-
             function.Environments.Add(environment.Resource);
         }
 

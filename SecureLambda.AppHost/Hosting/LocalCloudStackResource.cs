@@ -16,7 +16,14 @@ public sealed class LocalCloudStackResource(string name, string templatePath, Cl
     /// <summary>The LocalCloud process that provisions and serves the stack.</summary>
     public ProjectResource LocalCloud { get; } = localCloud;
 
+    /// <summary>LocalCloud's API host: the stage's invoke URL, and LocalCloud's own <c>/_localcloud/*</c> views.</summary>
     public EndpointReference LocalCloudEndpoint => new(LocalCloud, "http");
+
+    /// <summary>
+    /// The stack's AWS endpoint (<c>http://localhost:4566</c>), served by LocalCloud in front of the engine: where the
+    /// functions, the dashboard's commands and every AWS tool send their AWS calls.
+    /// </summary>
+    public EndpointReference AwsEndpoint => new(LocalCloud, LocalCloudStackExtensions.AwsEndpointName);
 
     /// <summary>The engine LocalCloud provisions into and the functions call; set by <c>WithReference</c>.</summary>
     public IAwsEngineResource? Engine { get; internal set; }

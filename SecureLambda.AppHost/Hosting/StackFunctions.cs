@@ -33,6 +33,34 @@ public static class StackFunctions
     }
 
     /// <summary>
+    /// Points the process's AWS clients at the stack's AWS endpoint with fresh credentials of a role session of its own
+    /// (<c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>), as Lambda hands a function its
+    /// execution role's session, and gives LocalCloud the same credentials for <paramref name="logicalId"/>, so that it
+    /// verifies the process's signatures and decides its calls by the role's policies.
+    /// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithExecutionRoleSession(
+        this IResourceBuilder<ProjectResource> process, string logicalId, IResourceBuilder<ProjectResource> localCloud, EndpointReference awsEndpoint, Func<string> region)
+    {
+        var session = AwsCredentials.NewTemporary();
+        var prefix = $"LocalCloud__Lambda__Credentials__{logicalId}__";
+        localCloud
+            .WithEnvironment(prefix + "AccessKeyId", session.AccessKeyId)
+            .WithEnvironment(prefix + "SecretAccessKey", session.SecretAccessKey)
+            .WithEnvironment(prefix + "SessionToken", session.SessionToken);
+        return process
+            .WithEnvironment("AWS_ENDPOINT_URL", awsEndpoint)
+            .WithEnvironment(context =>
+            {
+                context.EnvironmentVariables["AWS_REGION"] = region();
+                context.EnvironmentVariables["AWS_DEFAULT_REGION"] = region();
+            })
+            .WithEnvironment(EnvironmentCredentialsProvider.AccessKeyIdVariable, session.AccessKeyId)
+            .WithEnvironment(EnvironmentCredentialsProvider.SecretAccessKeyVariable, session.SecretAccessKey)
+            .WithEnvironment(EnvironmentCredentialsProvider.SessionTokenVariable, session.SessionToken);
+    }
+
+    /// <summary>
     /// At start, asks LocalCloud (<paramref name="lambdaApi"/>, signed with the local account's credentials) for the
     /// function's configuration and sets what Lambda sets from it. LocalCloud answers once the stack is provisioned,
     /// so the process starts with the resolved environment, as in AWS, where a function exists only once its stack does.

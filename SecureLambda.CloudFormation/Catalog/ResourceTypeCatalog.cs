@@ -32,9 +32,8 @@ public sealed record SkippedProperty(string Type, string Property, string Reason
 /// </summary>
 public static partial class ResourceTypeCatalog
 {
-    private const string NoIam = "the engine does not enforce IAM locally";
-    private const string NoResourcePolicies =
-        "resource policies are not enforced locally (the engine does not evaluate them); the template tests check their statements";
+    private const string IamEnforced = "LocalCloud's AWS endpoint decides the functions' calls by the policies of their roles";
+    private const string ResourcePolicyEnforced = "LocalCloud's AWS endpoint evaluates it on the functions' calls to the resource";
 
     public static IReadOnlyList<ResourceTypeEntry> Entries { get; } =
     [
@@ -62,15 +61,15 @@ public static partial class ResourceTypeCatalog
         new("AWS::WAFv2::IPSet", ResourceKind.SynthesizedByLocalCloud, "LocalCloud's WAF matches the addresses"),
         new("AWS::WAFv2::WebACL", ResourceKind.SynthesizedByLocalCloud, "LocalCloud's WAF evaluates the web ACL's rules"),
         new("AWS::WAFv2::WebACLAssociation", ResourceKind.SynthesizedByLocalCloud, "LocalCloud's WAF guards the associated stage"),
-        new("AWS::IAM::Role", ResourceKind.Skipped, NoIam),
-        new("AWS::IAM::Policy", ResourceKind.Skipped, NoIam),
+        new("AWS::IAM::Role", ResourceKind.SynthesizedByLocalCloud, IamEnforced),
+        new("AWS::IAM::Policy", ResourceKind.SynthesizedByLocalCloud, IamEnforced),
         new("AWS::Lambda::Permission", ResourceKind.Skipped,
             "resource policies are not enforced locally; the gateway and SNS delivery call functions directly"),
         new("AWS::Logs::LogGroup", ResourceKind.Skipped, "function logs go to the process output and the Aspire dashboard"),
         new("AWS::ApiGateway::Account", ResourceKind.Skipped,
             "it sets the account-wide CloudWatch role of API Gateway, which has no local counterpart"),
-        new("AWS::SNS::TopicPolicy", ResourceKind.Skipped, NoResourcePolicies),
-        new("AWS::SQS::QueuePolicy", ResourceKind.Skipped, NoResourcePolicies),
+        new("AWS::SNS::TopicPolicy", ResourceKind.SynthesizedByLocalCloud, ResourcePolicyEnforced),
+        new("AWS::SQS::QueuePolicy", ResourceKind.SynthesizedByLocalCloud, ResourcePolicyEnforced),
         new("AWS::CloudWatch::Alarm", ResourceKind.Skipped,
             "no CloudWatch metrics exist locally; the gateway's and the functions' counters and traces in the Aspire dashboard show the same signals"),
     ];

@@ -45,7 +45,7 @@ public sealed class ContainerEngineTests
 
             // The engine holds the pools, their users and the topic's secret: its port is published on loopback alone.
             var published = await DockerEngine.PublishedAddressesAsync(EngineImage.Configured, cancellation);
-            Assert.Contains($"127.0.0.1:{stack.CognitoEndpoint.Port}", published);
+            Assert.Contains($"127.0.0.1:{stack.CognitoEngine.Port}", published);
             Assert.All(published, address => Assert.StartsWith("127.0.0.1:", address, StringComparison.Ordinal));
 
             await stack.AssertEachUserIsGreetedOnlyOnTheirOwnRouteAsync();

@@ -58,10 +58,10 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
         Assert.Equal(greeter, environment.TryGetValue("GREETER_NAME", out var name) ? name : null);
         if (greeter is not null)
         {
-            // The engine's own answer: the ARN names the stack's secret there, the one holding the topic's ARN.
+            // The engine's own answer, through the AWS endpoint: the ARN names the stack's secret, the one holding the topic's ARN.
             var secretId = environment["TOPIC_SECRET_ID"];
             Assert.StartsWith("arn:aws:secretsmanager:", secretId, StringComparison.Ordinal);
-            var secret = await SecureLambda.Testing.AwsCli.RunAsync("--endpoint-url", stack.CognitoEndpoint.ToString().TrimEnd('/'),
+            var secret = await SecureLambda.Testing.AwsCli.RunAsync("--endpoint-url", stack.AwsEndpoint.ToString().TrimEnd('/'),
                 "secretsmanager", "get-secret-value", "--secret-id", secretId).WaitAsync(StepTimeout, TestContext.Current.CancellationToken);
             Assert.Contains(stack.Outputs.GetProperty("TopicArn").GetString()!, secret.GetProperty("SecretString").GetString(), StringComparison.Ordinal);
         }

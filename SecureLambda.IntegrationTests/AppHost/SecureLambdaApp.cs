@@ -46,8 +46,11 @@ public abstract class SecureLambdaApp : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
-    /// <summary>The engine that serves Cognito (moto, or the moto beside LocalStack), for the AWS CLI.</summary>
-    public Uri CognitoEndpoint { get; private set; } = null!;
+    /// <summary>The engine that serves Cognito (moto, or the moto beside LocalStack), behind the AWS endpoint.</summary>
+    public Uri CognitoEngine { get; private set; } = null!;
+
+    /// <summary>The stack's AWS endpoint, LocalCloud's, where every AWS tool is pointed (<c>http://localhost:4566</c> normally).</summary>
+    public Uri AwsEndpoint { get; private set; } = null!;
 
     /// <summary>The stack's Outputs, as <c>GET /_localcloud/outputs</c> serves them.</summary>
     public JsonElement Outputs { get; private set; }
@@ -84,11 +87,12 @@ public abstract class SecureLambdaApp : IAsyncLifetime
 
         using var deadline = new CancellationTokenSource(StartTimeout);
         var token = deadline.Token;
-        var (enginePort, localCloudPort) = (FreeTcpPort(), FreeTcpPort());
+        var (enginePort, localCloudPort, awsPort) = (TcpPorts.Free(), TcpPorts.Free(), TcpPorts.Free());
         string[] args =
         [
             $"--Engine:Port={enginePort}",
             $"--LocalCloud:Port={localCloudPort}",
+            $"--LocalCloud:AwsPort={awsPort}",
             $"--Parameters:{ExpectedNames.User1Password}={_passwords[User1]}",
             $"--Parameters:{ExpectedNames.User2Password}={_passwords[User2]}",
             .. ExtraArguments,
@@ -131,7 +135,8 @@ public abstract class SecureLambdaApp : IAsyncLifetime
 
         // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
         Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.IntegrationTests/1.0");
-        CognitoEndpoint = _app.GetEndpoint(CognitoResource, "http");
+        CognitoEngine = _app.GetEndpoint(CognitoResource, "http");
+        AwsEndpoint = _app.GetEndpoint(ResourceNames.LocalCloud, "aws");
         Outputs = (await Http.GetFromJsonAsync<JsonElement>("/_localcloud/outputs", token).WaitAsync(StepTimeout, token)).GetProperty("Outputs");
         StartLogs = await ReadLogsAsync(token);
     }
@@ -171,7 +176,7 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         }
     }
 
-    /// <summary>A real ID token for a dev user: the AWS CLI signs in against the engine's Cognito, once per user.</summary>
+    /// <summary>A real ID token for a dev user: the AWS CLI signs in through the stack's AWS endpoint, once per user.</summary>
     public async Task<string> IdTokenAsync(string user)
     {
         if (_tokens.TryGetValue(user, out var cached))
@@ -180,7 +185,7 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         }
 
         var client = Outputs.GetProperty(user == User1 ? "UserPool1ClientId" : "UserPool2ClientId").GetString()!;
-        var result = await AwsCli.RunAsync("--endpoint-url", CognitoEndpoint.ToString().TrimEnd('/'),
+        var result = await AwsCli.RunAsync("--endpoint-url", AwsEndpoint.ToString().TrimEnd('/'),
                 "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
                 "--client-id", client, "--auth-parameters", AwsCli.AuthParameters(user, _passwords[user]))
             .WaitAsync(StepTimeout, TestContext.Current.CancellationToken);
@@ -260,21 +265,14 @@ public abstract class SecureLambdaApp : IAsyncLifetime
     /// </summary>
     private static string[] DashboardArguments() =>
     [
-        $"--ASPNETCORE_URLS=http://localhost:{FreeTcpPort()}",
-        $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{FreeTcpPort()}",
-        $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{FreeTcpPort()}",
+        $"--ASPNETCORE_URLS=http://localhost:{TcpPorts.Free()}",
+        $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{TcpPorts.Free()}",
+        $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{TcpPorts.Free()}",
         "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
         // Aspire.Hosting.Testing moves proxied endpoints to random ports, the dashboard's among them; these ports are free.
         "--DcpPublisher:RandomizePorts=false",
         $"--AppHost:BrowserToken={Guid.NewGuid():N}",
     ];
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

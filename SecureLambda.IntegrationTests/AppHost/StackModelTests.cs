@@ -57,20 +57,41 @@ public sealed class StackModelTests(AppHostModel model) : IClassFixture<AppHostM
     }
 
     [Fact]
-    public async Task TheEngineReference_GivesLocalCloudAndEveryFunctionTheSameAwsVariables_AndStartsThemAfterTheEngine()
+    public async Task LocalCloud_AloneCallsTheEngine_AndStartsAfterIt()
     {
         var engine = Assert.IsType<MotoResource>(Resources.Single(resource => resource.Name == ResourceNames.Engine));
-        var processes = Resources.OfType<ProjectResource>().ToList();
-        Assert.Equal(4, processes.Count);
+        var localCloud = Resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.LocalCloud);
 
-        foreach (var process in processes)
+        // In publish mode the values are the manifest's expressions: where they point, not what they hold.
+        var variables = await ManifestEnvironmentAsync(localCloud);
+
+        Assert.Equal("{aws.bindings.http.url}", variables["AWS_ENDPOINT_URL"]);
+        Assert.Equal("{aws.bindings.http.url}", variables["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"]);
+        Assert.Equal(("us-east-1", "us-east-1"), (variables["AWS_REGION"], variables["AWS_DEFAULT_REGION"]));
+        Assert.Contains(localCloud.Annotations.OfType<WaitAnnotation>(), wait => wait.Resource == engine && wait.WaitType == WaitType.WaitUntilStarted);
+    }
+
+    /// <summary>
+    /// Lambda hands each function its execution role's session (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html):
+    /// locally a session of its own, which LocalCloud is told too, and the stack's AWS endpoint, never the engine.
+    /// </summary>
+    [Fact]
+    public async Task EachFunction_CallsAwsThroughTheStacksEndpoint_WithARoleSessionOfItsOwn_ThatLocalCloudKnows()
+    {
+        var localCloud = await ManifestEnvironmentAsync(Resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.LocalCloud));
+        var keys = new HashSet<string>();
+        foreach (var function in Resources.OfType<LambdaFunctionResource>())
         {
-            // In publish mode the values are the manifest's expressions: where they point, not what they hold.
-            var variables = await ManifestEnvironmentAsync(process);
-            Assert.Equal("{aws.bindings.http.url}", variables["AWS_ENDPOINT_URL"]);
-            Assert.Equal("{aws.bindings.http.url}", variables["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"]);
-            Assert.Equal(("us-east-1", "us-east-1"), (variables["AWS_REGION"], variables["AWS_DEFAULT_REGION"]));
-            Assert.Contains(process.Annotations.OfType<WaitAnnotation>(), wait => wait.Resource == engine && wait.WaitType == WaitType.WaitUntilStarted);
+            var variables = await ManifestEnvironmentAsync(Assert.Single(function.Environments));
+
+            Assert.Equal("{localcloud.bindings.aws.url}", variables["AWS_ENDPOINT_URL"]);
+            Assert.DoesNotContain("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", variables.Keys);
+            Assert.StartsWith("ASIA", variables["AWS_ACCESS_KEY_ID"], StringComparison.Ordinal);
+            Assert.True(keys.Add(variables["AWS_ACCESS_KEY_ID"]), $"{function.Name} shares its access key with another function.");
+            var prefix = $"LocalCloud__Lambda__Credentials__{function.Name}__";
+            Assert.Equal(
+                (variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"], variables["AWS_SESSION_TOKEN"]),
+                (localCloud[prefix + "AccessKeyId"], localCloud[prefix + "SecretAccessKey"], localCloud[prefix + "SessionToken"]));
         }
     }
 

@@ -37,7 +37,8 @@ public abstract class LocalCloudWithFunctions : IAsyncLifetime
         _owned.Add(Server);
         foreach (var (function, handler, greeter) in (ReadOnlySpan<(string, string, string?)>)[("ExternalLambda1", "external", "ExternalLambda1"), ("ExternalLambda2", "external", "ExternalLambda2"), ("InternalLambda", "internal", null)])
         {
-            var environment = new Dictionary<string, string>(moto.ClientEnvironment)
+            // As its role, through the stack's AWS endpoint: the calls the functions make are LocalCloud's to check.
+            var environment = new Dictionary<string, string>(Server.AwsEnvironmentFor(function))
             {
                 ["AWS_LAMBDA_RUNTIME_API"] = Server.RuntimeApiFor(function),
                 ["AWS_LAMBDA_FUNCTION_NAME"] = function,

@@ -52,6 +52,11 @@ public class LocalCloudApp : IAsyncLifetime
 
     public Uri Address => _server!.Address;
 
+    /// <summary>The stack's AWS endpoint: the Lambda API, and every other service in front of the engine.</summary>
+    public Uri AwsEndpoint => _server!.AwsEndpoint;
+
+    public LocalCloudServer<Program> Server => _server!;
+
     public Task<string> SignInAsync(string user, string clientOutput, string tokenName = "IdToken") =>
         _server!.SignInAsync(user, clientOutput, tokenName);
 

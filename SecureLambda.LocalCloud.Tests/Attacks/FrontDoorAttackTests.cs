@@ -53,7 +53,7 @@ public sealed class FrontDoorAttackTests(LocalCloudApp app) : IClassFixture<Loca
     [Fact]
     public async Task InvokeUnsigned_FromAWebPageWithForgedClaims_Is403MissingAuthenticationToken_AndNothingRuns()
     {
-        using var http = new HttpClient { BaseAddress = app.Address };
+        using var http = new HttpClient { BaseAddress = app.AwsEndpoint };
         var before = app.Lambda1.Events;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/ExternalLambda1/invocations")
         {
@@ -73,7 +73,7 @@ public sealed class FrontDoorAttackTests(LocalCloudApp app) : IClassFixture<Loca
     [Fact]
     public async Task InvokeSigned_WithAGuessedSecret_Is403InvalidSignature()
     {
-        using var http = SigV4SigningHandler.Client(app.Address, new AwsCredentials(MotoServer.AccessKeyId, "guessed"));
+        using var http = SigV4SigningHandler.Client(app.AwsEndpoint, new AwsCredentials(MotoServer.AccessKeyId, "guessed"));
 
         using var response = await http.PostAsync(new Uri("/2015-03-31/functions/ExternalLambda1/invocations", UriKind.Relative), new StringContent(ForgedEvent), _cancellation);
 
@@ -85,7 +85,7 @@ public sealed class FrontDoorAttackTests(LocalCloudApp app) : IClassFixture<Loca
     [Fact]
     public async Task InvokeSigned_WithAnInventedAccessKey_Is403UnrecognizedClient()
     {
-        using var http = SigV4SigningHandler.Client(app.Address, new AwsCredentials("AKIAINVENTED", "whatever"));
+        using var http = SigV4SigningHandler.Client(app.AwsEndpoint, new AwsCredentials("AKIAINVENTED", "whatever"));
 
         using var response = await http.PostAsync(new Uri("/2015-03-31/functions/ExternalLambda1/invocations", UriKind.Relative), new StringContent(ForgedEvent), _cancellation);
 
@@ -100,7 +100,7 @@ public sealed class FrontDoorAttackTests(LocalCloudApp app) : IClassFixture<Loca
         var outFile = Path.Combine(Path.GetTempPath(), $"lambda-invoke-{Guid.NewGuid():N}.json");
         try
         {
-            var result = await AwsCli.RunAsync("lambda", "invoke", "--endpoint-url", app.Address.ToString().TrimEnd('/'), "--function-name", "ExternalLambda1", outFile);
+            var result = await AwsCli.RunAsync("lambda", "invoke", "--endpoint-url", app.AwsEndpoint.ToString().TrimEnd('/'), "--function-name", "ExternalLambda1", outFile);
 
             Assert.Equal(200, result.GetProperty("StatusCode").GetInt32());
             Assert.Equal(200, JsonDocument.Parse(await File.ReadAllTextAsync(outFile, _cancellation)).RootElement.GetProperty("statusCode").GetInt32());

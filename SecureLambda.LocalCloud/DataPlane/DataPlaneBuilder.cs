@@ -1,5 +1,6 @@
 using SecureLambda.CloudFormation;
 using SecureLambda.CloudFormation.Properties;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.DataPlane;
@@ -10,10 +11,38 @@ namespace SecureLambda.LocalCloud.DataPlane;
 /// </summary>
 public static class DataPlaneBuilder
 {
-    public static DataPlaneModel Build(ProvisionedStack stack, TimeProvider timeProvider)
+    public static DataPlaneModel Build(ProvisionedStack stack, TimeProvider timeProvider, IamMode iam = IamMode.Enforce)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider), Functions(stack), stack.AsyncDeliveries);
+        var functions = Functions(stack);
+        return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider), functions, stack.AsyncDeliveries)
+        {
+            Policies = iam == IamMode.Off ? StackPolicies.None : Policies(stack, functions),
+        };
+    }
+
+    /// <summary>
+    /// The stack's policies, every one parsed. A function's role must be one of the stack's, with every policy's
+    /// statements in the template; otherwise LocalCloud stops, since what the function may call cannot be known.
+    /// </summary>
+    private static StackPolicies Policies(ProvisionedStack stack, IReadOnlyList<LambdaFunctionDefinition> functions)
+    {
+        var policies = StackPolicies.Build(stack);
+        foreach (var function in functions)
+        {
+            var reason = policies.FindRole(function.Role) switch
+            {
+                null => $"Its Role {function.Role ?? "(none)"} is not an AWS::IAM::Role of the stack, so LocalCloud cannot know what it may call.",
+                { ExternalPolicies: [var first, ..] } role => $"Its role {role.LogicalId} has the managed policy {first}, whose statements are not in the template, so LocalCloud cannot evaluate it. Write them inline.",
+                _ => null,
+            };
+            if (reason is not null)
+            {
+                throw new UnsupportedTemplateException(function.LogicalId, "AWS::Lambda::Function", $"{reason} Or run with {IamOptions.Section}:Mode=Off.");
+            }
+        }
+
+        return policies;
     }
 
     /// <summary>

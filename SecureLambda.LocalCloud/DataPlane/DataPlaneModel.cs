@@ -1,10 +1,11 @@
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.DataPlane;
 
 /// <summary>
 /// Everything the data plane serves, read once from the provisioned stack: the API stages with their routes, the
-/// functions with their asynchronous-invocation settings, and the SNS → Lambda subscriptions. Immutable: a stack
+/// functions with their asynchronous-invocation settings, the SNS → Lambda subscriptions, and the IAM policies. Immutable: a stack
 /// provisioned again yields a new model (<see cref="DataPlaneState.Replace"/>), never an edited one.
 /// </summary>
 public sealed class DataPlaneModel
@@ -24,6 +25,9 @@ public sealed class DataPlaneModel
 
     /// <summary>Each <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>, as provisioning routed it through an engine queue.</summary>
     public IReadOnlyList<AsyncDeliveryRoute> Subscriptions { get; }
+
+    /// <summary>The stack's IAM policies, which the functions' calls are decided by (none with <c>LocalCloud:Iam:Mode=Off</c>).</summary>
+    public StackPolicies Policies { get; init; } = StackPolicies.None;
 
     /// <summary>The stage served under <c>/{stageName}/…</c>, or null.</summary>
     public ServedStage? FindStage(string stageName) => _stages.GetValueOrDefault(stageName);

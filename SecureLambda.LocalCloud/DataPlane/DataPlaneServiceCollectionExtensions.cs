@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.DataPlane;
@@ -14,6 +15,7 @@ public static class DataPlaneServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataPlaneState>();
+        services.AddIam();
         services.AddHostedService<DataPlaneStartup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStackReprovisioned, DataPlaneRebuild>());
         services.AddOptions<EngineWatchOptions>().BindConfiguration(EngineWatchOptions.Section);

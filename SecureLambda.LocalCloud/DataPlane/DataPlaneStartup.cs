@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.DataPlane;
@@ -11,6 +13,7 @@ public sealed partial class DataPlaneStartup(
     DataPlaneState state,
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
+    IOptions<IamOptions> iam,
     ILogger<DataPlaneStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,7 +21,7 @@ public sealed partial class DataPlaneStartup(
         try
         {
             var provisioned = await stack.Stack.WaitAsync(stoppingToken);
-            var model = DataPlaneBuilder.Build(provisioned, timeProvider);
+            var model = DataPlaneBuilder.Build(provisioned, timeProvider, iam.Value.Mode);
             state.Publish(model);
             foreach (var served in model.Stages)
             {
@@ -48,7 +51,7 @@ public sealed partial class DataPlaneStartup(
 }
 
 /// <summary>Rebuilds the model from a stack the engine watch provisioned again; a stack it cannot serve keeps the old model.</summary>
-public sealed class DataPlaneRebuild(DataPlaneState state, TimeProvider timeProvider) : IStackReprovisioned
+public sealed class DataPlaneRebuild(DataPlaneState state, TimeProvider timeProvider, IOptions<IamOptions> iam) : IStackReprovisioned
 {
-    public void Reprovisioned(ProvisionedStack stack) => state.Replace(DataPlaneBuilder.Build(stack, timeProvider));
+    public void Reprovisioned(ProvisionedStack stack) => state.Replace(DataPlaneBuilder.Build(stack, timeProvider, iam.Value.Mode));
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Iam;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -57,9 +58,11 @@ public static class AsyncRetryRules
 /// Where an asynchronous event goes when Lambda gives up on it, as the template says: the on-failure destination gets
 /// Lambda's invocation record; without one, the function's dead-letter queue gets the event itself with
 /// <c>RequestID</c>, <c>ErrorCode</c> and <c>ErrorMessage</c> attributes; with neither, the event is discarded, and the
-/// log says so (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+/// log says so (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). Lambda writes to
+/// either queue with the function's execution role, so the role must allow <c>sqs:SendMessage</c> on it; when it does
+/// not, the record is lost, as in AWS, and the log says why (<see cref="IamAuthorizer"/>).
 /// </summary>
-public sealed partial class AsyncFailureRouter(IAmazonSQS sqs, TimeProvider timeProvider, ILogger<AsyncFailureRouter> logger)
+public sealed partial class AsyncFailureRouter(IAmazonSQS sqs, DataPlaneState dataPlane, IamAuthorizer iam, TimeProvider timeProvider, ILogger<AsyncFailureRouter> logger)
 {
     /// <param name="lastResult">The last attempt's outcome; null when the event was never attempted.</param>
     public async Task RouteAsync(
@@ -71,6 +74,13 @@ public sealed partial class AsyncFailureRouter(IAmazonSQS sqs, TimeProvider time
         CancellationToken cancellationToken)
     {
         var requestId = lastResult?.RequestId ?? Guid.NewGuid().ToString();
+        if ((function.OnFailure ?? function.DeadLetter) is { } queue
+            && iam.AuthorizeOnBehalfOf(await dataPlane.WaitAsync(cancellationToken), function, new IamTarget("sqs:SendMessage", queue.Arn)) is { IsAllowed: false } denied)
+        {
+            LogDestinationDenied(function.FunctionName, condition, approximateInvokeCount, queue.Arn, denied.DeniedMessage!);
+            return;
+        }
+
         if (function.OnFailure is { } destination)
         {
             var record = InvocationRecord(function, payload, condition, approximateInvokeCount, lastResult, requestId, timeProvider.GetUtcNow());
@@ -164,6 +174,9 @@ public sealed partial class AsyncFailureRouter(IAmazonSQS sqs, TimeProvider time
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An asynchronous event for {FunctionName} failed ({Condition}, {Attempts} attempts); it went to the dead-letter queue {DeadLetterQueue}")]
     private partial void LogSentToDeadLetterQueue(string functionName, string condition, int attempts, string deadLetterQueue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An asynchronous event for {FunctionName} failed ({Condition}, {Attempts} attempts) and was lost: its execution role may not send it to {Destination}: {Reason}")]
+    private partial void LogDestinationDenied(string functionName, string condition, int attempts, string destination, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An asynchronous event for {FunctionName} failed ({Condition}, {Attempts} attempts) and was discarded: the function has neither an on-failure destination nor a dead-letter queue")]
     private partial void LogDiscarded(string functionName, string condition, int attempts);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Engine;
+using SecureLambda.LocalCloud.Iam;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -15,6 +16,12 @@ public sealed class LocalLambdaOptions
 
     /// <summary>Each function's Runtime API secret, by logical id (see <see cref="RuntimeApiKeys"/>).</summary>
     public Dictionary<string, string> RuntimeApiSecrets { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Each function's role-session credentials, by logical id: a process that signs with them calls AWS as the
+    /// function's execution role (see <see cref="AwsEndpoint.AwsCallers"/>).
+    /// </summary>
+    public Dictionary<string, AwsEndpoint.FunctionCredentialsOptions> Credentials { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The wait before an asynchronous event is retried (AWS: about 1, then 2 minutes).</summary>
     public TimeSpan AsyncRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -40,6 +47,7 @@ public static class LambdaServiceCollectionExtensions
         services.TryAddSingleton<RuntimeApiKeys>();
         services.TryAddSingleton<LambdaInvoker>();
         services.AddEngineClients();
+        services.AddIam();
         services.TryAddSingleton<AsyncFailureRouter>();
         services.TryAddSingleton<EventInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<EventInvocations>());

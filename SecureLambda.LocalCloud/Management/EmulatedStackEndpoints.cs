@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SecureLambda.Aws.LocalCloud;
 using SecureLambda.CloudFormation.Catalog;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Provisioning;
 
@@ -20,7 +21,8 @@ public static class EmulatedStackEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GetStackAsync(IProvisionedStackAccessor accessor, LambdaFunctions functions, IOptions<StackProvisioningOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> GetStackAsync(
+        IProvisionedStackAccessor accessor, LambdaFunctions functions, IamDecisionLog iam, IOptions<StackProvisioningOptions> options, CancellationToken cancellationToken)
     {
         var stack = accessor.Stack;
         if (!stack.IsCompleted)
@@ -34,7 +36,7 @@ public static class EmulatedStackEndpoints
             return Document(EmulatedStack.Unprovisioned(options.Value.StackName, EmulatedStack.Failed, reason));
         }
 
-        return Document(Describe(await stack, await functions.ListAsync(cancellationToken)));
+        return Document(Describe(await stack, await functions.ListAsync(cancellationToken)) with { IamDecisions = iam.Snapshot() });
     }
 
     /// <summary>The document for a provisioned stack and its functions' environments right now.</summary>

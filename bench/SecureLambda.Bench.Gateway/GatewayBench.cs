@@ -90,8 +90,8 @@ internal static class GatewayBench
         await using var pollers = new RuntimePollers(host.Server.RuntimeApiFor("ExternalLambda1"), options.PollerCount);
         Console.WriteLine($"{options.PollerCount} runtime pollers on ExternalLambda1, answering {RuntimePollers.Answer} at once");
         using var http = Load.CreateClient(host.Server.Address);
-        // The Invoke API serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
-        using var signed = SigV4SigningHandler.Client(host.Server.Address);
+        // The Invoke API (on the AWS endpoint) serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
+        using var signed = SigV4SigningHandler.Client(host.Server.AwsEndpoint);
         var gateway = new RequestSpec(Lambda1, Body, token);
         var direct = new RequestSpec(DirectInvoke, Body, null);
 
@@ -170,8 +170,8 @@ internal static class GatewayBench
             ["WafRateLimit"] = "2000000000",
         });
         using var http = Load.CreateClient(host.Server.Address);
-        // The Invoke API serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
-        using var signed = SigV4SigningHandler.Client(host.Server.Address);
+        // The Invoke API (on the AWS endpoint) serves only SigV4-signed requests, as Lambda does: the direct baseline signs each one, as the SDKs do.
+        using var signed = SigV4SigningHandler.Client(host.Server.AwsEndpoint);
         Console.WriteLine();
         Console.WriteLine($"## Throttle accuracy: rate {options.ThrottleRate}, burst {options.ThrottleBurst}; open loop at {options.ThrottleDrive} rps for {options.ThrottleSeconds} s, POST {Lambda1} with a token that is no JWT");
 

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using SecureLambda.Aws.Signing;
+using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Hosting;
+using SecureLambda.LocalCloud.Iam;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace SecureLambda.LocalCloud.AwsEndpoint;
+
+/// <summary>
+/// The AWS endpoint's front door for everything LocalCloud does not serve itself: it names the call
+/// (<see cref="AwsRequestClassifier"/>), tells who signed it (<see cref="AwsCallers"/>), refuses what AWS would refuse
+/// before a service sees it (a bad signature, a missing one, a call the caller's role may not make:
+/// <see cref="IamAuthorizer"/>), and hands the rest to the engine unchanged (<see cref="EngineForwarder"/>).
+/// </summary>
+public sealed partial class AwsEndpointHandler(
+    AwsCallers callers,
+    DataPlaneState dataPlane,
+    IamAuthorizer iam,
+    EngineForwarder forwarder,
+    ILogger<AwsEndpointHandler> logger)
+{
+    /// <summary>The largest body read whole, to verify a function's signature or find a Query call's operation.</summary>
+    public const int MaxVerifiedBodyBytes = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// The Cognito user pool operations that AWS serves without a SigV4 signature (the service model's
+    /// <c>authtype: none</c>): sign-up, sign-in and what a user does with their own tokens.
+    /// https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html
+    /// </summary>
+    public static readonly IReadOnlySet<string> UnsignedCognitoOperations = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "AssociateSoftwareToken", "ChangePassword", "CompleteWebAuthnRegistration", "ConfirmDevice", "ConfirmForgotPassword",
+        "ConfirmSignUp", "DeleteUser", "DeleteUserAttributes", "DeleteWebAuthnCredential", "ForgetDevice", "ForgotPassword",
+        "GetDevice", "GetTokensFromRefreshToken", "GetUser", "GetUserAttributeVerificationCode", "GetUserAuthFactors",
+        "GlobalSignOut", "InitiateAuth", "ListDevices", "ListWebAuthnCredentials", "ResendConfirmationCode",
+        "RespondToAuthChallenge", "RevokeToken", "SetUserMFAPreference", "SetUserSettings", "SignUp",
+        "StartWebAuthnRegistration", "UpdateAuthEventFeedback", "UpdateDeviceStatus", "UpdateUserAttributes",
+        "VerifySoftwareToken", "VerifyUserAttribute",
+    };
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        IReadOnlyList<string> Header(string name) => request.Headers[name].OfType<string>().ToList();
+        string? Query(string name) => request.Query[name].FirstOrDefault();
+        var call = AwsRequestClassifier.Classify(request.Method, request.Path.Value ?? "/", Header, Query);
+        var accessKeyId = AwsCallers.AccessKeyIdOf(Header, Query);
+
+        // A function's request is read whole to verify its signature, and a Query call's to find its operation; the
+        // rest streams through, as large as the engine takes (an S3 upload, say).
+        var body = ReadOnlyMemory<byte>.Empty;
+        if (callers.IsFunctionKey(accessKeyId) || call is { Protocol: AwsProtocol.Query, Operation: null })
+        {
+            if (await RequestBodies.ReadAsync(request, MaxVerifiedBodyBytes, context.RequestAborted) is not { } read)
+            {
+                await AwsErrors.WriteAsync(context, call, new AwsError(413, "RequestEntityTooLarge", $"Request must be smaller than {MaxVerifiedBodyBytes} bytes."));
+                return;
+            }
+
+            body = read;
+            request.Body = new MemoryStream(read, writable: false);
+            call = AwsRequestClassifier.WithFormOperation(call, read);
+        }
+        else if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        var caller = callers.Identify(new SigV4Request(request.Method, RawTarget(context), Header, body), accessKeyId, call.Service);
+        Annotate(Activity.Current, call, caller);
+        switch (caller)
+        {
+            case AwsCaller.Refused refused:
+                await AwsErrors.WriteAsync(context, call, AwsErrors.Authentication(call, refused.Outcome, refused.Message));
+                return;
+            case AwsCaller.Anonymous when !AllowsUnsigned(call, request):
+                await AwsErrors.WriteAsync(context, call, AwsErrors.Authentication(call, SigV4Outcome.MissingAuthentication, "Missing Authentication Token"));
+                return;
+            case AwsCaller.FunctionRole role when !AllowsUnsigned(call, request):
+                var model = await dataPlane.WaitAsync(context.RequestAborted);
+                var function = model.Functions.First(candidate => candidate.LogicalId == role.FunctionLogicalId);
+                var verdict = iam.Authorize(model, function, call, ParametersOf(call, request, body), IsSecureTransport(context));
+                if (!verdict.IsAllowed)
+                {
+                    await AwsErrors.WriteAsync(context, call, AwsErrors.AccessDenied(call, verdict.DeniedMessage!));
+                    return;
+                }
+
+                break;
+        }
+
+        if (forwarder.EngineFor(call.Service) is not { } engine)
+        {
+            await AwsErrors.WriteAsync(context, call, AwsErrors.ServiceUnavailable(call, $"No engine serves {call.Service}: set AWS_ENDPOINT_URL for LocalCloud."));
+            return;
+        }
+
+        var error = await forwarder.ForwardAsync(context, engine);
+        if (error != ForwarderError.None)
+        {
+            LogEngineUnreachable(call.ToString(), engine, error);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await AwsErrors.WriteAsync(context, call, AwsErrors.ServiceUnavailable(call, $"The engine at {engine} did not answer ({error})."));
+            }
+        }
+    }
+
+    /// <summary>Cognito's sign-in calls and a user pool's public keys are all AWS serves to an unsigned request.</summary>
+    public static bool AllowsUnsigned(AwsServiceCall call, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(request);
+        return call.Service == AwsServiceCall.CognitoIdentityProvider
+            && (call.Operation is { } operation
+                ? UnsignedCognitoOperations.Contains(operation)
+                : HttpMethods.IsGet(request.Method) && request.Path.Value?.Contains("/.well-known/", StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>
+    /// <c>aws:SecureTransport</c>: AWS's endpoints are HTTPS; the local one is plain HTTP on loopback, where a request
+    /// never leaves the machine, so a loopback request counts as secure and one from another host does not.
+    /// </summary>
+    public static bool IsSecureTransport(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Request.IsHttps || context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+    }
+
+    /// <summary>A request's top-level parameters: the members of a JSON body, or the fields of a form and the query string.</summary>
+    private static Func<string, string?> ParametersOf(AwsServiceCall call, HttpRequest request, ReadOnlyMemory<byte> body)
+    {
+        if (call.Protocol == AwsProtocol.Json)
+        {
+            JsonElement? root = null;
+            try
+            {
+                if (body.Length > 0)
+                {
+                    using var document = JsonDocument.Parse(body);
+                    root = document.RootElement.Clone();
+                }
+            }
+            catch (JsonException)
+            {
+                // The engine answers a malformed body in the service's own words; for IAM it names no resource.
+            }
+
+            return name => root is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+
+        return name => (call.Protocol == AwsProtocol.Query ? AwsRequestClassifier.FormValue(body.Span, name) : null) ?? request.Query[name].FirstOrDefault();
+    }
+
+    /// <summary>The target exactly as sent: the signature covers the encoded path.</summary>
+    private static string RawTarget(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw.StartsWith('/')
+            ? raw
+            : $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
+
+    /// <summary>The call in OpenTelemetry's AWS SDK conventions (<c>rpc.system = aws-api</c>) and who made it.</summary>
+    private static void Annotate(Activity? activity, AwsServiceCall call, AwsCaller caller)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.DisplayName = $"{call.Service}.{call.Operation ?? activity.DisplayName}";
+        activity.SetTag("rpc.system", "aws-api");
+        activity.SetTag("rpc.service", call.Service);
+        activity.SetTag("rpc.method", call.Operation);
+        activity.SetTag("localcloud.aws.caller", caller switch
+        {
+            AwsCaller.FunctionRole role => $"function:{role.FunctionLogicalId}",
+            AwsCaller.Administrator => "administrator",
+            AwsCaller.Anonymous => "unsigned",
+            _ => "refused",
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The engine at {Engine} did not answer {Call}: {Error}")]
+    private partial void LogEngineUnreachable(string call, Uri engine, ForwarderError error);
+}
