@@ -3,9 +3,11 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Signing;
+using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Iam;
+using SecureLambda.LocalCloud.Waf;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace SecureLambda.LocalCloud.AwsEndpoint;
@@ -14,7 +16,8 @@ namespace SecureLambda.LocalCloud.AwsEndpoint;
 /// The AWS endpoint's front door for everything LocalCloud does not serve itself: it names the call
 /// (<see cref="AwsRequestClassifier"/>), tells who signed it (<see cref="AwsCallers"/>), refuses what AWS would refuse
 /// before a service sees it (a bad signature, a missing one, a call the caller's role may not make:
-/// <see cref="IamAuthorizer"/>), and hands the rest to the engine unchanged (<see cref="EngineForwarder"/>).
+/// <see cref="IamAuthorizer"/>; a call the user pool does not permit: <see cref="CognitoGuard"/>), and hands the rest
+/// to the engine unchanged (<see cref="EngineForwarder"/>).
 /// </summary>
 public sealed partial class AwsEndpointHandler(
     AwsCallers callers,
@@ -51,10 +54,10 @@ public sealed partial class AwsEndpointHandler(
         var call = AwsRequestClassifier.Classify(request.Method, request.Path.Value ?? "/", Header, Query);
         var accessKeyId = AwsCallers.AccessKeyIdOf(Header, Query);
 
-        // A function's request is read whole to verify its signature, and a Query call's to find its operation; the
-        // rest streams through, as large as the engine takes (an S3 upload, say).
+        // A function's request is read whole to verify its signature, a Query call's to find its operation, and a
+        // Cognito call's for the pool's rules; the rest streams through, as large as the engine takes (an S3 upload).
         var body = ReadOnlyMemory<byte>.Empty;
-        if (callers.IsFunctionKey(accessKeyId) || call is { Protocol: AwsProtocol.Query, Operation: null })
+        if (callers.IsFunctionKey(accessKeyId) || call is { Protocol: AwsProtocol.Query, Operation: null } || call.Service == AwsServiceCall.CognitoIdentityProvider)
         {
             if (await RequestBodies.ReadAsync(request, MaxVerifiedBodyBytes, context.RequestAborted) is not { } read)
             {
@@ -94,13 +97,29 @@ public sealed partial class AwsEndpointHandler(
                 break;
         }
 
+        Func<string, EngineAnswer?>? rewriteError = null;
+        if (call.Service == AwsServiceCall.CognitoIdentityProvider)
+        {
+            var rules = (await dataPlane.WaitAsync(context.RequestAborted)).Cognito;
+            var parameters = ParametersOf(call, request, body);
+            var sourceIp = context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
+            if ((CognitoGuard.WafBlock(call, rules, parameters, () => WafRequests.FromHttp(context, sourceIp, body.ToArray()))
+                    ?? CognitoGuard.Refusal(call, rules, parameters)) is { } refusal)
+            {
+                await AwsErrors.WriteAsync(context, call, refusal);
+                return;
+            }
+
+            rewriteError = CognitoGuard.UserExistenceRewrite(call, rules, parameters);
+        }
+
         if (forwarder.EngineFor(call.Service) is not { } engine)
         {
             await AwsErrors.WriteAsync(context, call, AwsErrors.ServiceUnavailable(call, $"No engine serves {call.Service}: set AWS_ENDPOINT_URL for LocalCloud."));
             return;
         }
 
-        var error = await forwarder.ForwardAsync(context, engine);
+        var error = await forwarder.ForwardAsync(context, engine, rewriteError);
         if (error != ForwarderError.None)
         {
             LogEngineUnreachable(call.ToString(), engine, error);
