@@ -202,9 +202,11 @@ public static class StackView
             {
                 resourceView = DescribeFunction(function, resourceView, view, processOf);
             }
-            else if (view?.IamDecisions.FirstOrDefault(decisions => decisions.LogicalResourceId == resource.LogicalId) is { } decisions)
+
+            if (view?.IamDecisions.FirstOrDefault(decisions => decisions.LogicalResourceId == resource.LogicalId) is { } decisions)
             {
-                resourceView = DescribeRole(resourceView, decisions);
+                // A role's denies are its own state; a function's (its invocations, by its resource policy) stand beside what it does.
+                resourceView = DescribeDecisions(resourceView, decisions, stateOnDeny: resource is not LambdaFunctionResource);
             }
 
             yield return (resource, resourceView);
@@ -321,10 +323,11 @@ public static class StackView
     }
 
     /// <summary>
-    /// A role's IAM decisions: how many of its calls were allowed and denied, and the last deny in AWS's words. A role
-    /// with denies turns <see cref="DeniedCalls"/>, so a missing permission shows in the tree before it fails a deploy.
+    /// IAM's decisions on a role's calls, or on a function's invocations: how many were allowed and denied, and the last
+    /// deny in AWS's words. A role with denies turns <see cref="DeniedCalls"/>, so a missing permission shows in the tree
+    /// before it fails a deploy.
     /// </summary>
-    private static ResourceView DescribeRole(ResourceView provisioned, RoleDecisions decisions)
+    private static ResourceView DescribeDecisions(ResourceView provisioned, IamDecisionCounts decisions, bool stateOnDeny)
     {
         var properties = provisioned.Properties.ToBuilder();
         properties.Add((IamAllowedProperty, decisions.Allowed.ToString(CultureInfo.InvariantCulture)));
@@ -334,7 +337,7 @@ public static class StackView
             properties.Add((LastIamDenyProperty, lastDenied));
         }
 
-        return decisions.Denied > 0
+        return decisions.Denied > 0 && stateOnDeny
             ? provisioned with { State = DeniedCalls, Style = KnownResourceStateStyles.Warn, Properties = properties.ToImmutable() }
             : provisioned with { Properties = properties.ToImmutable() };
     }

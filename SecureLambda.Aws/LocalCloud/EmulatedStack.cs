@@ -32,12 +32,15 @@ public sealed record EmulatedStack(
     public static EmulatedStack Unprovisioned(string stackName, string status, string? reason = null) =>
         new(stackName, status, reason, [], new Dictionary<string, string>(), [], []);
 
-    /// <summary>IAM's decisions on each role's calls since LocalCloud started; empty with IAM off.</summary>
-    public IReadOnlyList<RoleDecisions> IamDecisions { get; init; } = [];
+    /// <summary>IAM's decisions since LocalCloud started, on each role's calls and each function's invocations; empty with IAM off.</summary>
+    public IReadOnlyList<IamDecisionCounts> IamDecisions { get; init; } = [];
 }
 
-/// <summary>How IAM decided the calls made with one role of the stack, and the last deny's message as AWS writes it.</summary>
-public sealed record RoleDecisions(string LogicalResourceId, long Allowed, long Denied, string? LastDenied);
+/// <summary>
+/// How IAM decided the calls made with one role of the stack, or the invocations of one function (by its resource
+/// policy), and the last deny's message as AWS writes it.
+/// </summary>
+public sealed record IamDecisionCounts(string LogicalResourceId, long Allowed, long Denied, string? LastDenied);
 
 /// <summary>One resource of the provisioned stack.</summary>
 /// <param name="PhysicalResourceId">What <c>Ref</c> returns for it: a name, an id, an ARN or a queue URL, by type.</param>

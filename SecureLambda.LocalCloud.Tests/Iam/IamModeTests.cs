@@ -38,6 +38,6 @@ public sealed class IamModeTests(AuditingLocalCloudApp audit, IamOffLocalCloudAp
         return answer.GetProperty("SecretString").GetString()!;
     }
 
-    private static async Task<IReadOnlyList<RoleDecisions>> DecisionsAsync(LocalCloudApp app) =>
+    private static async Task<IReadOnlyList<IamDecisionCounts>> DecisionsAsync(LocalCloudApp app) =>
         (await app.Http.GetFromJsonAsync(LocalCloudClient.StackPath, LocalCloudJsonContext.Default.EmulatedStack, TestContext.Current.CancellationToken))!.IamDecisions;
 }

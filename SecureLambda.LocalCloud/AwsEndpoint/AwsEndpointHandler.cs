@@ -76,6 +76,7 @@ public sealed partial class AwsEndpointHandler(
 
         var caller = callers.Identify(new SigV4Request(request.Method, RawTarget(context), Header, body), accessKeyId, call.Service);
         Annotate(Activity.Current, call, caller);
+        var parameters = ParametersOf(call, request, body);
         switch (caller)
         {
             case AwsCaller.Refused refused:
@@ -87,7 +88,7 @@ public sealed partial class AwsEndpointHandler(
             case AwsCaller.FunctionRole role when !AllowsUnsigned(call, request):
                 var model = await dataPlane.WaitAsync(context.RequestAborted);
                 var function = model.Functions.First(candidate => candidate.LogicalId == role.FunctionLogicalId);
-                var verdict = iam.Authorize(model, function, call, ParametersOf(call, request, body), IsSecureTransport(context));
+                var verdict = iam.Authorize(model, function, call, parameters, IsSecureTransport(context));
                 if (!verdict.IsAllowed)
                 {
                     await AwsErrors.WriteAsync(context, call, AwsErrors.AccessDenied(call, verdict.DeniedMessage!));
@@ -101,7 +102,6 @@ public sealed partial class AwsEndpointHandler(
         if (call.Service == AwsServiceCall.CognitoIdentityProvider)
         {
             var rules = (await dataPlane.WaitAsync(context.RequestAborted)).Cognito;
-            var parameters = ParametersOf(call, request, body);
             var sourceIp = context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
             if ((CognitoGuard.WafBlock(call, rules, parameters, () => WafRequests.FromHttp(context, sourceIp, body.ToArray()))
                     ?? CognitoGuard.Refusal(call, rules, parameters)) is { } refusal)
@@ -152,26 +152,28 @@ public sealed partial class AwsEndpointHandler(
         return context.Request.IsHttps || context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
     }
 
-    /// <summary>A request's top-level parameters: the members of a JSON body, or the fields of a form and the query string.</summary>
+    /// <summary>
+    /// A request's top-level parameters: the members of a JSON body, or the fields of a form and the query string. The
+    /// body is parsed at the first ask, and only a body that was read whole has any.
+    /// </summary>
     private static Func<string, string?> ParametersOf(AwsServiceCall call, HttpRequest request, ReadOnlyMemory<byte> body)
     {
         if (call.Protocol == AwsProtocol.Json)
         {
-            JsonElement? root = null;
-            try
+            var root = new Lazy<JsonElement?>(() =>
             {
-                if (body.Length > 0)
+                try
                 {
                     using var document = JsonDocument.Parse(body);
-                    root = document.RootElement.Clone();
+                    return document.RootElement.Clone();
                 }
-            }
-            catch (JsonException)
-            {
-                // The engine answers a malformed body in the service's own words; for IAM it names no resource.
-            }
-
-            return name => root is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                catch (JsonException)
+                {
+                    // The engine answers a malformed body in the service's own words; it names no resource here.
+                    return null;
+                }
+            });
+            return name => body.Length > 0 && root.Value is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()
                 : null;
         }
