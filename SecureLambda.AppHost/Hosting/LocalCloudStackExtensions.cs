@@ -76,6 +76,7 @@ public static class LocalCloudStackExtensions
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.AddHostedService<StackDashboard>();
+            DashboardCommands.WithFaultCommands(stack);
         }
 
         return stack;
