@@ -23,18 +23,24 @@ public static class LocalCloudStackExtensions
     /// </summary>
     public const int DefaultAwsPort = 4566;
 
+    /// <summary>The setting that replaces the template <see cref="AddLocalCloudStack"/> names.</summary>
+    public const string TemplatePathSetting = "LocalCloud:TemplatePath";
+
     /// <summary>The name of LocalCloud's AWS endpoint, beside its <c>http</c> (API) endpoint.</summary>
     public const string AwsEndpointName = "aws";
 
     /// <summary>
     /// The stack <paramref name="name"/> (its <c>AWS::StackName</c>) from the template at <paramref name="templatePath"/>
-    /// (relative to the AppHost's folder), with LocalCloud to provision and serve it. Template parameters and gateway
-    /// options pass through from <c>LocalCloud:Parameters</c> and <c>LocalCloud:Gateway</c>.
+    /// (relative to the AppHost's folder), or the one <c>LocalCloud:TemplatePath</c> names, with LocalCloud to provision and serve it. Template parameters, gateway
+    /// options and the IAM mode pass through from <c>LocalCloud:Parameters</c>, <c>LocalCloud:Gateway</c> and <c>LocalCloud:Iam</c>.
     /// </summary>
     public static IResourceBuilder<LocalCloudStackResource> AddLocalCloudStack(this IDistributedApplicationBuilder builder, string name, string templatePath)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var path = Path.GetFullPath(templatePath, builder.AppHostDirectory);
+        // --LocalCloud:TemplatePath=other.yaml runs the whole stack on another template (relative to where it was typed).
+        var path = builder.Configuration[TemplatePathSetting] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.GetFullPath(templatePath, builder.AppHostDirectory);
         var template = CloudFormationTemplate.Load(path);
         var port = builder.Configuration.GetValue("LocalCloud:Port", DefaultLocalCloudPort);
         var awsPort = builder.Configuration.GetValue("LocalCloud:AwsPort", DefaultAwsPort);
@@ -49,7 +55,7 @@ public static class LocalCloudStackExtensions
             .WithEnvironment("LocalCloud__ApiBaseUrl", string.Create(CultureInfo.InvariantCulture, $"http://localhost:{port}"))
             .WithEnvironment("LocalCloud__AwsEndpoint__Port", awsPort.ToString(CultureInfo.InvariantCulture))
             .WithHttpHealthCheck("/health");
-        foreach (var section in (string[])["Parameters", "Gateway"])
+        foreach (var section in (string[])["Parameters", "Gateway", "Iam"])
         {
             foreach (var setting in builder.Configuration.GetSection($"LocalCloud:{section}").GetChildren())
             {

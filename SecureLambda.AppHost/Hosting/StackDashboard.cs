@@ -132,6 +132,7 @@ public static class StackView
     public const string WaitingForInvocation = "Waiting for an invocation";
     public const string Invoking = "Invoking";
     public const string Crashed = "Crashed";
+    public const string DeniedCalls = "Denied calls";
 
     public const string LogicalIdProperty = "Logical ID";
     public const string TypeProperty = "Type";
@@ -146,6 +147,9 @@ public static class StackView
     public const string InitErrorsProperty = "Init errors";
     public const string LastInitErrorProperty = "Last init error";
     public const string ExitCodeProperty = "Exit code";
+    public const string IamAllowedProperty = "IAM allowed";
+    public const string IamDeniedProperty = "IAM denied";
+    public const string LastIamDenyProperty = "Last IAM deny";
     public const string OutputPropertyPrefix = "Output ";
 
     /// <summary>The properties this view sets; each publication replaces all of them and keeps Aspire's own.</summary>
@@ -153,6 +157,7 @@ public static class StackView
     {
         PhysicalIdProperty, ArnProperty, EmulationProperty, ReasonProperty, InvocationsProperty, IdleEnvironmentsProperty,
         RunningInvocationsProperty, QueuedInvocationsProperty, InitErrorsProperty, LastInitErrorProperty, ExitCodeProperty,
+        IamAllowedProperty, IamDeniedProperty, LastIamDenyProperty,
     };
     public const string InvokeUrlName = "Invoke URL";
 
@@ -196,6 +201,10 @@ public static class StackView
             if (resource is LambdaFunctionResource function)
             {
                 resourceView = DescribeFunction(function, resourceView, view, processOf);
+            }
+            else if (view?.IamDecisions.FirstOrDefault(decisions => decisions.LogicalResourceId == resource.LogicalId) is { } decisions)
+            {
+                resourceView = DescribeRole(resourceView, decisions);
             }
 
             yield return (resource, resourceView);
@@ -309,6 +318,25 @@ public static class StackView
         }
 
         return provisioned with { State = state, Style = style, Properties = properties.ToImmutable() };
+    }
+
+    /// <summary>
+    /// A role's IAM decisions: how many of its calls were allowed and denied, and the last deny in AWS's words. A role
+    /// with denies turns <see cref="DeniedCalls"/>, so a missing permission shows in the tree before it fails a deploy.
+    /// </summary>
+    private static ResourceView DescribeRole(ResourceView provisioned, RoleDecisions decisions)
+    {
+        var properties = provisioned.Properties.ToBuilder();
+        properties.Add((IamAllowedProperty, decisions.Allowed.ToString(CultureInfo.InvariantCulture)));
+        properties.Add((IamDeniedProperty, decisions.Denied.ToString(CultureInfo.InvariantCulture)));
+        if (decisions.LastDenied is { } lastDenied)
+        {
+            properties.Add((LastIamDenyProperty, lastDenied));
+        }
+
+        return decisions.Denied > 0
+            ? provisioned with { State = DeniedCalls, Style = KnownResourceStateStyles.Warn, Properties = properties.ToImmutable() }
+            : provisioned with { Properties = properties.ToImmutable() };
     }
 
     /// <summary>A stage's invoke URL locally: LocalCloud serves each stage under its name, as execute-api does.</summary>

@@ -18,8 +18,7 @@ public sealed class ResourceTypeCatalogTests
         Assert.All(all, record => Assert.Equal(LogLevel.Information, record.Level));
         var records = all.Where(record => record.GetStructuredStateValue("Property") is null).ToList();
         Assert.Equal(
-            ["AWS::ApiGateway::Account", "AWS::CloudWatch::Alarm", "AWS::IAM::Role", "AWS::Lambda::Permission", "AWS::Logs::LogGroup",
-                "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy"],
+            ["AWS::ApiGateway::Account", "AWS::CloudWatch::Alarm", "AWS::Lambda::Permission", "AWS::Logs::LogGroup"],
             records.Select(record => record.GetStructuredStateValue("ResourceType")).Order(StringComparer.Ordinal));
         var logGroups = records.Single(record => record.GetStructuredStateValue("ResourceType") == "AWS::Logs::LogGroup");
         Assert.Contains("ExternalLambda1LogGroup", logGroups.Message, StringComparison.Ordinal);
@@ -65,6 +64,10 @@ public sealed class ResourceTypeCatalogTests
     [InlineData("AWS::Lambda::Function", ResourceKind.SynthesizedByLocalCloud)]
     [InlineData("AWS::ApiGateway::GatewayResponse", ResourceKind.SynthesizedByLocalCloud)]
     [InlineData("AWS::WAFv2::WebACLAssociation", ResourceKind.SynthesizedByLocalCloud)]
+    [InlineData("AWS::IAM::Role", ResourceKind.SynthesizedByLocalCloud)]
+    [InlineData("AWS::IAM::Policy", ResourceKind.SynthesizedByLocalCloud)]
+    [InlineData("AWS::SNS::TopicPolicy", ResourceKind.SynthesizedByLocalCloud)]
+    [InlineData("AWS::SQS::QueuePolicy", ResourceKind.SynthesizedByLocalCloud)]
     public void Find_SaysHowEachEmulatedTypeIsStoodInFor(string type, ResourceKind kind)
     {
         var entry = ResourceTypeCatalog.Find(type);
@@ -74,13 +77,9 @@ public sealed class ResourceTypeCatalogTests
     }
 
     [Theory]
-    [InlineData("AWS::IAM::Role", "IAM")]
-    [InlineData("AWS::IAM::Policy", "IAM")]
     [InlineData("AWS::Lambda::Permission", "resource policies")]
     [InlineData("AWS::Logs::LogGroup", "process output")]
     [InlineData("AWS::ApiGateway::Account", "CloudWatch role")]
-    [InlineData("AWS::SNS::TopicPolicy", "resource policies")]
-    [InlineData("AWS::SQS::QueuePolicy", "resource policies")]
     [InlineData("AWS::CloudWatch::Alarm", "CloudWatch metrics")]
     public void Find_ExplainsEachKnowinglySkippedType(string type, string reason)
     {

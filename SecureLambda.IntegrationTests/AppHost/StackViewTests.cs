@@ -64,7 +64,8 @@ public sealed class StackViewTests(AppHostModel model) : IClassFixture<AppHostMo
         [
             new("GreetingTopic", "AWS::SNS::Topic", "arn:aws:sns:us-east-1:123456789012:secure-lambda-GreetingTopic", null, "ProvisionedInEngine", "the engine's SNS holds the topic"),
             new("GreetingApiStage", "AWS::ApiGateway::Stage", "development", null, "SynthesizedByLocalCloud", "LocalCloud's gateway serves the stage"),
-            new("ExternalLambda1Role", "AWS::IAM::Role", "secure-lambda-ExternalLambda1Role-ABC", "arn:aws:iam::123456789012:role/secure-lambda-ExternalLambda1Role-ABC", "Skipped", "the engine does not enforce IAM locally"),
+            new("ExternalLambda1Role", "AWS::IAM::Role", "secure-lambda-ExternalLambda1Role-ABC", "arn:aws:iam::123456789012:role/secure-lambda-ExternalLambda1Role-ABC", "SynthesizedByLocalCloud", "LocalCloud's AWS endpoint decides the functions' calls"),
+            new("ExternalLambda1LogGroup", "AWS::Logs::LogGroup", "/aws/lambda/secure-lambda-ExternalLambda1", null, "Skipped", "function logs go to the process output"),
         ]));
 
         var stack = views[Stack.Name];
@@ -82,9 +83,12 @@ public sealed class StackViewTests(AppHostModel model) : IClassFixture<AppHostMo
         Assert.Equal([(StackView.InvokeUrlName, "http://localhost:4567/development")], stage.Urls);
 
         var role = views["ExternalLambda1Role"];
-        Assert.Equal((StackView.Skipped, KnownResourceStateStyles.Info), (role.State, role.Style));
+        Assert.Equal((StackView.Emulated, KnownResourceStateStyles.Success), (role.State, role.Style));
         Assert.Contains((StackView.ArnProperty, "arn:aws:iam::123456789012:role/secure-lambda-ExternalLambda1Role-ABC"), role.Properties);
-        Assert.Contains((StackView.ReasonProperty, "the engine does not enforce IAM locally"), role.Properties);
+
+        var logGroup = views["ExternalLambda1LogGroup"];
+        Assert.Equal((StackView.Skipped, KnownResourceStateStyles.Info), (logGroup.State, logGroup.Style));
+        Assert.Contains((StackView.ReasonProperty, "function logs go to the process output"), logGroup.Properties);
 
         // Left out by LocalCloud because its condition is false (no alarm e-mail address given).
         var subscription = views["AlarmEmailSubscription"];
@@ -119,6 +123,30 @@ public sealed class StackViewTests(AppHostModel model) : IClassFixture<AppHostMo
 
         Assert.Equal((StackView.Crashed, KnownResourceStateStyles.Error), (view.State, view.Style));
         Assert.Contains((StackView.ExitCodeProperty, "139"), view.Properties);
+    }
+
+    /// <summary>A denied call shows on the role that made it, in AWS's words, before a deploy would fail on it.</summary>
+    [Fact]
+    public void ARoleWithDeniedCalls_TurnsAWarning_WithItsCountsAndTheLastDeny()
+    {
+        var roles = (IReadOnlyList<StackResourceStatus>)
+        [
+            new("ExternalLambda1Role", "AWS::IAM::Role", "r1", "arn:aws:iam::123456789012:role/r1", "SynthesizedByLocalCloud", "enforced"),
+            new("ExternalLambda2Role", "AWS::IAM::Role", "r2", "arn:aws:iam::123456789012:role/r2", "SynthesizedByLocalCloud", "enforced"),
+        ];
+        const string Deny = "User: arn:aws:sts::123456789012:assumed-role/r2/secure-lambda-ExternalLambda2 is not authorized to perform: SNS:Publish on resource: t because no identity-based policy allows the SNS:Publish action";
+        var view = Emulated(EmulatedStack.Complete, roles) with
+        {
+            IamDecisions = [new("ExternalLambda1Role", 4, 0, null), new("ExternalLambda2Role", 1, 2, Deny)],
+        };
+
+        var views = Describe(view);
+
+        Assert.Equal((StackView.Emulated, KnownResourceStateStyles.Success), (views["ExternalLambda1Role"].State, views["ExternalLambda1Role"].Style));
+        Assert.Contains((StackView.IamAllowedProperty, "4"), views["ExternalLambda1Role"].Properties);
+        Assert.Equal((StackView.DeniedCalls, KnownResourceStateStyles.Warn), (views["ExternalLambda2Role"].State, views["ExternalLambda2Role"].Style));
+        Assert.Contains((StackView.IamDeniedProperty, "2"), views["ExternalLambda2Role"].Properties);
+        Assert.Contains((StackView.LastIamDenyProperty, Deny), views["ExternalLambda2Role"].Properties);
     }
 
     [Fact]

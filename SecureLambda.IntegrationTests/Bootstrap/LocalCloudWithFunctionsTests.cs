@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using SecureLambda.Aws.LocalCloud;
 using SecureLambda.Testing;
 
 namespace SecureLambda.IntegrationTests.Bootstrap;
@@ -19,6 +21,12 @@ public abstract class LocalCloudWithFunctions : IAsyncLifetime
 
     internal FunctionProcess InternalLambda { get; private set; } = null!;
 
+    /// <summary>Each function's process, by logical id.</summary>
+    internal Dictionary<string, FunctionProcess> Functions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>LocalCloud's settings beyond the test defaults: another template, for a variant.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     /// <summary>Null once the stack runs; otherwise why its engine can't run here, which every test skips with.</summary>
     public string? WhyUnavailable { get; private set; }
 
@@ -33,7 +41,7 @@ public abstract class LocalCloudWithFunctions : IAsyncLifetime
 
         Moto = moto;
         _owned.Add(moto);
-        Server = await LocalCloudServer.StartAsync<Program>(moto);
+        Server = await LocalCloudServer.StartAsync<Program>(moto, Settings);
         _owned.Add(Server);
         foreach (var (function, handler, greeter) in (ReadOnlySpan<(string, string, string?)>)[("ExternalLambda1", "external", "ExternalLambda1"), ("ExternalLambda2", "external", "ExternalLambda2"), ("InternalLambda", "internal", null)])
         {
@@ -51,6 +59,7 @@ public abstract class LocalCloudWithFunctions : IAsyncLifetime
 
             var process = FunctionProcess.Start(environment);
             _owned.Add(process);
+            Functions[function] = process;
             if (function == "InternalLambda")
             {
                 InternalLambda = process;
@@ -151,6 +160,24 @@ public abstract class LocalCloudWithFunctionsTests<TStack>(TStack stack)
         await stack.InternalLambda.WaitForLineAsync(
             line => line.Contains($"\"message\":\"Hello {name}. Greetings from InternalLambda!\"", StringComparison.Ordinal),
             Timeout, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The template's least-privilege roles suffice: a whole greeting, both hops, and IAM denies nothing.</summary>
+    [Fact]
+    public async Task TheGreeting_NeedsNoMoreThanItsRolesAllow_IamDeniesNoCall()
+    {
+        stack.SkipUnlessRunning();
+        var token = await stack.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
+        var name = $"Least{Guid.NewGuid():N}"[..15];
+
+        using var response = await stack.Server.PostAsync("/development/lambda1", token, $"{{\"name\":\"{name}\"}}");
+        await stack.InternalLambda.WaitForLineAsync(line => line.Contains($"Hello {name}", StringComparison.Ordinal), Timeout, TestContext.Current.CancellationToken);
+        var view = await stack.Server.Http.GetFromJsonAsync(LocalCloudClient.StackPath, LocalCloudJsonContext.Default.EmulatedStack, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var role = Assert.Single(view!.IamDecisions, decisions => decisions.LogicalResourceId == "ExternalLambda1Role");
+        Assert.True(role.Allowed >= 2, $"GetSecretValue and Publish were decided for ExternalLambda1Role {role.Allowed} times.");
+        Assert.All(view.IamDecisions, decisions => Assert.True(decisions.Denied == 0, $"{decisions.LogicalResourceId}: {decisions.LastDenied}"));
     }
 
     [Fact]

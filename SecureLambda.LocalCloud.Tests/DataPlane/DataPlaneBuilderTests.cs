@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.Tests.DataPlane;
@@ -59,7 +60,7 @@ public sealed class DataPlaneBuilderTests
         var route = new AsyncDeliveryRoute("arn:aws:sns:us-east-1:123456789012:t", "InternalLambda", FunctionName, "arn:aws:sns:us-east-1:123456789012:t:s", QueueUrl, QueueUrl + "-dlq", 3);
         var stack = Stack() with { AsyncDeliveries = [route] };
 
-        var model = DataPlaneBuilder.Build(stack, TimeProvider.System);
+        var model = DataPlaneBuilder.Build(stack, TimeProvider.System, IamMode.Off);
 
         Assert.Equal([route], model.Subscriptions);
         Assert.Equal(FunctionName, Assert.Single(model.Functions).FunctionName);
@@ -85,6 +86,64 @@ public sealed class DataPlaneBuilderTests
         }
 
         return new ProvisionedResource("InternalLambdaEventInvokeConfig", "AWS::Lambda::EventInvokeConfig", "config-1", properties, new Dictionary<string, JsonNode>());
+    }
+
+    private static ProvisionedResource Role(string logicalId, JsonObject properties) =>
+        new(logicalId, "AWS::IAM::Role", logicalId, properties, new Dictionary<string, JsonNode> { ["Arn"] = $"arn:aws:iam::123456789012:role/{logicalId}" });
+
+    private static ProvisionedStack WithRole(string role, params ProvisionedResource[] extra)
+    {
+        var stack = Stack(extra);
+        return stack with
+        {
+            Resources = [.. stack.Resources.Select(resource => resource.Type == "AWS::Lambda::Function"
+                ? resource with { Properties = new JsonObject { ["Timeout"] = "10", ["Role"] = $"arn:aws:iam::123456789012:role/{role}" } }
+                : resource)],
+        };
+    }
+
+    /// <summary>What a function may call cannot be known without its role's statements: LocalCloud stops rather than guess.</summary>
+    [Fact]
+    public void AFunctionWhoseRoleIsNotTheStacks_StopsTheDataPlane_UnlessIamIsOff()
+    {
+        var stack = WithRole("SomeoneElsesRole");
+
+        var error = Assert.Throws<UnsupportedTemplateException>(() => DataPlaneBuilder.Build(stack, TimeProvider.System));
+
+        Assert.Contains("is not an AWS::IAM::Role of the stack", error.Message, StringComparison.Ordinal);
+        Assert.Contains("LocalCloud:Iam:Mode=Off", error.Message, StringComparison.Ordinal);
+        Assert.False(DataPlaneBuilder.Build(stack, TimeProvider.System, IamMode.Off).Policies.IsEvaluated);
+    }
+
+    [Fact]
+    public void AFunctionsRoleWithAnAwsManagedPolicy_StopsTheDataPlane_ButARoleNoFunctionAssumes_DoesNot()
+    {
+        JsonObject Managed() => new() { ["ManagedPolicyArns"] = new JsonArray("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs") };
+
+        var functionsRole = WithRole("FunctionRole", Role("FunctionRole", Managed()));
+        var servicesRole = WithRole("FunctionRole", Role("FunctionRole", new JsonObject()), Role("ApiGatewayCloudWatchRole", Managed()));
+
+        var error = Assert.Throws<UnsupportedTemplateException>(() => DataPlaneBuilder.Build(functionsRole, TimeProvider.System));
+        Assert.Contains("has the managed policy arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs", error.Message, StringComparison.Ordinal);
+        Assert.True(DataPlaneBuilder.Build(servicesRole, TimeProvider.System).Policies.IsEvaluated);
+    }
+
+    [Fact]
+    public void APolicyElementLocalCloudCannotEvaluate_StopsTheDataPlane_NamingThePolicyAndTheElement()
+    {
+        var role = Role("FunctionRole", new JsonObject
+        {
+            ["Policies"] = new JsonArray(new JsonObject
+            {
+                ["PolicyName"] = "Greeting",
+                ["PolicyDocument"] = JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"*","Condition":{"StringEqualsSometimes":{"aws:SourceAccount":"123456789012"}}}]}"""),
+            }),
+        });
+
+        var error = Assert.Throws<PolicyNotEvaluableException>(() => DataPlaneBuilder.Build(WithRole("FunctionRole", role), TimeProvider.System));
+
+        Assert.Equal("FunctionRole/Greeting", error.PolicyName);
+        Assert.Contains("StringEqualsSometimes", error.Element, StringComparison.Ordinal);
     }
 
     private static ProvisionedStack Stack(params ProvisionedResource[] extra) => new(

@@ -9,6 +9,7 @@ using SecureLambda.Aws.LocalCloud;
 using SecureLambda.CloudFormation;
 using SecureLambda.CloudFormation.Catalog;
 using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Management;
 using SecureLambda.LocalCloud.Provisioning;
@@ -51,7 +52,8 @@ public sealed class EmulatedStackTests(ProvisioningFixture fixture)
         Assert.StartsWith("arn:aws:sqs:", queue.Arn, StringComparison.Ordinal);
         var function = stack.Resources.Single(resource => resource.LogicalResourceId == "ExternalLambda1");
         Assert.Equal(fixture.Stack.Get("ExternalLambda1").Attributes["Arn"].GetValue<string>(), function.Arn);
-        Assert.Equal(nameof(ResourceKind.Skipped), stack.Resources.Single(resource => resource.LogicalResourceId == "ExternalLambda1Role").Emulation);
+        Assert.Equal(nameof(ResourceKind.SynthesizedByLocalCloud), stack.Resources.Single(resource => resource.LogicalResourceId == "ExternalLambda1Role").Emulation);
+        Assert.Equal(nameof(ResourceKind.Skipped), stack.Resources.Single(resource => resource.LogicalResourceId == "ExternalLambda1LogGroup").Emulation);
         Assert.Equal(fixture.Stack.Outputs, stack.Outputs);
         Assert.Equal(["user1@example.com", "user2@example.com"], stack.DevUsers.Select(user => user.Email));
     }
@@ -148,6 +150,7 @@ public sealed class EmulatedStackTests(ProvisioningFixture fixture)
         builder.Services.AddSingleton<DataPlaneState>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LambdaFunctions>();
+        builder.Services.AddIam();
         var app = builder.Build();
         app.MapEmulatedStack();
         app.Services.GetRequiredService<DataPlaneState>().Publish(new DataPlaneModel([], functions ?? [], []));

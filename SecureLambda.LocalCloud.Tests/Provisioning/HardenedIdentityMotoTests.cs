@@ -49,6 +49,22 @@ public sealed class HardenedIdentityMotoTests(ProvisioningFixture fixture)
         Assert.Equal("ENABLED", client.GetProperty("PreventUserExistenceErrors").GetString());
     }
 
+    /// <summary>With MFA ON, Cognito makes a user without a device set one up (MFA_SETUP); moto signs them in. Refused, not weakened.</summary>
+    [Fact]
+    public void MfaRequest_RefusesMfaOn_WhichTheEngineWouldNotEnforce()
+    {
+        var properties = new SecureLambda.CloudFormation.Properties.ResourceProperties("Pool", "AWS::Cognito::UserPool", new()
+        {
+            ["MfaConfiguration"] = "ON",
+            ["EnabledMfas"] = new System.Text.Json.Nodes.JsonArray("SOFTWARE_TOKEN_MFA"),
+        });
+
+        var error = Assert.Throws<SecureLambda.CloudFormation.UnsupportedTemplateException>(() => CognitoUserPoolProvisioner.MfaRequest("pool", properties));
+
+        Assert.Contains("MfaConfiguration", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MFA_SETUP", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MfaRequest_RefusesAFactorTheEngineCannotSend_InsteadOfDroppingIt()
     {

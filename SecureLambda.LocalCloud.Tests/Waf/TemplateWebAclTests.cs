@@ -208,8 +208,7 @@ public sealed class TemplateWebAclTests
         Assert.DoesNotContain(acl.NotEmulatedRules, rule => rule.EndsWith("/SizeRestrictions_BODY", StringComparison.Ordinal));
     }
 
-    /// <summary>The Cognito pools' web ACL: LocalCloud reads it (so it fails loudly if it could not), though it does
-    /// not front Cognito; its rate rule is the template's CognitoWafRateLimit.</summary>
+    /// <summary>The Cognito pools' web ACL, which the AWS endpoint applies to the pools' sign-in calls; its rate rule is the template's CognitoWafRateLimit.</summary>
     [Fact]
     public void Parses_TheCognitoWebAcl()
     {

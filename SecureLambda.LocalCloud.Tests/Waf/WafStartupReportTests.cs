@@ -31,23 +31,23 @@ public sealed class WafStartupReportTests
         []);
 
     [Fact]
-    public void NamesTheUserPoolsWebAcl_AsNotEmulatedLocally_WithTheReason()
+    public void NamesAWebAclOnAResourceLocalCloudDoesNotFront_AsNotEmulatedLocally_WithTheReason()
     {
+        const string LoadBalancerArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
         var logger = new FakeLogger();
 
-        WafStartupReport.Log(logger, Stack((PoolArn, AclArn), (StageArn, AclArn)), []);
+        WafStartupReport.Log(logger, Stack((PoolArn, AclArn), (StageArn, AclArn), (LoadBalancerArn, AclArn)), []);
 
         var line = Assert.Single(logger.Collector.GetSnapshot());
-        Assert.Contains($"Web ACL {AclArn} on {PoolArn}: not emulated locally", line.Message, StringComparison.Ordinal);
-        Assert.Contains("does not front Cognito", line.Message, StringComparison.Ordinal);
+        Assert.Contains($"Web ACL {AclArn} on {LoadBalancerArn}: not emulated locally", line.Message, StringComparison.Ordinal);
+        Assert.Contains("fronts only API Gateway stages and Cognito user pools", line.Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Information, line.Level);
     }
 
     [Fact]
-    public void TheStagesAssociation_IsEvaluated_SoNotReported()
+    public void TheStagesAndThePoolsAssociations_AreEvaluated_SoNotReported()
     {
-        Assert.Empty(WafStartupReport.NotFronted(Stack((StageArn, AclArn))));
-        Assert.Equal([(PoolArn, AclArn)], WafStartupReport.NotFronted(Stack((StageArn, AclArn), (PoolArn, AclArn))));
+        Assert.Empty(WafStartupReport.NotFronted(Stack((StageArn, AclArn), (PoolArn, AclArn))));
     }
 
     [Fact]

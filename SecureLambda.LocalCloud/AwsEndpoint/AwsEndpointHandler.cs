@@ -3,10 +3,12 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Signing;
+using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Iam;
+using SecureLambda.LocalCloud.Waf;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace SecureLambda.LocalCloud.AwsEndpoint;
@@ -15,8 +17,9 @@ namespace SecureLambda.LocalCloud.AwsEndpoint;
 /// The AWS endpoint's front door for everything LocalCloud does not serve itself: it names the call
 /// (<see cref="AwsRequestClassifier"/>), tells who signed it (<see cref="AwsCallers"/>), refuses what AWS would refuse
 /// before a service sees it (a bad signature, a missing one, a call the caller's role may not make:
-/// <see cref="IamAuthorizer"/>), applies the fault rules to what is left (<see cref="FaultInjector"/>: a delay, an
-/// error in the service's own protocol), and hands the rest to the engine unchanged (<see cref="EngineForwarder"/>).
+/// <see cref="IamAuthorizer"/>; a call the user pool does not permit: <see cref="CognitoGuard"/>), applies the fault
+/// rules to what is left (<see cref="FaultInjector"/>: a delay, an error in the service's own protocol), and hands the
+/// rest to the engine unchanged (<see cref="EngineForwarder"/>).
 /// </summary>
 public sealed partial class AwsEndpointHandler(
     AwsCallers callers,
@@ -54,10 +57,10 @@ public sealed partial class AwsEndpointHandler(
         var call = AwsRequestClassifier.Classify(request.Method, request.Path.Value ?? "/", Header, Query);
         var accessKeyId = AwsCallers.AccessKeyIdOf(Header, Query);
 
-        // A function's request is read whole to verify its signature, and a Query call's to find its operation; the
-        // rest streams through, as large as the engine takes (an S3 upload, say).
+        // A function's request is read whole to verify its signature, a Query call's to find its operation, and a
+        // Cognito call's for the pool's rules; the rest streams through, as large as the engine takes (an S3 upload).
         var body = ReadOnlyMemory<byte>.Empty;
-        if (callers.IsFunctionKey(accessKeyId) || call is { Protocol: AwsProtocol.Query, Operation: null })
+        if (callers.IsFunctionKey(accessKeyId) || call is { Protocol: AwsProtocol.Query, Operation: null } || call.Service == AwsServiceCall.CognitoIdentityProvider)
         {
             if (await RequestBodies.ReadAsync(request, MaxVerifiedBodyBytes, context.RequestAborted) is not { } read)
             {
@@ -97,8 +100,24 @@ public sealed partial class AwsEndpointHandler(
                 break;
         }
 
-        // A fault applies to what AWS would have served: after authentication and IAM, as a real throttle or outage
-        // comes after them.
+        Func<string, EngineAnswer?>? rewriteError = null;
+        if (call.Service == AwsServiceCall.CognitoIdentityProvider)
+        {
+            var rules = (await dataPlane.WaitAsync(context.RequestAborted)).Cognito;
+            var parameters = ParametersOf(call, request, body);
+            var sourceIp = context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
+            if ((CognitoGuard.WafBlock(call, rules, parameters, () => WafRequests.FromHttp(context, sourceIp, body.ToArray()))
+                    ?? CognitoGuard.Refusal(call, rules, parameters)) is { } refusal)
+            {
+                await AwsErrors.WriteAsync(context, call, refusal);
+                return;
+            }
+
+            rewriteError = CognitoGuard.UserExistenceRewrite(call, rules, parameters);
+        }
+
+        // A fault applies to what AWS would have served: after authentication, IAM and the pool's own refusals, as a
+        // real throttle or outage comes after them.
         if (faults.PickForCall(call) is { } fault)
         {
             await faults.ApplyAsync(fault, call.ToString(), context.RequestAborted);
@@ -115,7 +134,7 @@ public sealed partial class AwsEndpointHandler(
             return;
         }
 
-        var error = await forwarder.ForwardAsync(context, engine);
+        var error = await forwarder.ForwardAsync(context, engine, rewriteError);
         if (error != ForwarderError.None)
         {
             LogEngineUnreachable(call.ToString(), engine, error);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using SecureLambda.Aws.Core;
+using SecureLambda.LocalCloud.Cognito;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace SecureLambda.LocalCloud.AwsEndpoint;
@@ -56,11 +58,19 @@ public sealed class EngineForwarder : IDisposable
         return null;
     }
 
-    /// <summary>Forwards the request; the error, if the engine could not be reached or broke off, before anything was answered.</summary>
-    public async Task<ForwarderError> ForwardAsync(HttpContext context, Uri engine)
+    /// <summary>
+    /// Forwards the request; the error, if the engine could not be reached or broke off, before anything was answered.
+    /// <paramref name="rewriteError"/>, given the engine's error type, may answer an error in its place, as AWS would.
+    /// </summary>
+    public async Task<ForwarderError> ForwardAsync(HttpContext context, Uri engine, Func<string, EngineAnswer?>? rewriteError = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(engine);
+        if (rewriteError is not null)
+        {
+            context.Items[typeof(EngineAnswer)] = rewriteError;
+        }
+
         return await _forwarder.SendAsync(
             context,
             engine.GetLeftPart(UriPartial.Authority),
@@ -71,7 +81,10 @@ public sealed class EngineForwarder : IDisposable
 
     public void Dispose() => _invoker.Dispose();
 
-    /// <summary>Everything copied as it came, the client's <c>Host</c> included; no <c>X-Forwarded-*</c> is added.</summary>
+    /// <summary>
+    /// Everything copied as it came, the client's <c>Host</c> included; no <c>X-Forwarded-*</c> is added. An engine
+    /// error the request's rewrite answers differently (<see cref="ForwardAsync"/>) is replaced, status, type and body.
+    /// </summary>
     private sealed class OriginalHostTransformer : HttpTransformer
     {
         public static readonly OriginalHostTransformer Instance = new();
@@ -80,6 +93,66 @@ public sealed class EngineForwarder : IDisposable
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+        }
+
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            if (proxyResponse is not { StatusCode: >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError }
+                || httpContext.Items[typeof(EngineAnswer)] is not Func<string, EngineAnswer?> rewrite)
+            {
+                var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+                RemoveEngineHeaders(httpContext.Response);
+                return copyBody;
+            }
+
+            // An error body is small: read whole, then either replaced or passed on as it was.
+            var body = await proxyResponse.Content.ReadAsByteArrayAsync(cancellationToken);
+            await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+            var response = httpContext.Response;
+            RemoveEngineHeaders(response);
+            if (rewrite(ErrorTypeOf(proxyResponse, body)) is { } answer)
+            {
+                response.StatusCode = answer.StatusCode;
+                response.Headers.Remove("x-amzn-ErrorType");
+                if (answer.ErrorType is { } errorType)
+                {
+                    response.Headers["x-amzn-ErrorType"] = errorType;
+                }
+
+                response.ContentLength = answer.Body.Length;
+                body = answer.Body;
+            }
+
+            await response.Body.WriteAsync(body, cancellationToken);
+            return false;
+        }
+
+        /// <summary>The engine's own headers are no AWS service's: one of moto's carries a password-reset code.</summary>
+        private static void RemoveEngineHeaders(HttpResponse response)
+        {
+            foreach (var name in response.Headers.Keys.Where(CognitoGuard.IsEngineHeader).ToList())
+            {
+                response.Headers.Remove(name);
+            }
+        }
+
+        /// <summary>The JSON protocols' error type: <c>x-amzn-ErrorType</c> (before any <c>:</c>), else the body's <c>__type</c>.</summary>
+        private static string ErrorTypeOf(HttpResponseMessage response, byte[] body)
+        {
+            if (response.Headers.TryGetValues("x-amzn-ErrorType", out var values) && values.FirstOrDefault() is { Length: > 0 } header)
+            {
+                return header.Split(':')[0];
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                return document.RootElement.TryGetProperty("__type", out var type) && type.GetString() is { } name ? name[(name.LastIndexOf('#') + 1)..] : string.Empty;
+            }
+            catch (JsonException)
+            {
+                return string.Empty;
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using SecureLambda.CloudFormation;
 using SecureLambda.CloudFormation.Properties;
+using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
@@ -18,6 +19,7 @@ public static class DataPlaneBuilder
         return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider), functions, stack.AsyncDeliveries)
         {
             Policies = iam == IamMode.Off ? StackPolicies.None : Policies(stack, functions),
+            Cognito = CognitoRules.Build(stack, timeProvider),
         };
     }
 

@@ -1,3 +1,4 @@
+using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
@@ -28,6 +29,9 @@ public sealed class DataPlaneModel
 
     /// <summary>The stack's IAM policies, which the functions' calls are decided by (none with <c>LocalCloud:Iam:Mode=Off</c>).</summary>
     public StackPolicies Policies { get; init; } = StackPolicies.None;
+
+    /// <summary>The user pools' rules the engine ignores, which the AWS endpoint enforces on the way to it.</summary>
+    public CognitoRules Cognito { get; init; } = CognitoRules.None;
 
     /// <summary>The stage served under <c>/{stageName}/…</c>, or null.</summary>
     public ServedStage? FindStage(string stageName) => _stages.GetValueOrDefault(stageName);

@@ -29,7 +29,7 @@ public sealed partial class DataPlaneStartup(
                 LogServing(served.Stage.StageName, served.Stage.ApiId, routes);
             }
 
-            WafStartupReport.Log(logger, provisioned, model.Stages.Select(served => served.Stage));
+            WafStartupReport.Log(logger, provisioned, model.Stages.Select(served => served.Stage), model.Cognito.Pools);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -162,18 +162,7 @@ public static class GatewayStageBuilder
     private static WebAclEvaluator? WebAclFor(ProvisionedStack stack, string apiId, string stageName, TimeProvider timeProvider)
     {
         var stageArnSuffix = $"/restapis/{apiId}/stages/{stageName}";
-        var association = stack.OfType("AWS::WAFv2::WebACLAssociation")
-            .FirstOrDefault(a => a.GetString("ResourceArn")?.EndsWith(stageArnSuffix, StringComparison.Ordinal) == true);
-        if (association is null)
-        {
-            return null;
-        }
-
-        var webAclArn = association.GetString("WebACLArn");
-        var webAcl = stack.OfType("AWS::WAFv2::WebACL").FirstOrDefault(acl => AttributeText(acl, "Arn") == webAclArn)
-            ?? throw Unsupported(association, $"its web ACL {webAclArn} is not in the stack");
-        var ipSets = stack.OfType("AWS::WAFv2::IPSet").ToDictionary(set => AttributeText(set, "Arn") ?? set.PhysicalId, set => set.TypedProperties, StringComparer.Ordinal);
-        return new WebAclEvaluator(WebAcl.FromTemplate(webAcl.TypedProperties, arn => ipSets.GetValueOrDefault(arn)), timeProvider);
+        return WebAclAssociations.For(stack, arn => arn.EndsWith(stageArnSuffix, StringComparison.Ordinal), timeProvider);
     }
 
     private static GatewayResponseOverride ReadGatewayResponse(ProvisionedResource response)
@@ -205,11 +194,6 @@ public static class GatewayStageBuilder
         var end = uri.LastIndexOf("/invocations", StringComparison.Ordinal);
         return start < 0 || end <= start ? null : uri[(start + marker.Length)..end];
     }
-
-    private static string? AttributeText(ProvisionedResource resource, string attribute) =>
-        resource.Attributes.TryGetValue(attribute, out var value) && value is JsonValue text && text.TryGetValue<string>(out var result)
-            ? result
-            : null;
 
     private static UnsupportedTemplateException Unsupported(ProvisionedResource resource, string why) =>
         new(resource.LogicalId, resource.Type, $"LocalCloud cannot serve it: {why}.");

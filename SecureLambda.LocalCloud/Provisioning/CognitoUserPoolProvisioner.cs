@@ -116,6 +116,13 @@ public sealed class CognitoUserPoolProvisioner(EngineClients engine) : ResourceT
             return null;
         }
 
+        if (configuration == "ON")
+        {
+            // moto 5.2.1 challenges only a user who already has a verified TOTP device; Cognito makes every other user
+            // set one up first (MFA_SETUP). Enforcing less than AWS would let in whom AWS keeps out.
+            throw properties.Unsupported("MfaConfiguration", "ON is not enforced by the engine, which signs a user without a TOTP device in with no MFA_SETUP challenge; use OPTIONAL or OFF locally.");
+        }
+
         var factors = properties.StringList("EnabledMfas");
         if (factors.FirstOrDefault(factor => factor != "SOFTWARE_TOKEN_MFA") is { } unsupported)
         {

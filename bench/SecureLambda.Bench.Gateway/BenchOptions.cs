@@ -8,7 +8,7 @@ internal sealed class BenchOptions
     public const string Usage =
         """
         Usage: dotnet run -c Release --project bench/SecureLambda.Bench.Gateway -- [options]
-          --scenarios LIST          comma-separated subset of: latency, throughput, throttle (default: all)
+          --scenarios LIST          comma-separated subset of: latency, throughput, throttle, aws-hop (default: all)
           --rate RPS                open-loop rate of the latency run (default 500)
           --seconds S               measured seconds of each latency run (default 20)
           --warmup-seconds S        discarded warm-up before each measured run (default 5)
@@ -20,10 +20,11 @@ internal sealed class BenchOptions
           --throttle-burst B        ThrottlingBurstLimit of the accuracy run (default 100)
           --throttle-drive RPS      open-loop rate driven at it (default 500)
           --throttle-seconds S      seconds driven (default 15)
+          --hop-calls N             GetSecretValue calls per path of the aws-hop run, interleaved (default 3000)
         Internal: --load-only --url URL --clients N --throughput-seconds S --warmup-seconds S (token in BENCH_TOKEN)
         """;
 
-    public IReadOnlyList<string> Scenarios { get; private set; } = ["latency", "throughput", "throttle"];
+    public IReadOnlyList<string> Scenarios { get; private set; } = ["latency", "throughput", "throttle", "aws-hop"];
 
     public double Rate { get; private set; } = 500;
 
@@ -47,6 +48,8 @@ internal sealed class BenchOptions
 
     public double ThrottleSeconds { get; private set; } = 15;
 
+    public int HopCalls { get; private set; } = 3000;
+
     public bool LoadOnly { get; private set; }
 
     public Uri? Url { get; private set; }
@@ -67,13 +70,16 @@ internal sealed class BenchOptions
             switch (args[i])
             {
                 case "--scenarios":
-                    options.Scenarios = Check(List(), "latency", "throughput", "throttle");
+                    options.Scenarios = Check(List(), "latency", "throughput", "throttle", "aws-hop");
                     break;
                 case "--rate":
                     options.Rate = Number();
                     break;
                 case "--seconds":
                     options.Seconds = Number();
+                    break;
+                case "--hop-calls":
+                    options.HopCalls = (int)Number();
                     break;
                 case "--warmup-seconds":
                     options.WarmupSeconds = Number();

@@ -19,6 +19,9 @@ internal sealed class BenchStack : IAsyncDisposable
 
     public LocalCloudServer<Program> Server { get; }
 
+    /// <summary>The engine behind LocalCloud's AWS endpoint, for the baseline that calls it directly.</summary>
+    public MotoServer Moto => _moto;
+
     public static async Task<BenchStack> StartAsync(IReadOnlyDictionary<string, string> parameters)
     {
         var moto = await MotoServer.StartAsync();

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using SecureLambda.Aws.Core;
+using SecureLambda.Aws.SecretsManager;
 using SecureLambda.Testing;
 
 namespace SecureLambda.Bench.Gateway;
@@ -15,6 +17,7 @@ namespace SecureLambda.Bench.Gateway;
 internal static class GatewayBench
 {
     private const string Lambda1 = "/development/lambda1";
+    private const string SecretName = "LambdaSNSTopicARN";
     private const string Lambda2 = "/development/lambda2";
     private const string DirectInvoke = "/2015-03-31/functions/ExternalLambda1/invocations";
     private const string Body = """{"name":"Ada"}""";
@@ -65,6 +68,11 @@ internal static class GatewayBench
         if (options.Scenarios.Contains("throttle"))
         {
             await ThrottleAsync(options);
+        }
+
+        if (options.Scenarios.Contains("aws-hop"))
+        {
+            await AwsHopAsync(options);
         }
 
         if (_failed)
@@ -240,6 +248,67 @@ internal static class GatewayBench
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"The load process exited {child.ExitCode} without a result:\n{output}");
         return JsonSerializer.Deserialize<LoadSummary>(line["RESULT ".Length..])!;
+    }
+
+    /// <summary>
+    /// What LocalCloud's AWS endpoint adds to a call: <c>GetSecretValue</c> of the stack's secret, one at a time, straight
+    /// to moto, through the endpoint as the administrator (forwarded as it is), and through it as ExternalLambda1's role
+    /// session (read whole, signature and token verified, IAM evaluated). The three paths take turns, so each sees the
+    /// same machine.
+    /// </summary>
+    private static async Task AwsHopAsync(BenchOptions options)
+    {
+        await using var host = await BenchStack.StartAsync(new Dictionary<string, string>());
+        using var http = new HttpClient();
+        SecretsManagerClient Client(string endpoint, AwsCredentials credentials) => new(http, new AwsClientContext(
+            new FixedCredentials(credentials), MotoServer.Region, new AwsEndpointResolver(name => name == AwsEndpointResolver.GlobalEndpointVariable ? endpoint : null),
+            AwsRetryPolicy.Default with { MaxAttempts = 1 }, TimeProvider.System));
+        var admin = new AwsCredentials(MotoServer.AccessKeyId, MotoServer.SecretAccessKey);
+        var paths = new (string Name, SecretsManagerClient Client)[]
+        {
+            ("direct to moto", Client(host.Moto.Endpoint.ToString(), admin)),
+            ("through LocalCloud, administrator", Client(host.Server.AwsEndpoint.ToString(), admin)),
+            ("through LocalCloud, ExternalLambda1's role (SigV4 verified, IAM evaluated)", Client(host.Server.AwsEndpoint.ToString(), host.Server.FunctionCredentials["ExternalLambda1"])),
+        };
+        var samples = paths.Select(_ => new List<double>(options.HopCalls)).ToArray();
+        Console.WriteLine();
+        Console.WriteLine($"## AWS endpoint hop: GetSecretValue of {SecretName}, {options.HopCalls} calls per path, taking turns, after 300 warm-up calls each");
+        for (var i = -300; i < options.HopCalls; i++)
+        {
+            for (var p = 0; p < paths.Length; p++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var value = await paths[p].Client.GetSecretStringAsync(SecretName);
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (!value.Contains("TOPIC_ARN", StringComparison.Ordinal))
+                {
+                    Fail($"{paths[p].Name}: the secret came back without TOPIC_ARN");
+                }
+
+                if (i >= 0)
+                {
+                    samples[p].Add(elapsed);
+                }
+            }
+        }
+
+        Console.WriteLine("| path | n | p50 | p90 | p99 | max |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var sorted = samples.Select(Stats.Sorted).ToArray();
+        for (var p = 0; p < paths.Length; p++)
+        {
+            Console.WriteLine($"| {paths[p].Name} | {sorted[p].Length} | {Stats.Percentile(sorted[p], 50):0.000} | {Stats.Percentile(sorted[p], 90):0.000} | {Stats.Percentile(sorted[p], 99):0.000} | {sorted[p][^1]:0.000} |");
+        }
+
+        for (var p = 1; p < paths.Length; p++)
+        {
+            Console.WriteLine($"| **added: {paths[p].Name}** | | {Stats.Percentile(sorted[p], 50) - Stats.Percentile(sorted[0], 50):+0.000;-0.000} | {Stats.Percentile(sorted[p], 90) - Stats.Percentile(sorted[0], 90):+0.000;-0.000} | {Stats.Percentile(sorted[p], 99) - Stats.Percentile(sorted[0], 99):+0.000;-0.000} | |");
+        }
+    }
+
+    private sealed class FixedCredentials(AwsCredentials credentials) : IAwsCredentialsProvider
+    {
+        public ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(credentials);
     }
 
     private static void PrintLatency(LoadResult direct, LoadResult gateway)

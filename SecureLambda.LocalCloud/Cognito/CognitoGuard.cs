@@ -1,0 +1,111 @@
+using System.Text.Json;
+using SecureLambda.LocalCloud.AwsEndpoint;
+using SecureLambda.LocalCloud.Waf;
+
+namespace SecureLambda.LocalCloud.Cognito;
+
+/// <summary>
+/// What Cognito decides from the stack's settings and moto 5.2.1 does not, enforced on the AWS endpoint. Checked against
+/// moto's code (<c>moto/cognitoidp/models.py</c>):
+/// <list type="bullet">
+/// <item>its <c>SignUp</c> never reads <c>AllowAdminCreateUserOnly</c>;</item>
+/// <item>its sign-in answers an unknown user with <c>UserNotFoundException</c> whatever the client's
+/// <c>PreventUserExistenceErrors</c>;</item>
+/// <item>its <c>ConfirmForgotPassword</c> and <c>ConfirmSignUp</c> take any code that does not start with
+/// <c>moto-confirmation-code:</c> as valid, and it hands the real code out in an <c>x-moto-…</c> response header, so
+/// anyone could reset any user's password. LocalCloud strips the header (<see cref="AwsEndpoint.EngineForwarder"/>) and
+/// refuses every other code.</item>
+/// </list>
+/// Its MFA follows the pool's OPTIONAL setting; ON is refused at start (CognitoUserPoolProvisioner).
+/// </summary>
+public static class CognitoGuard
+{
+    /// <summary>The sign-in calls that, with <c>PreventUserExistenceErrors</c> ENABLED, answer an unknown user as a wrong password.</summary>
+    private static readonly HashSet<string> AuthenticationOperations = new(StringComparer.Ordinal)
+    {
+        "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge",
+    };
+
+    /// <summary>The recovery and confirmation calls that, with it ENABLED, answer an unknown user as a wrong code.</summary>
+    private static readonly HashSet<string> ConfirmationOperations = new(StringComparer.Ordinal)
+    {
+        "ConfirmForgotPassword", "ConfirmSignUp",
+    };
+
+    /// <summary>The prefix of the codes the engine issues and checks; it takes any other code as valid.</summary>
+    private const string EngineCodePrefix = "moto-confirmation-code:";
+
+    /// <summary>
+    /// The refusal of a call the pool does not permit, before the engine sees it: <c>SignUp</c> on a pool with
+    /// <c>AllowAdminCreateUserOnly</c> is <c>NotAuthorizedException</c>, "SignUp is not permitted for this user pool"
+    /// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html); a confirmation code
+    /// the engine did not issue is <c>CodeMismatchException</c>, as Cognito answers a wrong code
+    /// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html).
+    /// </summary>
+    public static AwsError? Refusal(AwsServiceCall call, CognitoRules rules, Func<string, string?> parameter)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(parameter);
+        return call.Operation switch
+        {
+            "SignUp" when rules.FindClient(parameter("ClientId")) is { Pool.AllowAdminCreateUserOnly: true } =>
+                new AwsError(400, "NotAuthorizedException", "SignUp is not permitted for this user pool"),
+            "ConfirmForgotPassword" or "ConfirmSignUp" when parameter("ConfirmationCode")?.StartsWith(EngineCodePrefix, StringComparison.Ordinal) != true =>
+                new AwsError(400, "CodeMismatchException", "Invalid verification code provided, please try again."),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// A public (unsigned) call to a pool with a web ACL, evaluated as AWS WAF evaluates requests to the pool; a block is
+    /// Cognito's <c>ForbiddenException</c> (403), "Request not allowed due to WAF block."
+    /// https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-waf.html,
+    /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html#API_InitiateAuth_Errors
+    /// </summary>
+    public static AwsError? WafBlock(AwsServiceCall call, CognitoRules rules, Func<string, string?> parameter, Func<WafRequest> request)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(request);
+        return call.Operation is { } operation
+            && AwsEndpointHandler.UnsignedCognitoOperations.Contains(operation)
+            && rules.FindClient(parameter("ClientId")) is { Pool.WebAcl: { } webAcl }
+            && webAcl.Evaluate(request()).Action == WafAction.Block
+                ? new AwsError(403, "ForbiddenException", "Request not allowed due to WAF block.")
+                : null;
+    }
+
+    /// <summary>Whether a response header is the engine's own (<c>x-moto-…</c>, such as the reset code it leaks), never AWS's.</summary>
+    public static bool IsEngineHeader(string name) => name.StartsWith("x-moto-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// For a client with <c>PreventUserExistenceErrors</c> ENABLED, how the engine's <c>UserNotFoundException</c> is
+    /// answered instead, as Cognito answers it; null when the call's answers need no change.
+    /// https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
+    /// </summary>
+    public static Func<string, EngineAnswer?>? UserExistenceRewrite(AwsServiceCall call, CognitoRules rules, Func<string, string?> parameter)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (call.Operation is not { } operation || rules.FindClient(parameter("ClientId")) is not { PreventUserExistenceErrors: true })
+        {
+            return null;
+        }
+
+        // ForgotPassword and ResendConfirmationCode need nothing: the engine already answers an unknown user with a
+        // simulated delivery.
+        EngineAnswer? answer = AuthenticationOperations.Contains(operation) ? Error(400, "NotAuthorizedException", "Incorrect username or password.")
+            : ConfirmationOperations.Contains(operation) ? Error(400, "CodeMismatchException", "Invalid verification code provided, please try again.")
+            : null;
+        return answer is null ? null : errorType => errorType == "UserNotFoundException" ? answer : null;
+    }
+
+    private static EngineAnswer Error(int status, string code, string message) =>
+        new(status, code, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["__type"] = code, ["message"] = message }));
+}
+
+/// <summary>An answer LocalCloud gives in place of the engine's: status, error type (for <c>x-amzn-ErrorType</c>) and JSON body.</summary>
+public sealed record EngineAnswer(int StatusCode, string? ErrorType, byte[] Body);
