@@ -18,7 +18,7 @@ public sealed class ResourceTypeCatalogTests
         Assert.All(all, record => Assert.Equal(LogLevel.Information, record.Level));
         var records = all.Where(record => record.GetStructuredStateValue("Property") is null).ToList();
         Assert.Equal(
-            ["AWS::ApiGateway::Account", "AWS::CloudWatch::Alarm", "AWS::Lambda::Permission", "AWS::Logs::LogGroup"],
+            ["AWS::ApiGateway::Account", "AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup"],
             records.Select(record => record.GetStructuredStateValue("ResourceType")).Order(StringComparer.Ordinal));
         var logGroups = records.Single(record => record.GetStructuredStateValue("ResourceType") == "AWS::Logs::LogGroup");
         Assert.Contains("ExternalLambda1LogGroup", logGroups.Message, StringComparison.Ordinal);
@@ -68,6 +68,7 @@ public sealed class ResourceTypeCatalogTests
     [InlineData("AWS::IAM::Policy", ResourceKind.SynthesizedByLocalCloud)]
     [InlineData("AWS::SNS::TopicPolicy", ResourceKind.SynthesizedByLocalCloud)]
     [InlineData("AWS::SQS::QueuePolicy", ResourceKind.SynthesizedByLocalCloud)]
+    [InlineData("AWS::Lambda::Permission", ResourceKind.SynthesizedByLocalCloud)]
     public void Find_SaysHowEachEmulatedTypeIsStoodInFor(string type, ResourceKind kind)
     {
         var entry = ResourceTypeCatalog.Find(type);
@@ -77,7 +78,6 @@ public sealed class ResourceTypeCatalogTests
     }
 
     [Theory]
-    [InlineData("AWS::Lambda::Permission", "resource policies")]
     [InlineData("AWS::Logs::LogGroup", "process output")]
     [InlineData("AWS::ApiGateway::Account", "CloudWatch role")]
     [InlineData("AWS::CloudWatch::Alarm", "CloudWatch metrics")]

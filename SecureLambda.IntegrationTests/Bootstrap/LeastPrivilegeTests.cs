@@ -5,30 +5,10 @@ using SecureLambda.Testing;
 
 namespace SecureLambda.IntegrationTests.Bootstrap;
 
-/// <summary>
-/// The production template, with one permission taken away, written beside the test run: the variant LocalCloud runs
-/// instead (<c>LocalCloud:TemplatePath</c>), so that the real function binary meets the same AccessDenied it would
-/// meet in AWS after a deploy.
-/// </summary>
-internal static class TemplateVariant
+/// <summary>The production template, which the variants below change in one place each.</summary>
+file static class Templates
 {
-    public static string Write(string name, Func<string, string> change)
-    {
-        var original = File.ReadAllText(Path.Combine(RepositoryFolder.Root, "cloudformation", "secure-lambda.yaml"));
-        var variant = change(original);
-        Assert.NotEqual(original, variant);
-        var path = Path.Combine(Path.GetTempPath(), $"secure-lambda-{name}-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, variant);
-        return path;
-    }
-
-    /// <summary>The one occurrence of <paramref name="text"/>, replaced; a template that changed shape fails here, not later.</summary>
-    public static string ReplaceOnce(this string template, string text, string replacement)
-    {
-        var at = template.IndexOf(text, StringComparison.Ordinal);
-        Assert.True(at >= 0 && template.IndexOf(text, at + 1, StringComparison.Ordinal) < 0, $"The template holds not exactly one '{text}'.");
-        return string.Concat(template.AsSpan(0, at), replacement, template.AsSpan(at + text.Length));
-    }
+    public static string Production => Path.Combine(RepositoryFolder.Root, "cloudformation", "secure-lambda.yaml");
 }
 
 /// <summary>
@@ -38,7 +18,7 @@ internal static class TemplateVariant
 /// </summary>
 public sealed class StackWhereExternalLambda2MayNotPublish : LocalCloudWithFunctions
 {
-    private static readonly string Template = TemplateVariant.Write("no-publish", template => template
+    private static readonly string Template = TemplateVariant.Write(Templates.Production, "no-publish", template => template
         .ReplaceOnce(
             "              - Sid: PublishGreeting\n                Effect: Allow\n                Action: sns:Publish\n                Resource: !Ref GreetingTopic\n\n  InternalLambdaRole:",
             "\n  InternalLambdaRole:")
@@ -55,7 +35,7 @@ public sealed class StackWhereExternalLambda2MayNotPublish : LocalCloudWithFunct
 /// <summary>The external functions may read a secret, but another one than the stack's: both roles' statement points elsewhere.</summary>
 public sealed class StackWhereTheSecretPermissionNamesAnotherSecret : LocalCloudWithFunctions
 {
-    private static readonly string Template = TemplateVariant.Write("other-secret", template => template.Replace(
+    private static readonly string Template = TemplateVariant.Write(Templates.Production, "other-secret", template => template.Replace(
         "Action: secretsmanager:GetSecretValue\n                Resource: !Ref TopicArnSecret",
         "Action: secretsmanager:GetSecretValue\n                Resource: !Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:AnotherSecret-??????",
         StringComparison.Ordinal));

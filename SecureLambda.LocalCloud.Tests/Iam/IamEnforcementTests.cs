@@ -66,6 +66,21 @@ public sealed class IamEnforcementTests(LocalCloudApp app) : IClassFixture<Local
         Assert.Contains($"is not authorized to perform: SNS:Publish on resource: {TopicArn} with an explicit deny in a resource-based policy", error, StringComparison.Ordinal);
     }
 
+    /// <summary>A function calling another past the gateway: no role of the template has <c>lambda:InvokeFunction</c>.</summary>
+    [Fact]
+    public async Task InvokeAnotherFunction_AsExternalLambda1sRole_IsAccessDenied_AndItNeverRuns()
+    {
+        var before = app.Lambda2.Events;
+        var outFile = Path.Combine(Path.GetTempPath(), $"invoke-{Guid.NewGuid():N}.json");
+
+        var error = await RefusalAsync("ExternalLambda1", "lambda", "invoke", "--function-name", "ExternalLambda2", outFile);
+
+        Assert.Contains("(AccessDeniedException) when calling the Invoke operation: User: arn:aws:sts::123456789012:assumed-role/", error, StringComparison.Ordinal);
+        Assert.Contains("is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-ExternalLambda2 because no identity-based policy allows the lambda:InvokeFunction action", error, StringComparison.Ordinal);
+        Assert.Equal(before, app.Lambda2.Events);
+        Assert.False(File.Exists(outFile));
+    }
+
     [Fact]
     public async Task ACallLocalCloudCannotMapToAnAction_IsDenied_SayingItCouldNotBeEvaluated()
     {

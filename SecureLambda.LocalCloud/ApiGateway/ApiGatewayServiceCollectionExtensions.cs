@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Iam;
 
 namespace SecureLambda.LocalCloud.ApiGateway;
 
@@ -11,6 +12,7 @@ public static class ApiGatewayServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataPlaneState>();
+        services.AddIam();
         services.TryAddSingleton<AuthorizerStep>();
         services.TryAddSingleton<LambdaProxyIntegration>();
         services.TryAddSingleton<GatewayPipeline>();

@@ -20,6 +20,8 @@ public sealed record GatewayResponse(string ResponseType, int StatusCode, string
     public static readonly GatewayResponse AuthorizerConfigurationError = new("AUTHORIZER_CONFIGURATION_ERROR", 500, "Internal server error", "AuthorizerConfigurationException", SpaceAfterColon: true);
     public static readonly GatewayResponse BadRequestBody = new("BAD_REQUEST_BODY", 400, "Invalid request body", "BadRequestException", SpaceAfterColon: true);
     public static readonly GatewayResponse IntegrationFailure = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException", SpaceAfterColon: true);
+    /// <summary>The function's resource policy does not let API Gateway invoke it: "Invalid permissions on Lambda function".</summary>
+    public static readonly GatewayResponse InvalidLambdaPermissions = new("DEFAULT_5XX", 500, "Internal server error", "InternalServerErrorException", SpaceAfterColon: true);
     public static readonly GatewayResponse IntegrationTimeout = new("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", "InternalServerErrorException", SpaceAfterColon: true);
     public static readonly GatewayResponse RequestTooLarge = new("REQUEST_TOO_LARGE", 413, "Request Too Long", "RequestTooLongException");
     public static readonly GatewayResponse HeadersTooLarge = new("REQUEST_TOO_LARGE", 413, "HTTP header is larger than 10240 bytes.", "RequestTooLongException");

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using SecureLambda.Aws.Tracing;
+using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Lambda;
 
 namespace SecureLambda.LocalCloud.ApiGateway;
@@ -9,7 +11,7 @@ namespace SecureLambda.LocalCloud.ApiGateway;
 /// becomes the HTTP response; a failed, malformed or timed-out invocation is API Gateway's 502 or 504.
 /// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
 /// </summary>
-public sealed partial class LambdaProxyIntegration(LambdaFunctions functions, LambdaInvoker invoker, ILogger<GatewayPipeline> logger)
+public sealed partial class LambdaProxyIntegration(LambdaFunctions functions, LambdaInvoker invoker, DataPlaneState dataPlane, IamAuthorizer iam, ILogger<GatewayPipeline> logger)
 {
     public async Task InvokeAsync(GatewayRequest request)
     {
@@ -23,6 +25,18 @@ public sealed partial class LambdaProxyIntegration(LambdaFunctions functions, La
         {
             LogNoSuchFunction(route.Method.FunctionArn, route.Method.ResourcePath);
             await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationFailure, stage, request.RequestId);
+            return;
+        }
+
+        // API Gateway invokes the function as apigateway.amazonaws.com for the method's ARN: the function's
+        // AWS::Lambda::Permission must allow it, or the method fails with 500 "Invalid permissions on Lambda function".
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-troubleshooting-lambda.html
+        var model = await dataPlane.WaitAsync(cancellationToken);
+        var methodArn = $"arn:aws:execute-api:{model.Policies.Region}:{stage.AccountId}:{stage.ApiId}/{stage.StageName}/{route.Method.HttpMethod}{route.Method.ResourcePath}";
+        if (!iam.AuthorizeServiceInvoke(model, "apigateway.amazonaws.com", function.Definition, methodArn).IsAllowed)
+        {
+            LogInvalidPermissions(function.Definition.FunctionName, methodArn);
+            await GatewayResponses.WriteAsync(context, GatewayResponse.InvalidLambdaPermissions, stage, request.RequestId);
             return;
         }
 
@@ -57,6 +71,9 @@ public sealed partial class LambdaProxyIntegration(LambdaFunctions functions, La
                 return;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Execution failed due to configuration error: Invalid permissions on Lambda function {FunctionName} for {MethodArn}")]
+    private partial void LogInvalidPermissions(string functionName, string methodArn);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Execution failed: the event for {FunctionName} is {Bytes} bytes; Lambda takes at most {Limit} bytes synchronously")]
     private partial void LogEventTooLarge(string functionName, int bytes, int limit);

@@ -43,7 +43,7 @@ public static class AwsEndpointExtensions
     public static IEndpointRouteBuilder MapAwsEndpoint(this IEndpointRouteBuilder endpoints)
     {
         var aws = endpoints.MapGroup(string.Empty).WithMetadata(AwsEndpointMetadata.Instance).ExcludeFromDescription();
-        aws.MapLambdaInvokeApi();
+        aws.MapGroup(string.Empty).AddEndpointFilter(LambdaApiAuthorization.FilterAsync).MapLambdaInvokeApi();
         aws.MapFaultsApi();
         aws.Map("/{**path}", (HttpContext context, AwsEndpointHandler handler) => handler.HandleAsync(context)).WithOrder(int.MaxValue);
         return endpoints;

@@ -195,7 +195,7 @@ public sealed partial class AwsEndpointHandler(
     }
 
     /// <summary>The target exactly as sent: the signature covers the encoded path.</summary>
-    private static string RawTarget(HttpContext context) =>
+    internal static string RawTarget(HttpContext context) =>
         context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw.StartsWith('/')
             ? raw
             : $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";

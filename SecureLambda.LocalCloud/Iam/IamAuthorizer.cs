@@ -28,7 +28,7 @@ public sealed partial class IamAuthorizer(IOptions<IamOptions> options, IamDecis
     public const string NotEvaluable = "NotEvaluable";
 
     private static readonly Counter<long> Decisions = LocalCloudTelemetry.Meter.CreateCounter<long>(
-        CounterName, unit: "{call}", description: "IAM decisions on the functions' calls, by decision, action and role.");
+        CounterName, unit: "{call}", description: "IAM decisions on the functions' calls and on the invocations of the functions, by decision, action and the role or function decided on.");
 
     public IamMode Mode => options.Value.Mode;
 
@@ -60,10 +60,12 @@ public sealed partial class IamAuthorizer(IOptions<IamOptions> options, IamDecis
     }
 
     /// <summary>
-    /// What LocalCloud does for <paramref name="function"/> with its execution role, as Lambda does: sending a failed
-    /// event's record to its on-failure destination. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+    /// A call with <paramref name="function"/>'s execution role whose action and resource the caller knows: one of
+    /// LocalCloud's own APIs (Lambda's Invoke), or what LocalCloud does for the function, as Lambda does, such as sending a
+    /// failed event's record to its on-failure destination (over TLS in AWS: <paramref name="secureTransport"/> true).
+    /// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
     /// </summary>
-    public IamVerdict AuthorizeOnBehalfOf(DataPlaneModel model, LambdaFunctionDefinition function, IamTarget target)
+    public IamVerdict Authorize(DataPlaneModel model, LambdaFunctionDefinition function, IamTarget target, bool secureTransport)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(function);
@@ -74,8 +76,38 @@ public sealed partial class IamAuthorizer(IOptions<IamOptions> options, IamDecis
         }
 
         var (role, principal) = RoleOf(model, function);
-        // Lambda's own calls travel over TLS.
-        return Decide(model.Policies, role, principal, target, secureTransport: true);
+        return Decide(model.Policies, role, principal, target, secureTransport);
+    }
+
+    /// <summary>
+    /// An AWS service invoking <paramref name="function"/> for <paramref name="sourceArn"/> (API Gateway for a method,
+    /// SNS for a topic): allowed only by the function's resource-based policy, the template's
+    /// <c>AWS::Lambda::Permission</c>s, as Lambda decides it.
+    /// https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+    /// </summary>
+    public IamVerdict AuthorizeServiceInvoke(DataPlaneModel model, string service, LambdaFunctionDefinition function, string sourceArn)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(function);
+        if (Mode == IamMode.Off || !model.Policies.IsEvaluated)
+        {
+            return IamVerdict.Allowed;
+        }
+
+        var stack = model.Policies;
+        var principal = IamPrincipal.Service(service, stack.Account);
+        var request = new IamRequest(principal, "lambda:InvokeFunction", function.Arn, IamRequestContext.For(
+            principal, timeProvider.GetUtcNow(), secureTransport: true, stack.Region,
+            [new(IamRequestContext.SourceArn, sourceArn), new(IamRequestContext.SourceAccount, stack.Account)]));
+        var decision = PolicyEvaluator.Evaluate(request, [], stack.ResourcePoliciesOf(function.Arn));
+        Record(function.LogicalId, principal, request.Action, function.Arn, decision.IsAllowed ? nameof(IamDecisionKind.Allow) : decision.Kind.ToString());
+        if (decision.IsAllowed)
+        {
+            decisions.Allowed(function.LogicalId);
+            return IamVerdict.Allowed;
+        }
+
+        return Denied(function.LogicalId, AccessDeniedMessage.For(request, decision));
     }
 
     /// <summary>The role's session as Lambda names it: the session name is the function's name.</summary>
@@ -101,28 +133,34 @@ public sealed partial class IamAuthorizer(IOptions<IamOptions> options, IamDecis
 
     private IamVerdict Allow(StackRole role, IamPrincipal principal, IamTarget target)
     {
-        Record(role, principal, target.Action, target.Resource, nameof(IamDecisionKind.Allow));
+        Record(role.LogicalId, principal, target.Action, target.Resource, nameof(IamDecisionKind.Allow));
         decisions.Allowed(role.LogicalId);
         return IamVerdict.Allowed;
     }
 
     private IamVerdict Deny(StackRole role, IamPrincipal principal, string action, string decision, string message, string resource = "*")
     {
-        Record(role, principal, action, resource, decision);
-        decisions.Denied(role.LogicalId, message);
+        Record(role.LogicalId, principal, action, resource, decision);
+        return Denied(role.LogicalId, message);
+    }
+
+    /// <summary>A deny, counted on the resource whose policy decided it; in Audit mode only logged, and allowed.</summary>
+    private IamVerdict Denied(string logicalId, string message)
+    {
+        decisions.Denied(logicalId, message);
         if (Mode == IamMode.Audit)
         {
-            LogWouldDeny(role.LogicalId, message);
+            LogWouldDeny(logicalId, message);
             return IamVerdict.Allowed;
         }
 
-        LogDenied(role.LogicalId, message);
+        LogDenied(logicalId, message);
         return new IamVerdict(false, message);
     }
 
-    private void Record(StackRole role, IamPrincipal principal, string action, string resource, string decision)
+    private void Record(string logicalId, IamPrincipal principal, string action, string resource, string decision)
     {
-        Decisions.Add(1, new("decision", decision), new("action", action), new("role", role.LogicalId), new("mode", Mode.ToString()));
+        Decisions.Add(1, new("decision", decision), new("action", action), new("resource", logicalId), new("mode", Mode.ToString()));
         if (Activity.Current is { } activity)
         {
             activity.SetTag("aws.iam.decision", decision);
@@ -133,9 +171,9 @@ public sealed partial class IamAuthorizer(IOptions<IamOptions> options, IamDecis
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM denied a call of {Role}: {Message}")]
-    private partial void LogDenied(string role, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM denied a call ({Resource}): {Message}")]
+    private partial void LogDenied(string resource, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM would deny a call of {Role} (LocalCloud:Iam:Mode=Audit, so it was allowed): {Message}")]
-    private partial void LogWouldDeny(string role, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM would deny a call ({Resource}; LocalCloud:Iam:Mode=Audit, so it was allowed): {Message}")]
+    private partial void LogWouldDeny(string resource, string message);
 }

@@ -7,6 +7,7 @@ using Amazon.SQS.Model;
 using Microsoft.Extensions.Options;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Diagnostics;
+using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.Lambda;
@@ -25,6 +26,7 @@ public sealed partial class AsyncDeliveryWorker(
     LambdaFunctions functions,
     LambdaInvoker invoker,
     AsyncFailureRouter failures,
+    IamAuthorizer iam,
     IOptions<LocalLambdaOptions> options,
     TimeProvider timeProvider,
     ILogger<AsyncDeliveryWorker> logger) : BackgroundService
@@ -123,6 +125,19 @@ public sealed partial class AsyncDeliveryWorker(
         activity?.SetTag("securelambda.delivery.attempt", failed + 1);
 
         var definition = function.Definition;
+
+        // SNS invokes the function as sns.amazonaws.com for the topic: the function's AWS::Lambda::Permission must allow
+        // it. When it does not, SNS cannot hand the message to Lambda at all: it is not deleted, and after the queue's
+        // receives it is dead-lettered, as SNS dead-letters what it cannot deliver.
+        // https://docs.aws.amazon.com/sns/latest/dg/sns-lambda-as-subscriber.html
+        if (iam.AuthorizeServiceInvoke(await state.WaitAsync(stoppingToken), "sns.amazonaws.com", definition, subscription.TopicArn) is { IsAllowed: false } denied)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "AccessDeniedException");
+            LogDeliveryDenied(message.MessageId, definition.FunctionName, denied.DeniedMessage!);
+            await RetryLaterAsync(subscription, message, stoppingToken);
+            return;
+        }
+
         var payload = SnsEnvelope.Serialize(lambdaEvent);
         var published = DateTimeOffset.TryParse(
             lambdaEvent.Records![0].Sns!.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp)
@@ -197,6 +212,9 @@ public sealed partial class AsyncDeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} in {QueueUrl} is not deliverable to Lambda: {Problem}")]
     private partial void LogNotAnSnsEnvelope(string messageId, string queueUrl, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SNS could not deliver message {MessageId} to {FunctionName}: {Reason}")]
+    private partial void LogDeliveryDenied(string messageId, string functionName, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{FunctionName} has {Attempt} failed attempts of {MaxAttempts} ({Error}); the event will be retried")]
     private partial void LogWillRetry(string functionName, int attempt, int maxAttempts, string error);

@@ -75,7 +75,7 @@ public sealed partial class AsyncFailureRouter(IAmazonSQS sqs, DataPlaneState da
     {
         var requestId = lastResult?.RequestId ?? Guid.NewGuid().ToString();
         if ((function.OnFailure ?? function.DeadLetter) is { } queue
-            && iam.AuthorizeOnBehalfOf(await dataPlane.WaitAsync(cancellationToken), function, new IamTarget("sqs:SendMessage", queue.Arn)) is { IsAllowed: false } denied)
+            && iam.Authorize(await dataPlane.WaitAsync(cancellationToken), function, new IamTarget("sqs:SendMessage", queue.Arn), secureTransport: true) is { IsAllowed: false } denied)
         {
             LogDestinationDenied(function.FunctionName, condition, approximateInvokeCount, queue.Arn, denied.DeniedMessage!);
             return;

@@ -8,7 +8,7 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <summary>
 /// Resources LocalCloud emulates itself (Lambda, API Gateway, WAF, the IAM roles and the resource policies it
 /// evaluates): the catalog's <see cref="ResourceKind.SynthesizedByLocalCloud"/> types; and, through <see cref="StandIn"/>,
-/// the ones it skips (CloudWatch Logs and alarms, Lambda permissions, the API Gateway account setting).
+/// the ones it skips (CloudWatch Logs and alarms, the API Gateway account setting).
 /// Nothing is created in the engine; each gets a stable physical id and
 /// the Ref and GetAtt values the CloudFormation template reference documents for its type
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-{service}-{type}.html#…-return-values),
@@ -34,12 +34,13 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
     public const string IamPolicy = "AWS::IAM::Policy";
     public const string TopicPolicy = "AWS::SNS::TopicPolicy";
     public const string QueuePolicy = "AWS::SQS::QueuePolicy";
+    public const string LambdaPermission = "AWS::Lambda::Permission";
 
     public IReadOnlySet<string> ProvisionedTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         LambdaFunction, LambdaEventInvokeConfig, RestApi, ApiResource, ApiMethod, ApiAuthorizer, ApiModel,
         ApiRequestValidator, ApiDeployment, ApiStage, ApiGatewayResponse, WafIpSet, WafWebAcl, WafWebAclAssociation,
-        IamRole, IamPolicy, TopicPolicy, QueuePolicy,
+        IamRole, IamPolicy, TopicPolicy, QueuePolicy, LambdaPermission,
     };
 
     public Task<ProvisionedResource> ProvisionAsync(
