@@ -20,15 +20,16 @@ public sealed class AwsEndpointTests(LocalCloudApp app) : IClassFixture<LocalClo
 
     private string Endpoint => app.AwsEndpoint.ToString().TrimEnd('/');
 
-    private Dictionary<string, string> RoleSessionOf(string logicalId, Func<AwsCredentials, AwsCredentials>? change = null)
+    /// <summary>A function's role session (through the AWS endpoint), with <paramref name="name"/> set to <paramref name="value"/> when given.</summary>
+    private Dictionary<string, string> RoleSessionOf(string logicalId, string? name = null, string? value = null)
     {
-        var session = change is null ? app.Server.FunctionCredentials[logicalId] : change(app.Server.FunctionCredentials[logicalId]);
-        return new()
+        var environment = new Dictionary<string, string>(app.Server.AwsEnvironmentFor(logicalId));
+        if (name is not null)
         {
-            ["AWS_ACCESS_KEY_ID"] = session.AccessKeyId,
-            ["AWS_SECRET_ACCESS_KEY"] = session.SecretAccessKey,
-            ["AWS_SESSION_TOKEN"] = session.SessionToken ?? string.Empty,
-        };
+            environment[name] = value!;
+        }
+
+        return environment;
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class AwsEndpointTests(LocalCloudApp app) : IClassFixture<LocalClo
     [Fact]
     public async Task ActAsAFunctionsRole_KnowingOnlyItsAccessKeyId_IsRefusedAsAwsRefuses()
     {
-        var guessed = RoleSessionOf("ExternalLambda1", session => session with { SecretAccessKey = "guessed" });
+        var guessed = RoleSessionOf("ExternalLambda1", "AWS_SECRET_ACCESS_KEY", "guessed");
 
         var json = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(guessed, ["--endpoint-url", Endpoint, "secretsmanager", "get-secret-value", "--secret-id", SecretName]));
         var query = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(guessed, ["--endpoint-url", Endpoint, "sns", "publish", "--topic-arn", app.Outputs.GetProperty("TopicArn").GetString()!, "--message", "Mallory"]));

@@ -18,16 +18,7 @@ public sealed class IamEnforcementTests(LocalCloudApp app) : IClassFixture<Local
 
     private string TopicArn => app.Outputs.GetProperty("TopicArn").GetString()!;
 
-    private Dictionary<string, string> RoleSessionOf(string logicalId)
-    {
-        var session = app.Server.FunctionCredentials[logicalId];
-        return new()
-        {
-            ["AWS_ACCESS_KEY_ID"] = session.AccessKeyId,
-            ["AWS_SECRET_ACCESS_KEY"] = session.SecretAccessKey,
-            ["AWS_SESSION_TOKEN"] = session.SessionToken!,
-        };
-    }
+    private IReadOnlyDictionary<string, string> RoleSessionOf(string logicalId) => app.Server.AwsEnvironmentFor(logicalId);
 
     private async Task<string> RefusalAsync(string function, params string[] args) =>
         (await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(RoleSessionOf(function), ["--endpoint-url", Endpoint, .. args]))).Message;

@@ -34,10 +34,7 @@ public sealed class IamModeTests(AuditingLocalCloudApp audit, IamOffLocalCloudAp
 
     private static async Task<string> ReadTheSecretAsInternalLambdaAsync(LocalCloudApp app)
     {
-        var session = app.Server.FunctionCredentials["InternalLambda"];
-        var answer = await AwsCli.RunAsync(
-            new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = session.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = session.SecretAccessKey, ["AWS_SESSION_TOKEN"] = session.SessionToken! },
-            ["--endpoint-url", app.AwsEndpoint.ToString().TrimEnd('/'), "secretsmanager", "get-secret-value", "--secret-id", "LambdaSNSTopicARN"]);
+        var answer = await AwsCli.RunAsync(app.Server.AwsEnvironmentFor("InternalLambda"), ["secretsmanager", "get-secret-value", "--secret-id", "LambdaSNSTopicARN"]);
         return answer.GetProperty("SecretString").GetString()!;
     }
 
