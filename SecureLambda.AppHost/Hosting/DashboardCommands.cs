@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.Aws.Cognito;
 using SecureLambda.Aws.Core;
@@ -13,10 +14,17 @@ namespace SecureLambda.AppHost.Hosting;
 /// Dashboard commands on the resources they act on: each user pool signs its dev user in, and the REST API sends a
 /// greeting through each route its Cognito authorizers guard, as the pool's own user (200) and as another pool's
 /// (401), the same two calls a client makes. Each click is one trace: the AppHost's span is the parent of LocalCloud's,
-/// and the functions' spans follow from there.
+/// and the functions' spans follow from there. The fault commands add a rule to LocalCloud's fault injection
+/// (<c>POST /_localcloud/faults</c> on the AWS endpoint, which appends, so the commands add up) and the stack's
+/// "Clear faults" removes every rule.
 /// </summary>
 public static class DashboardCommands
 {
+    /// <summary>The fault rules' API on the stack's AWS endpoint: GET lists, PUT replaces, POST appends, DELETE clears.</summary>
+    public const string FaultsPath = "/_localcloud/faults";
+
+    public const string ClearFaultsCommand = "clear-faults";
+
     private const int TokenPrefixLength = 16;
     private const string GreetingBody = """{"name":"Ada"}""";
 
@@ -55,6 +63,106 @@ public static class DashboardCommands
                     context => SendGreetingAsync(context, model, stranger, route, HttpStatusCode.Unauthorized),
                     Options($"{route.HttpMethod} with {stranger.UserPool}'s token to a route of {string.Join(", ", route.UserPools)}: the authorizer must refuse it.", "ShieldError"));
             }
+        }
+    }
+
+    /// <summary>
+    /// The fault command of a template resource, if its type has one: "Fail GetSecretValue" on a secret, "Throttle
+    /// Publish" on a topic, "Crash invocations" on a function. A rule names a service and operation (and, for Lambda, a
+    /// function), so a secret's or a topic's command fails that operation on every secret or topic of the stack.
+    /// </summary>
+    public static FaultCommand? FaultCommandFor(StackTemplateResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return resource.Type switch
+        {
+            // https://docs.aws.amazon.com/secretsmanager/latest/apireference/CommonErrors.html
+            "AWS::SecretsManager::Secret" => new("fail-get-secret-value", "Fail GetSecretValue",
+                "Adds a fault rule: every GetSecretValue through the stack's AWS endpoint fails with 400 ThrottlingException, until Clear faults on the stack.",
+                "ErrorCircle",
+                """{"service":"secretsmanager","operation":"GetSecretValue","error":{"statusCode":400,"code":"ThrottlingException","message":"Rate exceeded"}}"""),
+            // SNS's ThrottledException, whose Query error code is Throttled: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+            "AWS::SNS::Topic" => new("throttle-publish", "Throttle Publish",
+                "Adds a fault rule: every SNS Publish through the stack's AWS endpoint fails with 429 Throttled, until Clear faults on the stack.",
+                "TopSpeed",
+                """{"service":"sns","operation":"Publish","error":{"statusCode":429,"code":"Throttled","message":"Rate exceeded"}}"""),
+            // What Lambda reports when the runtime process dies mid-invocation.
+            StackDashboard.LambdaFunctionType => new("crash-invocations", "Crash invocations",
+                $"Adds a fault rule: every invocation of {resource.LogicalId} fails as a crash (Runtime.ExitError) without reaching its process: the API answers 502, asynchronous events are retried and go to the on-failure destination. Until Clear faults on the stack.",
+                "Warning",
+                $$$"""{"service":"lambda","function":"{{{resource.LogicalId}}}","error":{"code":"Runtime.ExitError","message":"Runtime exited with error: exit status 1"}}"""),
+            _ => null,
+        };
+    }
+
+    /// <summary>The fault commands on the template's resources, and "Clear faults" on the stack.</summary>
+    public static void WithFaultCommands(IResourceBuilder<LocalCloudStackResource> stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var model = stack.Resource;
+        foreach (var resource in model.TemplateResources)
+        {
+            if (FaultCommandFor(resource) is { } command)
+            {
+                stack.ApplicationBuilder.CreateResourceBuilder(resource).WithCommand(command.Name, command.DisplayName,
+                    context => ChangeFaultsAsync(context, model, command.DisplayName, HttpMethod.Post, $"[{command.Rule}]"),
+                    Options(command.Description, command.Icon));
+            }
+        }
+
+        stack.WithCommand(ClearFaultsCommand, "Clear faults",
+            context => ChangeFaultsAsync(context, model, "Clear faults", HttpMethod.Delete, rules: null),
+            Options("Removes every fault rule: the stack's AWS calls and invocations are served normally again.", "ArrowUndo"));
+    }
+
+    private static async Task<ExecuteCommandResult> ChangeFaultsAsync(ExecuteCommandContext context, LocalCloudStackResource stack, string name, HttpMethod method, string? rules)
+    {
+        context.Services.GetRequiredService<AppHostTracing>();
+        var ct = context.CancellationToken;
+        using var activity = StartClickActivity(name);
+        try
+        {
+            var awsEndpoint = await stack.AwsEndpoint.GetValueAsync(ct) ?? throw new CommandException("LocalCloud has no AWS endpoint yet.");
+            using var request = new HttpRequestMessage(method, new Uri($"{awsEndpoint.TrimEnd('/')}{FaultsPath}"));
+            if (rules is not null)
+            {
+                request.Content = new StringContent(rules, Encoding.UTF8, "application/json");
+            }
+
+            Propagate(activity, request);
+            using var response = await Http.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new CommandException(string.Create(CultureInfo.InvariantCulture, $"LocalCloud refused the change: {(int)response.StatusCode} {body}"));
+            }
+
+            return CommandResults.Success(rules is null
+                ? "No fault rules: calls and invocations are served normally."
+                : string.Create(CultureInfo.InvariantCulture, $"Fault rule added ({RuleCount(body)} in all; Clear faults on the stack removes them): {rules}"));
+        }
+        catch (HttpRequestException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return CommandResults.Failure($"LocalCloud did not answer: {e.Message}");
+        }
+        catch (CommandException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return CommandResults.Failure(e.Message);
+        }
+    }
+
+    private static int RuleCount(string rules)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(rules);
+            return document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.GetArrayLength() : 0;
+        }
+        catch (JsonException)
+        {
+            return 0;
         }
     }
 
@@ -228,3 +336,6 @@ public static class DashboardCommands
     /// <summary>A failure whose message is fit for the dashboard: what was called, the status and the body.</summary>
     private sealed class CommandException(string message) : Exception(message);
 }
+
+/// <summary>A dashboard command that adds one fault rule (<paramref name="Rule"/>, a JSON object) to LocalCloud's.</summary>
+public sealed record FaultCommand(string Name, string DisplayName, string Description, string Icon, string Rule);

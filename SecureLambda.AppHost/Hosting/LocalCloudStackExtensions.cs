@@ -82,6 +82,7 @@ public static class LocalCloudStackExtensions
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.AddHostedService<StackDashboard>();
+            DashboardCommands.WithFaultCommands(stack);
         }
 
         return stack;

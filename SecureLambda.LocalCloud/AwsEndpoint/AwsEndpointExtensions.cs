@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.Aws.Core;
 using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Lambda;
 
@@ -26,6 +27,7 @@ public static class AwsEndpointExtensions
         services.TryAddSingleton<AccountCredentials>();
         services.TryAddSingleton<DataPlaneState>();
         services.AddIam();
+        services.AddFaultInjection();
         services.TryAddSingleton<EngineForwarder>();
         services.TryAddSingleton<AwsCallers>();
         services.TryAddSingleton<AwsEndpointHandler>();
@@ -34,13 +36,15 @@ public static class AwsEndpointExtensions
     }
 
     /// <summary>
-    /// What the AWS endpoint serves: LocalCloud's own Lambda API, and every other call forwarded to the engine.
+    /// What the AWS endpoint serves: LocalCloud's own Lambda API, the fault rules' API, and every other call forwarded
+    /// to the engine.
     /// Only requests on the AWS endpoint's port reach these (<see cref="AwsEndpointMatcherPolicy"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapAwsEndpoint(this IEndpointRouteBuilder endpoints)
     {
         var aws = endpoints.MapGroup(string.Empty).WithMetadata(AwsEndpointMetadata.Instance).ExcludeFromDescription();
         aws.MapGroup(string.Empty).AddEndpointFilter(LambdaApiAuthorization.FilterAsync).MapLambdaInvokeApi();
+        aws.MapFaultsApi();
         aws.Map("/{**path}", (HttpContext context, AwsEndpointHandler handler) => handler.HandleAsync(context)).WithOrder(int.MaxValue);
         return endpoints;
     }

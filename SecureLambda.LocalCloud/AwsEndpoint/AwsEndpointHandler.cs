@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Signing;
 using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Waf;
@@ -16,14 +17,16 @@ namespace SecureLambda.LocalCloud.AwsEndpoint;
 /// The AWS endpoint's front door for everything LocalCloud does not serve itself: it names the call
 /// (<see cref="AwsRequestClassifier"/>), tells who signed it (<see cref="AwsCallers"/>), refuses what AWS would refuse
 /// before a service sees it (a bad signature, a missing one, a call the caller's role may not make:
-/// <see cref="IamAuthorizer"/>; a call the user pool does not permit: <see cref="CognitoGuard"/>), and hands the rest
-/// to the engine unchanged (<see cref="EngineForwarder"/>).
+/// <see cref="IamAuthorizer"/>; a call the user pool does not permit: <see cref="CognitoGuard"/>), applies the fault
+/// rules to what is left (<see cref="FaultInjector"/>: a delay, an error in the service's own protocol), and hands the
+/// rest to the engine unchanged (<see cref="EngineForwarder"/>).
 /// </summary>
 public sealed partial class AwsEndpointHandler(
     AwsCallers callers,
     DataPlaneState dataPlane,
     IamAuthorizer iam,
     EngineForwarder forwarder,
+    FaultInjector faults,
     ILogger<AwsEndpointHandler> logger)
 {
     /// <summary>The largest body read whole, to verify a function's signature or find a Query call's operation.</summary>
@@ -111,6 +114,18 @@ public sealed partial class AwsEndpointHandler(
             }
 
             rewriteError = CognitoGuard.UserExistenceRewrite(call, rules, parameters);
+        }
+
+        // A fault applies to what AWS would have served: after authentication, IAM and the pool's own refusals, as a
+        // real throttle or outage comes after them.
+        if (faults.PickForCall(call) is { } fault)
+        {
+            await faults.ApplyAsync(fault, call.ToString(), context.RequestAborted);
+            if (fault.Error is { } injected)
+            {
+                await AwsErrors.WriteAsync(context, call, new AwsError(injected.StatusCode ?? StatusCodes.Status400BadRequest, injected.Code, injected.Message));
+                return;
+            }
         }
 
         if (forwarder.EngineFor(call.Service) is not { } engine)

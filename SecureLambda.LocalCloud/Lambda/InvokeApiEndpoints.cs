@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Lambda;
 using SecureLambda.Aws.Signing;
+using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Hosting;
 
 namespace SecureLambda.LocalCloud.Lambda;
@@ -12,6 +13,8 @@ namespace SecureLambda.LocalCloud.Lambda;
 /// <c>X-Amz-Function-Error: Unhandled</c>; service errors carry <c>x-amzn-ErrorType</c>. Only a request signed (SigV4)
 /// with the account's credentials is served, as Lambda serves only signed requests; an unsigned, mis-signed or foreign
 /// request is refused with 403 before anything else happens, so no web page or stray process can invoke a function.
+/// A Lambda fault rule with a service error (a status other than 200) is this API's answer to a matching call of any
+/// invocation type, after its delay; any other matching rule is the invocation's (<see cref="LambdaInvoker"/>).
 /// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html,
 /// https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
 /// </summary>
@@ -80,6 +83,7 @@ public static class InvokeApiEndpoints
         LambdaFunctions functions,
         LambdaInvoker invoker,
         EventInvocations events,
+        FaultInjector faults,
         AccountCredentials account,
         TimeProvider timeProvider)
     {
@@ -111,11 +115,21 @@ public static class InvokeApiEndpoints
             return;
         }
 
+        // One roll per call: a service error answers the call itself; a function error or a delay is the
+        // synchronous invocation's, while each attempt of an Event invocation rolls again, as each is an invocation.
+        var fault = faults.PickForInvocation(target.Definition);
+        if (fault is { IsLambdaServiceError: true, Error: { } serviceError })
+        {
+            await faults.ApplyAsync(fault, $"lambda.Invoke {target.Definition.FunctionName}", cancellationToken);
+            await WriteServiceErrorAsync(context, serviceError.StatusCode!.Value, serviceError.Code, serviceError.Message);
+            return;
+        }
+
         var payload = body.Length == 0 ? "{}"u8.ToArray() : body;
         switch (invocationType)
         {
             case "RequestResponse":
-                await RespondAsync(context, target, await invoker.InvokeAsync(target, payload, cancellationToken));
+                await RespondAsync(context, target, await invoker.InvokeAsync(target, payload, fault, cancellationToken));
                 return;
             case "Event":
                 events.Enqueue(target, payload);

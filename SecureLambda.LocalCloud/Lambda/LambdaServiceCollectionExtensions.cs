@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Engine;
+using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Iam;
 
 namespace SecureLambda.LocalCloud.Lambda;
@@ -45,6 +46,7 @@ public static class LambdaServiceCollectionExtensions
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<AccountCredentials>();
         services.TryAddSingleton<RuntimeApiKeys>();
+        services.AddFaultInjection();
         services.TryAddSingleton<LambdaInvoker>();
         services.AddEngineClients();
         services.AddIam();
