@@ -101,7 +101,7 @@ public sealed partial class AwsEndpointHandler(
                 break;
         }
 
-        Func<string, EngineAnswer?>? rewriteError = null;
+        Func<EngineAnswer, EngineAnswer?>? rewrite = null;
         if (call.Service == AwsServiceCall.CognitoIdentityProvider)
         {
             var rules = (await dataPlane.WaitAsync(context.RequestAborted)).Cognito;
@@ -113,7 +113,7 @@ public sealed partial class AwsEndpointHandler(
                 return;
             }
 
-            rewriteError = CognitoGuard.UserExistenceRewrite(call, rules, parameters);
+            rewrite = CognitoGuard.UserExistenceRewrite(call, rules, parameters);
         }
 
         // A fault applies to what AWS would have served: after authentication, IAM and the pool's own refusals, as a
@@ -134,7 +134,7 @@ public sealed partial class AwsEndpointHandler(
             return;
         }
 
-        var error = await forwarder.ForwardAsync(context, engine, rewriteError);
+        var error = await forwarder.ForwardAsync(context, engine, rewrite);
         if (error != ForwarderError.None)
         {
             LogEngineUnreachable(call.ToString(), engine, error);

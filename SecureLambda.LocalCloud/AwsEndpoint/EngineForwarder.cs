@@ -60,15 +60,16 @@ public sealed class EngineForwarder : IDisposable
 
     /// <summary>
     /// Forwards the request; the error, if the engine could not be reached or broke off, before anything was answered.
-    /// <paramref name="rewriteError"/>, given the engine's error type, may answer an error in its place, as AWS would.
+    /// <paramref name="rewrite"/>, given the engine's answer (a 200 or a 4xx, read whole: the JSON services' answers
+    /// are small), may answer in its place, as AWS would.
     /// </summary>
-    public async Task<ForwarderError> ForwardAsync(HttpContext context, Uri engine, Func<string, EngineAnswer?>? rewriteError = null)
+    public async Task<ForwarderError> ForwardAsync(HttpContext context, Uri engine, Func<EngineAnswer, EngineAnswer?>? rewrite = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(engine);
-        if (rewriteError is not null)
+        if (rewrite is not null)
         {
-            context.Items[typeof(EngineAnswer)] = rewriteError;
+            context.Items[typeof(EngineAnswer)] = rewrite;
         }
 
         return await _forwarder.SendAsync(
@@ -83,7 +84,7 @@ public sealed class EngineForwarder : IDisposable
 
     /// <summary>
     /// Everything copied as it came, the client's <c>Host</c> included; no <c>X-Forwarded-*</c> is added. An engine
-    /// error the request's rewrite answers differently (<see cref="ForwardAsync"/>) is replaced, status, type and body.
+    /// answer the request's rewrite gives differently (<see cref="ForwardAsync"/>) is replaced, status, type and body.
     /// </summary>
     private sealed class OriginalHostTransformer : HttpTransformer
     {
@@ -97,20 +98,21 @@ public sealed class EngineForwarder : IDisposable
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {
-            if (proxyResponse is not { StatusCode: >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError }
-                || httpContext.Items[typeof(EngineAnswer)] is not Func<string, EngineAnswer?> rewrite)
+            if (proxyResponse is not { StatusCode: HttpStatusCode.OK or (>= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError) }
+                || httpContext.Items[typeof(EngineAnswer)] is not Func<EngineAnswer, EngineAnswer?> rewrite)
             {
                 var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
                 RemoveEngineHeaders(httpContext.Response);
                 return copyBody;
             }
 
-            // An error body is small: read whole, then either replaced or passed on as it was.
+            // Read whole, then either replaced or passed on as it was.
             var body = await proxyResponse.Content.ReadAsByteArrayAsync(cancellationToken);
             await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
             var response = httpContext.Response;
             RemoveEngineHeaders(response);
-            if (rewrite(ErrorTypeOf(proxyResponse, body)) is { } answer)
+            var status = (int)proxyResponse.StatusCode;
+            if (rewrite(new EngineAnswer(status, status == 200 ? null : ErrorTypeOf(proxyResponse, body), body)) is { } answer)
             {
                 response.StatusCode = answer.StatusCode;
                 response.Headers.Remove("x-amzn-ErrorType");

@@ -32,6 +32,12 @@ public static class CognitoGuard
         "ConfirmForgotPassword", "ConfirmSignUp",
     };
 
+    /// <summary>The calls that, with it ENABLED, answer every user as if a code went to their (masked) address.</summary>
+    private static readonly HashSet<string> DeliveryOperations = new(StringComparer.Ordinal)
+    {
+        "ForgotPassword", "ResendConfirmationCode",
+    };
+
     /// <summary>The prefix of the codes the engine issues and checks; it takes any other code as valid.</summary>
     private const string EngineCodePrefix = "moto-confirmation-code:";
 
@@ -81,11 +87,13 @@ public static class CognitoGuard
     public static bool IsEngineHeader(string name) => name.StartsWith("x-moto-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// For a client with <c>PreventUserExistenceErrors</c> ENABLED, how the engine's <c>UserNotFoundException</c> is
-    /// answered instead, as Cognito answers it; null when the call's answers need no change.
+    /// For a client with <c>PreventUserExistenceErrors</c> ENABLED, how the engine's answer is given instead, as Cognito
+    /// gives it, so that no answer tells a user who exists from one who does not: <c>UserNotFoundException</c> as a wrong
+    /// password or a wrong code, and a code delivery always to the username masked alike (moto writes a real user's
+    /// masked e-mail, but <c>name@h***.com</c> for one it does not have). Null when the call's answers need no change.
     /// https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
     /// </summary>
-    public static Func<string, EngineAnswer?>? UserExistenceRewrite(AwsServiceCall call, CognitoRules rules, Func<string, string?> parameter)
+    public static Func<EngineAnswer, EngineAnswer?>? UserExistenceRewrite(AwsServiceCall call, CognitoRules rules, Func<string, string?> parameter)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(rules);
@@ -95,17 +103,35 @@ public static class CognitoGuard
             return null;
         }
 
-        // ForgotPassword and ResendConfirmationCode need nothing: the engine already answers an unknown user with a
-        // simulated delivery.
+        if (DeliveryOperations.Contains(operation))
+        {
+            var delivery = SimulatedDelivery(parameter("Username") ?? string.Empty);
+            return engine => engine.StatusCode == 200 ? delivery : null;
+        }
+
         EngineAnswer? answer = AuthenticationOperations.Contains(operation) ? Error(400, "NotAuthorizedException", "Incorrect username or password.")
             : ConfirmationOperations.Contains(operation) ? Error(400, "CodeMismatchException", "Invalid verification code provided, please try again.")
             : null;
-        return answer is null ? null : errorType => errorType == "UserNotFoundException" ? answer : null;
+        return answer is null ? null : engine => engine.ErrorType == "UserNotFoundException" ? answer : null;
+    }
+
+    /// <summary>
+    /// "A code was sent" to the username masked as Cognito masks an address (<c>a***@e***</c>), whoever the user: the
+    /// pools sign in by e-mail (<c>UsernameAttributes</c>), so a real user's address masks the same.
+    /// </summary>
+    private static EngineAnswer SimulatedDelivery(string username)
+    {
+        var at = username.IndexOf('@', StringComparison.Ordinal);
+        var destination = at > 0 && at < username.Length - 1 ? $"{username[0]}***@{username[at + 1]}***" : "***";
+        return new(200, null, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, Dictionary<string, string>>
+        {
+            ["CodeDeliveryDetails"] = new() { ["Destination"] = destination, ["DeliveryMedium"] = "EMAIL", ["AttributeName"] = "email" },
+        }));
     }
 
     private static EngineAnswer Error(int status, string code, string message) =>
         new(status, code, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["__type"] = code, ["message"] = message }));
 }
 
-/// <summary>An answer LocalCloud gives in place of the engine's: status, error type (for <c>x-amzn-ErrorType</c>) and JSON body.</summary>
+/// <summary>An answer of the engine, or one LocalCloud gives in its place: status, error type (<c>x-amzn-ErrorType</c>, null for none) and JSON body.</summary>
 public sealed record EngineAnswer(int StatusCode, string? ErrorType, byte[] Body);
