@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.Lambda;
@@ -36,7 +37,9 @@ public static class FunctionHost
         // Runtime API's server spans would hang in the caller's trace under a parent that is never exported.
         using var runtimeHttp = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { Timeout = Timeout.InfiniteTimeSpan };
         var runtimeApi = new LambdaRuntimeApiClient(runtimeHttp, runtimeApiUri);
-        using var awsHttp = new HttpClient();
+        // The AWS calls carry their own span's traceparent (SecureLambda.Aws sets it): HttpClient's span, which it would
+        // send instead, is not exported here, and the AWS endpoint's spans would hang from it, outside the trace.
+        using var awsHttp = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null });
 
         FunctionObservability? observability = null;
         LambdaRuntimeLoop loop;

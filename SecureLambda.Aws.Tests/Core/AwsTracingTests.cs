@@ -69,6 +69,25 @@ public sealed class AwsTracingTests : IDisposable
         Assert.DoesNotContain(span.TagObjects, tag => tag.Value?.ToString()?.Contains("top-secret-value", StringComparison.Ordinal) == true);
     }
 
+    /// <summary>
+    /// The call's own span goes on the wire as W3C trace context, so a server that traces (LocalCloud's AWS endpoint)
+    /// hangs its spans under it; and outside the signature, as botocore leaves it, so that a handler may replace it.
+    /// </summary>
+    [Fact]
+    public async Task EachCall_SendsItsOwnSpanAsTraceparent_Unsigned()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Reply(HttpStatusCode.OK, """{"SecretString":"x"}"""));
+        using var http = new HttpClient(handler);
+        var client = new SecretsManagerClient(http, TestContexts.Offline());
+
+        await client.GetSecretStringAsync("LambdaSNSTopicARN", TestContext.Current.CancellationToken);
+
+        var span = Assert.Single(_spans);
+        var sent = Assert.Single(handler.Requests);
+        Assert.Equal(span.Id, sent.TraceParent);
+        Assert.DoesNotContain("traceparent", sent.Authorization, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Publish_MarksSpanAsError_WithAwsErrorCode_AndKeepsMessageOut()
     {

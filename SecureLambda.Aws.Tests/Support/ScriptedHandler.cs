@@ -13,7 +13,8 @@ public sealed record RecordedRequest(
     string? Target,
     string? ContentType,
     string Body,
-    string? TraceHeader = null);
+    string? TraceHeader = null,
+    string? TraceParent = null);
 
 /// <summary>An HTTP handler that answers each attempt from a script and records what it was sent.</summary>
 public sealed class ScriptedHandler(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] steps)
@@ -53,7 +54,8 @@ public sealed class ScriptedHandler(params Func<HttpRequestMessage, Cancellation
             Header(request, "X-Amz-Target"),
             request.Content?.Headers.NonValidated.TryGetValues("Content-Type", out var type) == true ? type.ToString() : null,
             body,
-            Header(request, "X-Amzn-Trace-Id")));
+            Header(request, "X-Amzn-Trace-Id"),
+            Header(request, "traceparent")));
         var step = steps[Math.Min(_requests.Count - 1, steps.Length - 1)];
         return await step(request, cancellationToken);
     }

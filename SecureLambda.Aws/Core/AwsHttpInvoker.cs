@@ -136,6 +136,18 @@ internal sealed class AwsHttpInvoker
             message.Headers.TryAddWithoutValidation(LambdaTraceHeader.HeaderName, traceHeader);
         }
 
+        // W3C trace context from this call's own span, unsigned too, so that a server that traces (LocalCloud's AWS
+        // endpoint) hangs its spans under it; an HttpClient that makes and sends a span of its own replaces it.
+        if (activity is not null)
+        {
+            DistributedContextPropagator.Current.Inject(activity, message, static (carrier, name, value) =>
+            {
+                var headers = ((HttpRequestMessage)carrier!).Headers;
+                headers.Remove(name);
+                headers.TryAddWithoutValidation(name, value);
+            });
+        }
+
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var requestId = response.Headers.NonValidated.TryGetValues(RequestIdHeader, out var values) ? values.FirstOrDefault() : null;

@@ -98,7 +98,8 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
 
         await Expect(ResourceRow(page, "GreetingTopic")).ToContainTextAsync("Provisioned");
         await Expect(ResourceRow(page, "GreetingApiStage")).ToContainTextAsync("Emulated");
-        await Expect(ResourceRow(page, "ExternalLambda1Role")).ToContainTextAsync("Skipped");
+        await Expect(ResourceRow(page, "ExternalLambda1Role")).ToContainTextAsync("Emulated");
+        await Expect(ResourceRow(page, "ExternalLambda1LogGroup")).ToContainTextAsync("Skipped");
         await Expect(ResourceRow(page, "AlarmEmailSubscription")).ToContainTextAsync("Not created");
         await Expect(ResourceRow(page, "ExternalLambda1")).ToContainTextAsync("Waiting for an invocation");
         await SaveScreenshotAsync(page, "dashboard-resources.png");

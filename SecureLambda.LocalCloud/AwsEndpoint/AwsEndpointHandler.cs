@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Signing;
 using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Diagnostics;
 using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Iam;
@@ -78,7 +79,11 @@ public sealed partial class AwsEndpointHandler(
         }
 
         var caller = callers.Identify(new SigV4Request(request.Method, RawTarget(context), Header, body), accessKeyId, call.Service);
-        Annotate(Activity.Current, call, caller);
+
+        // One span per call, named by it (the server span is named by the catch-all route): its caller, IAM's decision,
+        // the pool's refusals and any fault are its attributes and events.
+        using var activity = LocalCloudTelemetry.Source.StartActivity(call.ToString(), ActivityKind.Internal);
+        Annotate(activity, call, caller);
         var parameters = ParametersOf(call, request, body);
         switch (caller)
         {
@@ -210,7 +215,6 @@ public sealed partial class AwsEndpointHandler(
             return;
         }
 
-        activity.DisplayName = $"{call.Service}.{call.Operation ?? activity.DisplayName}";
         activity.SetTag("rpc.system", "aws-api");
         activity.SetTag("rpc.service", call.Service);
         activity.SetTag("rpc.method", call.Operation);
