@@ -58,11 +58,13 @@ public sealed class CognitoStrictnessTests(LocalCloudApp app) : IClassFixture<Lo
     /// that, anyone who knows a user's name could set their password. Cognito checks the code it mailed.
     /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html
     /// </summary>
-    [Fact]
-    public async Task TakeOverADevUsersAccount_WithAResetCodeTheAttackerMadeUp_IsRefused_AndTheirPasswordStillWorks()
+    [Theory]
+    [InlineData("123456")]
+    [InlineData("moto-confirmation-code:123456")]
+    public async Task TakeOverADevUsersAccount_WithAResetCodeTheAttackerMadeUp_IsRefused_AndTheirPasswordStillWorks(string code)
     {
         var error = await RefusalAsync("confirm-forgot-password", "--client-id", Output("UserPool1ClientId"), "--username", LocalCloudApp.User1,
-            "--confirmation-code", "123456", "--password", StrangersPassword);
+            "--confirmation-code", code, "--password", StrangersPassword);
 
         Assert.Contains("(CodeMismatchException) when calling the ConfirmForgotPassword operation: Invalid verification code provided, please try again.", error, StringComparison.Ordinal);
         Assert.Equal(3, (await app.SignInAsync(LocalCloudApp.User1, "UserPool1ClientId")).Split('.').Length);

@@ -13,8 +13,9 @@ namespace SecureLambda.LocalCloud.Cognito;
 /// <c>PreventUserExistenceErrors</c>;</item>
 /// <item>its <c>ConfirmForgotPassword</c> and <c>ConfirmSignUp</c> take any code that does not start with
 /// <c>moto-confirmation-code:</c> as valid, and it hands the real code out in an <c>x-moto-…</c> response header, so
-/// anyone could reset any user's password. LocalCloud strips the header (<see cref="AwsEndpoint.EngineForwarder"/>) and
-/// refuses every other code.</item>
+/// anyone could reset any user's password. LocalCloud strips the header (<see cref="AwsEndpoint.EngineForwarder"/>) and,
+/// since no code is ever delivered locally, refuses every code (its own six digits could be guessed: moto sets no
+/// attempt limit).</item>
 /// </list>
 /// Its MFA follows the pool's OPTIONAL setting; ON is refused at start (CognitoUserPoolProvisioner).
 /// </summary>
@@ -38,14 +39,11 @@ public static class CognitoGuard
         "ForgotPassword", "ResendConfirmationCode",
     };
 
-    /// <summary>The prefix of the codes the engine issues and checks; it takes any other code as valid.</summary>
-    private const string EngineCodePrefix = "moto-confirmation-code:";
-
     /// <summary>
     /// The refusal of a call the pool does not permit, before the engine sees it: <c>SignUp</c> on a pool with
     /// <c>AllowAdminCreateUserOnly</c> is <c>NotAuthorizedException</c>, "SignUp is not permitted for this user pool"
-    /// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html); a confirmation code
-    /// the engine did not issue is <c>CodeMismatchException</c>, as Cognito answers a wrong code
+    /// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html); a confirmation code is
+    /// <c>CodeMismatchException</c>, as Cognito answers a wrong code, since none was ever delivered to be right
     /// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html).
     /// </summary>
     public static AwsError? Refusal(AwsServiceCall call, CognitoRules rules, Func<string, string?> parameter)
@@ -57,7 +55,7 @@ public static class CognitoGuard
         {
             "SignUp" when rules.FindClient(parameter("ClientId")) is { Pool.AllowAdminCreateUserOnly: true } =>
                 new AwsError(400, "NotAuthorizedException", "SignUp is not permitted for this user pool"),
-            "ConfirmForgotPassword" or "ConfirmSignUp" when parameter("ConfirmationCode")?.StartsWith(EngineCodePrefix, StringComparison.Ordinal) != true =>
+            "ConfirmForgotPassword" or "ConfirmSignUp" =>
                 new AwsError(400, "CodeMismatchException", "Invalid verification code provided, please try again."),
             _ => null,
         };
