@@ -20,27 +20,32 @@ namespace SecureLambda.LocalCloud.Tests.Faults;
 public sealed class LambdaFaultTests : IClassFixture<MotoServerFixture>
 {
     private const string CrashRule = """[{"service":"lambda","function":"InternalLambda","error":{"code":"Runtime.ExitError","message":"Runtime exited with error: exit status 1"}}]""";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly LambdaFunctionDefinition Internal =
         new("InternalLambda", "secure-lambda-InternalLambda", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-InternalLambda", TimeSpan.FromSeconds(5));
 
     private readonly MotoServer _moto;
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
 
-    public LambdaFaultTests(MotoServerFixture fixture) => _moto = fixture.Server;
+    private readonly EngineQueues _engine;
+
+    public LambdaFaultTests(MotoServerFixture fixture)
+    {
+        _moto = fixture.Server;
+        _engine = new EngineQueues(_moto);
+    }
 
     [Fact]
     public async Task ACrashRule_OnAnSnsSubscribedFunction_SendsTheInvocationRecordToTheOnFailureDestination_WithoutRunningIt()
     {
-        var route = await CreateRouteAsync("fault-sns");
-        var destination = await CreateQueueAsync("fault-sns-destination");
-        await using var host = await StartHostAsync(Internal with { MaximumRetryAttempts = 1, OnFailure = destination }, route);
+        var route = await _engine.CreateRouteAsync("fault-sns");
+        var destination = await _engine.CreateQueueAsync("fault-sns-destination");
+        await using var host = await _engine.StartHostAsync(Internal with { MaximumRetryAttempts = 1, OnFailure = destination }, route);
         await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("InternalLambda"), _ => "{}");
         SetRules(host, CrashRule);
 
         await _moto.AwsCliAsync("sns", "publish", "--topic-arn", route.TopicArn, "--message", "Grace");
 
-        var record = JsonDocument.Parse((await WaitForMessageAsync(destination.QueueUrl)).GetProperty("Body").GetString()!).RootElement;
+        var record = JsonDocument.Parse((await _engine.WaitForMessageAsync(destination.QueueUrl, _cancellation)).GetProperty("Body").GetString()!).RootElement;
         Assert.Equal("RetriesExhausted", record.GetProperty("requestContext").GetProperty("condition").GetString());
         Assert.Equal(2, record.GetProperty("requestContext").GetProperty("approximateInvokeCount").GetInt32());
         Assert.Equal("Grace", record.GetProperty("requestPayload").GetProperty("Records")[0].GetProperty("Sns").GetProperty("Message").GetString());
@@ -53,8 +58,8 @@ public sealed class LambdaFaultTests : IClassFixture<MotoServerFixture>
     [Fact]
     public async Task ACrashRule_OnAnEventInvoke_IsAcceptedThenFailsTheSameWay()
     {
-        var destination = await CreateQueueAsync("fault-event-destination");
-        await using var host = await StartHostAsync(Internal with { MaximumRetryAttempts = 0, OnFailure = destination }, route: null);
+        var destination = await _engine.CreateQueueAsync("fault-event-destination");
+        await using var host = await _engine.StartHostAsync(Internal with { MaximumRetryAttempts = 0, OnFailure = destination }, route: null);
         await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("InternalLambda"), _ => "{}");
         SetRules(host, CrashRule);
         using var http = host.SignedClient();
@@ -64,7 +69,7 @@ public sealed class LambdaFaultTests : IClassFixture<MotoServerFixture>
         using var accepted = await http.SendAsync(request, _cancellation);
 
         Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
-        var record = JsonDocument.Parse((await WaitForMessageAsync(destination.QueueUrl)).GetProperty("Body").GetString()!).RootElement;
+        var record = JsonDocument.Parse((await _engine.WaitForMessageAsync(destination.QueueUrl, _cancellation)).GetProperty("Body").GetString()!).RootElement;
         Assert.Equal(1, record.GetProperty("requestContext").GetProperty("approximateInvokeCount").GetInt32());
         Assert.Equal(42, record.GetProperty("requestPayload").GetProperty("order").GetInt32());
         Assert.Equal("Runtime.ExitError", record.GetProperty("responsePayload").GetProperty("errorType").GetString());
@@ -79,46 +84,4 @@ public sealed class LambdaFaultTests : IClassFixture<MotoServerFixture>
         host.Services.GetRequiredService<FaultRules>().Replace(parsed.Rules!);
     }
 
-    private async Task<LocalLambdaHost> StartHostAsync(LambdaFunctionDefinition function, (string TopicArn, string SubscriptionArn, string QueueUrl, string DeadLetterQueueUrl)? route) =>
-        await LocalLambdaHost.StartAsync(
-            [function],
-            EngineClients.CreateSqs(AwsClientContext.FromEnvironment(name => _moto.ClientEnvironment.GetValueOrDefault(name))),
-            route is { } r ? [new AsyncDeliveryRoute(r.TopicArn, "InternalLambda", "InternalLambda", r.SubscriptionArn, r.QueueUrl, r.DeadLetterQueueUrl, MaxReceiveCount: 3)] : []);
-
-    private async Task<AsyncFailureTarget> CreateQueueAsync(string name)
-    {
-        var url = (await _moto.AwsCliAsync("sqs", "create-queue", "--queue-name", name))!.Value.GetProperty("QueueUrl").GetString()!;
-        return new AsyncFailureTarget(await QueueArnAsync(url), url);
-    }
-
-    private async Task<(string TopicArn, string SubscriptionArn, string QueueUrl, string DeadLetterQueueUrl)> CreateRouteAsync(string name)
-    {
-        var topicArn = (await _moto.AwsCliAsync("sns", "create-topic", "--name", $"{name}-topic"))!.Value.GetProperty("TopicArn").GetString()!;
-        var dlqUrl = (await _moto.AwsCliAsync("sqs", "create-queue", "--queue-name", $"{name}-async-dlq"))!.Value.GetProperty("QueueUrl").GetString()!;
-        var redrive = JsonSerializer.Serialize(new { deadLetterTargetArn = await QueueArnAsync(dlqUrl), maxReceiveCount = 3 });
-        var attributes = JsonSerializer.Serialize(new Dictionary<string, string> { ["RedrivePolicy"] = redrive });
-        var queueUrl = (await _moto.AwsCliAsync("sqs", "create-queue", "--queue-name", $"{name}-async", "--attributes", attributes))!.Value.GetProperty("QueueUrl").GetString()!;
-        var subscriptionArn = (await _moto.AwsCliAsync("sns", "subscribe", "--topic-arn", topicArn, "--protocol", "sqs", "--notification-endpoint", await QueueArnAsync(queueUrl)))!
-            .Value.GetProperty("SubscriptionArn").GetString()!;
-        return (topicArn, subscriptionArn, queueUrl, dlqUrl);
-    }
-
-    private async Task<string> QueueArnAsync(string queueUrl) =>
-        (await _moto.AwsCliAsync("sqs", "get-queue-attributes", "--queue-url", queueUrl, "--attribute-names", "QueueArn"))!
-            .Value.GetProperty("Attributes").GetProperty("QueueArn").GetString()!;
-
-    private async Task<JsonElement> WaitForMessageAsync(string queueUrl)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_cancellation);
-        deadline.CancelAfter(Timeout);
-        while (true)
-        {
-            deadline.Token.ThrowIfCancellationRequested();
-            var reply = await _moto.AwsCliAsync("sqs", "receive-message", "--queue-url", queueUrl, "--wait-time-seconds", "1", "--message-attribute-names", "All");
-            if (reply?.TryGetProperty("Messages", out var messages) == true)
-            {
-                return messages[0];
-            }
-        }
-    }
 }
