@@ -2,7 +2,6 @@ extern alias AppHost;
 
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;

@@ -82,10 +82,18 @@ public sealed class FaultInjectionTests(LocalCloudApp app) : IClassFixture<Local
         var started = app.Clock.GetUtcNow();
 
         var call = secrets.SendAsync(SecretsCall("DescribeSecret"), _cancellation);
-        // LocalCloud's clock is the fixture's fake: the call answers only once it has moved the rule's latency on.
+        // LocalCloud's clock is the fixture's fake: the call answers only once it has moved the rule's latency on. The
+        // delay's timer may not exist yet when the clock first moves, so the clock moves a second at a time until the
+        // call is answered, for a minute at most.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
         while (!call.IsCompleted)
         {
-            if (await Task.WhenAny(call, Task.Delay(TimeSpan.FromMilliseconds(100), _cancellation)) != call)
+            try
+            {
+                await call.WaitAsync(TimeSpan.FromMilliseconds(100), deadline.Token);
+            }
+            catch (TimeoutException)
             {
                 app.Clock.Advance(TimeSpan.FromSeconds(1));
             }

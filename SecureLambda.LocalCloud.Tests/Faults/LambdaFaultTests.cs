@@ -20,8 +20,7 @@ namespace SecureLambda.LocalCloud.Tests.Faults;
 public sealed class LambdaFaultTests : IClassFixture<MotoServerFixture>
 {
     private const string CrashRule = """[{"service":"lambda","function":"InternalLambda","error":{"code":"Runtime.ExitError","message":"Runtime exited with error: exit status 1"}}]""";
-    private static readonly LambdaFunctionDefinition Internal =
-        new("InternalLambda", "secure-lambda-InternalLambda", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-InternalLambda", TimeSpan.FromSeconds(5));
+    private static readonly LambdaFunctionDefinition Internal = EngineQueues.InternalLambda;
 
     private readonly MotoServer _moto;
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;

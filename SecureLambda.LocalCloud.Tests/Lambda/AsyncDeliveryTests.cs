@@ -17,8 +17,7 @@ namespace SecureLambda.LocalCloud.Tests.Lambda;
 public sealed class AsyncDeliveryTests : IClassFixture<MotoServerFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private static readonly LambdaFunctionDefinition Internal =
-        new("InternalLambda", "secure-lambda-InternalLambda", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-InternalLambda", TimeSpan.FromSeconds(5));
+    private static readonly LambdaFunctionDefinition Internal = EngineQueues.InternalLambda;
 
     private readonly MotoServer _moto;
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;

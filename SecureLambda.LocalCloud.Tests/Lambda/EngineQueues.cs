@@ -18,6 +18,10 @@ internal sealed class EngineQueues(MotoServer moto)
 {
     public const int MaxReceiveCount = 3;
 
+    /// <summary>The function the asynchronous-delivery tests deliver to, standing for the template's InternalLambda.</summary>
+    public static readonly LambdaFunctionDefinition InternalLambda =
+        new("InternalLambda", "secure-lambda-InternalLambda", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-InternalLambda", TimeSpan.FromSeconds(5));
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     public async Task<AsyncFailureTarget> CreateQueueAsync(string name)

@@ -53,21 +53,11 @@ public sealed class AwsCallers(IOptions<LocalLambdaOptions> options, AccountCred
             .ToDictionary(entry => entry.Value.AccessKeyId, entry => (entry.Key, entry.Value), StringComparer.Ordinal);
 
     /// <summary>
-    /// The access key id a request is signed with: from <c>Authorization</c>'s <c>Credential=AKID/…</c>, or a presigned
-    /// URL's <c>X-Amz-Credential</c>; null for an unsigned request, empty for one whose signature names none.
+    /// The access key id a request is signed with (<see cref="AwsRequestClassifier.CredentialOf"/>'s first part); null
+    /// for an unsigned request, empty for one whose signature names none.
     /// </summary>
-    public static string? AccessKeyIdOf(Func<string, IReadOnlyList<string>> header, Func<string, string?> query)
-    {
-        ArgumentNullException.ThrowIfNull(header);
-        ArgumentNullException.ThrowIfNull(query);
-        var credential = header("Authorization") switch
-        {
-            [] => query("X-Amz-Credential"),
-            [var authorization] => authorization.Split("Credential=", 2) is [_, var rest] ? rest : string.Empty,
-            _ => string.Empty,
-        };
-        return credential?.Split('/', 2)[0].Trim();
-    }
+    public static string? AccessKeyIdOf(Func<string, IReadOnlyList<string>> header, Func<string, string?> query) =>
+        AwsRequestClassifier.CredentialOf(header, query)?.Split('/', 2)[0].Trim();
 
     /// <summary>Whether the key id is one of the functions' (whose requests must then be read whole to verify).</summary>
     public bool IsFunctionKey(string? accessKeyId) => accessKeyId is not null && _byAccessKey.ContainsKey(accessKeyId);

@@ -78,7 +78,7 @@ public sealed partial class AwsEndpointHandler(
             limit.MaxRequestBodySize = null;
         }
 
-        var caller = callers.Identify(new SigV4Request(request.Method, RawTarget(context), Header, body), accessKeyId, call.Service);
+        var caller = callers.Identify(new SigV4Request(request.Method, RequestTargets.Raw(context), Header, body), accessKeyId, call.Service);
 
         // One span per call, named by it (the server span is named by the catch-all route): its caller, IAM's decision,
         // the pool's refusals and any fault are its attributes and events.
@@ -200,12 +200,6 @@ public sealed partial class AwsEndpointHandler(
 
         return name => (call.Protocol == AwsProtocol.Query ? AwsRequestClassifier.FormValue(body.Span, name) : null) ?? request.Query[name].FirstOrDefault();
     }
-
-    /// <summary>The target exactly as sent: the signature covers the encoded path.</summary>
-    internal static string RawTarget(HttpContext context) =>
-        context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw.StartsWith('/')
-            ? raw
-            : $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
 
     /// <summary>The call in OpenTelemetry's AWS SDK conventions (<c>rpc.system = aws-api</c>) and who made it.</summary>
     private static void Annotate(Activity? activity, AwsServiceCall call, AwsCaller caller)

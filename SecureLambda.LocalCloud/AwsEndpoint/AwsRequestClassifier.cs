@@ -37,7 +37,7 @@ public static class AwsRequestClassifier
         ArgumentNullException.ThrowIfNull(query);
         var target = header("X-Amz-Target") is [var single] ? single : null;
         var (prefix, targetOperation) = SplitTarget(target);
-        var service = ScopeService(header("Authorization") is [var authorization] ? CredentialOf(authorization) : query("X-Amz-Credential"))
+        var service = ScopeService(CredentialOf(header, query))
             ?? (prefix is not null && TargetPrefixes.TryGetValue(prefix, out var byTarget) ? byTarget : null)
             ?? ServiceByPath(method, path)
             ?? AwsServiceCall.Unknown;
@@ -74,18 +74,27 @@ public static class AwsRequestClassifier
     private static string? ScopeService(string? credential) =>
         credential?.Split('/') is { Length: 5 } scope && scope[3].Length > 0 ? scope[3] : null;
 
-    private static string? CredentialOf(string authorization)
+    /// <summary>
+    /// The SigV4 credential a request is signed with (<c>AKID/date/region/service/aws4_request</c>): from the one
+    /// <c>Authorization</c> header's <c>Credential=</c>, or a presigned URL's <c>X-Amz-Credential</c>; null for an unsigned
+    /// request, empty for one whose signature names none (or that has two <c>Authorization</c> headers).
+    /// </summary>
+    public static string? CredentialOf(Func<string, IReadOnlyList<string>> header, Func<string, string?> query)
     {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(query);
         const string Marker = "Credential=";
-        var start = authorization.IndexOf(Marker, StringComparison.Ordinal);
-        if (start < 0)
+        switch (header("Authorization"))
         {
-            return null;
+            case []:
+                return query("X-Amz-Credential");
+            case [var authorization] when authorization.IndexOf(Marker, StringComparison.Ordinal) is >= 0 and var at:
+                var start = at + Marker.Length;
+                var end = authorization.IndexOf(',', start);
+                return (end < 0 ? authorization[start..] : authorization[start..end]).Trim();
+            default:
+                return string.Empty;
         }
-
-        start += Marker.Length;
-        var end = authorization.IndexOf(',', start);
-        return (end < 0 ? authorization[start..] : authorization[start..end]).Trim();
     }
 
     private static (string? Prefix, string? Operation) SplitTarget(string? target)

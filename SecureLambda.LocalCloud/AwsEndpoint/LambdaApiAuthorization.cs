@@ -36,7 +36,7 @@ internal static class LambdaApiAuthorization
         }
 
         request.Body = new MemoryStream(body, writable: false);
-        var caller = callers.Identify(new SigV4Request(request.Method, AwsEndpointHandler.RawTarget(context), Header, body), accessKeyId, AwsServiceCall.Lambda);
+        var caller = callers.Identify(new SigV4Request(request.Method, RequestTargets.Raw(context), Header, body), accessKeyId, AwsServiceCall.Lambda);
         if (caller is AwsCaller.Refused refused)
         {
             await AwsErrors.WriteAsync(context, call, AwsErrors.Authentication(call, refused.Outcome, refused.Message));

@@ -48,15 +48,15 @@ public sealed partial class IamAuthorizer(IOptions<IamOptions> options, IamDecis
             return IamVerdict.Allowed;
         }
 
-        var (role, principal) = RoleOf(model, function);
-        if (IamActions.Map(call, parameter, model.Policies) is not { } target)
+        if (IamActions.Map(call, parameter, model.Policies) is { } target)
         {
-            var action = $"{call.Service}:{call.Operation ?? "(unknown operation)"}";
-            return Deny(role, principal, action, NotEvaluable,
-                $"User: {principal.Arn} is not authorized to perform: {action} on resource: * because LocalCloud cannot evaluate it: it does not know which IAM action and resource this operation is authorized on");
+            return Authorize(model, function, target, secureTransport);
         }
 
-        return Decide(model.Policies, role, principal, target, secureTransport);
+        var (role, principal) = RoleOf(model, function);
+        var action = $"{call.Service}:{call.Operation ?? "(unknown operation)"}";
+        return Deny(role, principal, action, NotEvaluable,
+            $"User: {principal.Arn} is not authorized to perform: {action} on resource: * because LocalCloud cannot evaluate it: it does not know which IAM action and resource this operation is authorized on");
     }
 
     /// <summary>

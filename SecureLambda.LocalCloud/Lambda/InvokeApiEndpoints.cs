@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Lambda;
 using SecureLambda.Aws.Signing;
 using SecureLambda.LocalCloud.Faults;
@@ -184,12 +183,8 @@ public static class InvokeApiEndpoints
         }
 
         var request = context.Request;
-        // The target exactly as sent: the signature covers the encoded path (an ARN's ':' arrives as %3A).
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw.StartsWith('/')
-            ? raw
-            : $"{request.PathBase}{request.Path}{request.QueryString}";
         return SigV4Verifier.Verify(
-            new SigV4Request(request.Method, target, name => request.Headers[name].OfType<string>().ToList(), body),
+            new SigV4Request(request.Method, RequestTargets.Raw(context), name => request.Headers[name].OfType<string>().ToList(), body),
             account.SecretFor,
             "lambda",
             account.Region,
