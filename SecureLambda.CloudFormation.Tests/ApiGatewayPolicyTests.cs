@@ -16,6 +16,29 @@ public sealed class ApiGatewayPolicyTests
     }
 
     [Fact]
+    public void EveryMethod_RequiresAnApiKey_AndEveryKeyIsInAUsagePlanWithLimits()
+    {
+        Assert.Equal(2, Template.OfType("AWS::ApiGateway::ApiKey").Count());
+        Assert.Empty(TemplatePolicies.ApiKeysWithoutUsagePlan(Template));
+    }
+
+    [Fact]
+    public void EachClientApp_HasAPlanOfItsOwn_WithTheClientParameters()
+    {
+        foreach (var app in new[] { "ClientApp1", "ClientApp2" })
+        {
+            var planKey = Template.Resources[$"{app}UsagePlanKey"];
+            Assert.Equal($"{app}ApiKey", IntrinsicReferences.RefTarget(planKey.Properties["KeyId"]));
+            Assert.Equal($"{app}UsagePlan", IntrinsicReferences.RefTarget(planKey.Properties["UsagePlanId"]));
+            var plan = Template.Resources[$"{app}UsagePlan"];
+            Assert.Equal("ClientThrottlingRateLimit", IntrinsicReferences.RefTarget(plan.Properties["Throttle"]!["RateLimit"]));
+            Assert.Equal("ClientThrottlingBurstLimit", IntrinsicReferences.RefTarget(plan.Properties["Throttle"]!["BurstLimit"]));
+            Assert.Equal("ClientDailyQuota", IntrinsicReferences.RefTarget(plan.Properties["Quota"]!["Limit"]));
+            Assert.Equal("DAY", plan.Properties["Quota"]!["Period"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public void EachRoute_IsGuardedByItsOwnUserPoolOnly()
     {
         var pool1 = RouteFor("lambda1");

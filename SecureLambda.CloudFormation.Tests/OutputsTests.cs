@@ -11,7 +11,7 @@ public sealed class OutputsTests
     public void Outputs_HaveExactlyTheAgreedKeys()
     {
         Assert.Equal(
-            ["AlarmTopicArn", "ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
+            ["AlarmTopicArn", "ApiUrl", "ClientApp1ApiKeyId", "ClientApp2ApiKeyId", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
             Template.Outputs.Select(output => output.Key).Order(StringComparer.Ordinal));
     }
 
@@ -23,6 +23,8 @@ public sealed class OutputsTests
     [InlineData("TopicArn", "GreetingTopic")]
     [InlineData("SecretArn", "TopicArnSecret")]
     [InlineData("AlarmTopicArn", "AlarmTopic")]
+    [InlineData("ClientApp1ApiKeyId", "ClientApp1ApiKey")]
+    [InlineData("ClientApp2ApiKeyId", "ClientApp2ApiKey")]
     public void Output_RefersToItsResource(string output, string logicalId) =>
         Assert.Equal(logicalId, IntrinsicReferences.RefTarget(Template.Outputs[output].Value));
 

@@ -89,6 +89,86 @@ public sealed class PolicyChecksCatchViolationsTests
         Assert.NotEmpty(TemplatePolicies.MethodsWithoutCognitoAuthorizer(template));
     }
 
+    [Theory]
+    [InlineData("ApiKeyRequired: false", "{ Enabled: true }", "KeyId: !Ref Key")]
+    [InlineData("ApiKeyRequired: true", "{ Enabled: false }", "KeyId: !Ref Key")]
+    [InlineData("ApiKeyRequired: true", "{ Enabled: true, Value: written-in-the-template-0000 }", "KeyId: !Ref Key")]
+    [InlineData("ApiKeyRequired: true", "{ Enabled: true }", "KeyId: !Ref OtherKey")]
+    public void ApiKeysWithoutUsagePlan_FlagsTheMethodOrTheKey(string method, string key, string planKey)
+    {
+        var template = PolicyTemplate.Parse($$"""
+            Resources:
+              Method:
+                Type: AWS::ApiGateway::Method
+                Properties:
+                  {{method}}
+              Stage:
+                Type: AWS::ApiGateway::Stage
+                Properties:
+                  StageName: dev
+              Key:
+                Type: AWS::ApiGateway::ApiKey
+                Properties: {{key}}
+              OtherKey:
+                Type: AWS::ApiGateway::ApiKey
+                Properties:
+                  Enabled: true
+              OtherPlanKey:
+                Type: AWS::ApiGateway::UsagePlanKey
+                Properties:
+                  KeyId: !Ref OtherKey
+                  UsagePlanId: !Ref Plan
+              Plan:
+                Type: AWS::ApiGateway::UsagePlan
+                Properties:
+                  ApiStages:
+                    - Stage: !Ref Stage
+                  Throttle: { RateLimit: 1, BurstLimit: 1 }
+                  Quota: { Limit: 1, Period: DAY }
+              PlanKey:
+                Type: AWS::ApiGateway::UsagePlanKey
+                Properties:
+                  {{planKey}}
+                  UsagePlanId: !Ref Plan
+            """);
+
+        Assert.NotEmpty(TemplatePolicies.ApiKeysWithoutUsagePlan(template));
+    }
+
+    [Fact]
+    public void ApiKeysWithoutUsagePlan_PassesAKeyInAPlanWithLimits()
+    {
+        var template = PolicyTemplate.Parse("""
+            Resources:
+              Method:
+                Type: AWS::ApiGateway::Method
+                Properties:
+                  ApiKeyRequired: true
+              Stage:
+                Type: AWS::ApiGateway::Stage
+                Properties:
+                  StageName: dev
+              Key:
+                Type: AWS::ApiGateway::ApiKey
+                Properties:
+                  Enabled: true
+              Plan:
+                Type: AWS::ApiGateway::UsagePlan
+                Properties:
+                  ApiStages:
+                    - Stage: !Ref Stage
+                  Throttle: { RateLimit: 1, BurstLimit: 1 }
+                  Quota: { Limit: 1, Period: DAY }
+              PlanKey:
+                Type: AWS::ApiGateway::UsagePlanKey
+                Properties:
+                  KeyId: !Ref Key
+                  UsagePlanId: !Ref Plan
+            """);
+
+        Assert.Empty(TemplatePolicies.ApiKeysWithoutUsagePlan(template));
+    }
+
     [Fact]
     public void LogGroupsWithoutRetention_FlagsTheGroup()
     {

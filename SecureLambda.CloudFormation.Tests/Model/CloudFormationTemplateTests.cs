@@ -23,7 +23,7 @@ public sealed class CloudFormationTemplateTests
         Assert.Equal(10, template.Parameters["WafRateLimit"].MinValue);
         Assert.Equal(63, template.Parameters["CodeS3Bucket"].MaxLength);
         Assert.Equal("""{"Fn::Equals":[{"Ref":"WafIpRuleAction"},"Block"]}""", template.Conditions["WafIpRuleBlocks"].ToJsonString());
-        Assert.Equal(8, template.Outputs.Count);
+        Assert.Equal(10, template.Outputs.Count);
         Assert.Equal("Invoke URL of the stage; POST to /lambda1 or /lambda2.", template.Outputs["ApiUrl"].Description);
     }
 

@@ -82,6 +82,76 @@ public static class TemplatePolicies
         return violations;
     }
 
+    /// <summary>
+    /// Every method requires a client app's API key, read from the X-API-Key header (the API's key source), and every key
+    /// is enabled, has no value written in the template (AWS generates it), and is in a usage plan that covers one of the
+    /// API's stages with a throttle and a quota: a key in no plan is refused at every method, and a plan without limits
+    /// would let one client starve the others.
+    /// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+    /// </summary>
+    public static IReadOnlyList<string> ApiKeysWithoutUsagePlan(CloudFormationTemplate template)
+    {
+        var violations = new List<string>();
+        foreach (var method in template.OfType("AWS::ApiGateway::Method"))
+        {
+            if (method.Text("ApiKeyRequired") != "true")
+            {
+                violations.Add($"{method}: ApiKeyRequired is {method.Text("ApiKeyRequired") ?? "absent"}");
+            }
+        }
+
+        foreach (var api in template.OfType("AWS::ApiGateway::RestApi"))
+        {
+            if (api.Text("ApiKeySourceType") is not (null or "HEADER"))
+            {
+                violations.Add($"{api}: ApiKeySourceType is {api.Text("ApiKeySourceType")}, not HEADER");
+            }
+        }
+
+        var plans = template.OfType("AWS::ApiGateway::UsagePlan").ToList();
+        foreach (var plan in plans)
+        {
+            if (plan.Properties["Throttle"]?["RateLimit"] is null || plan.Properties["Throttle"]?["BurstLimit"] is null)
+            {
+                violations.Add($"{plan}: no Throttle RateLimit and BurstLimit");
+            }
+
+            if (plan.Properties["Quota"]?["Limit"] is null || plan.Properties["Quota"]?["Period"] is null)
+            {
+                violations.Add($"{plan}: no Quota Limit and Period");
+            }
+
+            if (plan.Properties["ApiStages"] is not JsonArray { Count: > 0 } stages
+                || stages.Any(stage => template.Target(stage?["Stage"]) is not { Type: "AWS::ApiGateway::Stage" }))
+            {
+                violations.Add($"{plan}: its ApiStages do not all name a stage of the template");
+            }
+        }
+
+        var planKeys = template.OfType("AWS::ApiGateway::UsagePlanKey").ToList();
+        foreach (var key in template.OfType("AWS::ApiGateway::ApiKey"))
+        {
+            if (key.Properties.ContainsKey("Value"))
+            {
+                violations.Add($"{key}: its Value is written in the template");
+            }
+
+            if (key.Text("Enabled") != "true")
+            {
+                violations.Add($"{key}: Enabled is {key.Text("Enabled") ?? "absent"}");
+            }
+
+            var inPlan = planKeys.Any(planKey => template.Target(planKey.Properties["KeyId"]) == key
+                && template.Target(planKey.Properties["UsagePlanId"]) is { } plan && plans.Contains(plan));
+            if (!inPlan)
+            {
+                violations.Add($"{key}: in no usage plan (no AWS::ApiGateway::UsagePlanKey names it and a plan)");
+            }
+        }
+
+        return violations;
+    }
+
     public static IReadOnlyList<string> LogGroupsWithoutRetention(CloudFormationTemplate template) =>
         [.. template.OfType("AWS::Logs::LogGroup")
             .Where(group => group.Properties["RetentionInDays"] is null)

@@ -9,6 +9,12 @@ public static class ApiDefinitionTypes
 {
     public const string Deployment = "AWS::ApiGateway::Deployment";
 
+    /// <summary>The snapshot of the documentation parts a stage publishes; like a Deployment, made only when created or replaced.</summary>
+    public const string DocumentationVersion = "AWS::ApiGateway::DocumentationVersion";
+
+    /// <summary>The snapshot types: a change to the API's definition needs a new resource of each to reach the stage.</summary>
+    public static IReadOnlySet<string> Snapshots { get; } = new HashSet<string>(StringComparer.Ordinal) { Deployment, DocumentationVersion };
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "AWS::ApiGateway::RestApi",

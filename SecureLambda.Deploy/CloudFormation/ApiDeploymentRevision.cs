@@ -14,7 +14,8 @@ namespace SecureLambda.Deploy.CloudFormation;
 /// Before each deploy the tool renames every Deployment's logical id to <c>{id}{hash}</c>, the hash taken over the API's
 /// definition: a changed API gets a new logical id, so CloudFormation creates a new Deployment, points the stage at it
 /// and removes the old one; an unchanged API keeps its id, and no deployment is created. AWS SAM does the same for
-/// <c>AWS::Serverless::Api</c>. The template on disk stays as it is, valid for a plain <c>aws cloudformation deploy</c>.
+/// <c>AWS::Serverless::Api</c>. A <c>DocumentationVersion</c> is the same kind of snapshot (of the documentation parts)
+/// and is renamed alike; the template spells its version as its logical id, so the version is renamed with it. The template on disk stays as it is, valid for a plain <c>aws cloudformation deploy</c>.
 /// </summary>
 public static class ApiDeploymentRevision
 {
@@ -43,7 +44,7 @@ public static class ApiDeploymentRevision
         {
             var logicalId = ((YamlScalarNode)key).Value!;
             var type = template.Resources[logicalId].Type;
-            if (type == DeploymentType)
+            if (ApiDefinitionTypes.Snapshots.Contains(type))
             {
                 deployments.Add(logicalId);
             }
@@ -85,7 +86,7 @@ public static class ApiDeploymentRevision
 
     /// <summary>The original logical id of a revision this tool named (<c>GreetingApiDeployment0a1b2c3d4e</c>), else null.</summary>
     public static string? OriginalId(string logicalId, string resourceType) =>
-        resourceType == DeploymentType && logicalId.Length > HashLength && Regex.IsMatch(logicalId[^HashLength..], "^[0-9a-f]+$", RegexOptions.CultureInvariant)
+        ApiDefinitionTypes.Snapshots.Contains(resourceType) && logicalId.Length > HashLength && Regex.IsMatch(logicalId[^HashLength..], "^[0-9a-f]+$", RegexOptions.CultureInvariant)
             ? logicalId[..^HashLength]
             : null;
 

@@ -27,6 +27,11 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
     public const string ApiDeployment = "AWS::ApiGateway::Deployment";
     public const string ApiStage = "AWS::ApiGateway::Stage";
     public const string ApiGatewayResponse = "AWS::ApiGateway::GatewayResponse";
+    public const string ApiKey = "AWS::ApiGateway::ApiKey";
+    public const string UsagePlan = "AWS::ApiGateway::UsagePlan";
+    public const string UsagePlanKey = "AWS::ApiGateway::UsagePlanKey";
+    public const string DocumentationPart = "AWS::ApiGateway::DocumentationPart";
+    public const string DocumentationVersion = "AWS::ApiGateway::DocumentationVersion";
     public const string WafIpSet = "AWS::WAFv2::IPSet";
     public const string WafWebAcl = "AWS::WAFv2::WebACL";
     public const string WafWebAclAssociation = "AWS::WAFv2::WebACLAssociation";
@@ -39,7 +44,8 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
     public IReadOnlySet<string> ProvisionedTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         LambdaFunction, LambdaEventInvokeConfig, RestApi, ApiResource, ApiMethod, ApiAuthorizer, ApiModel,
-        ApiRequestValidator, ApiDeployment, ApiStage, ApiGatewayResponse, WafIpSet, WafWebAcl, WafWebAclAssociation,
+        ApiRequestValidator, ApiDeployment, ApiStage, ApiGatewayResponse, ApiKey, UsagePlan, UsagePlanKey, DocumentationPart,
+        DocumentationVersion, WafIpSet, WafWebAcl, WafWebAclAssociation,
         IamRole, IamPolicy, TopicPolicy, QueuePolicy, LambdaPermission,
     };
 
@@ -122,6 +128,36 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
             case ApiStage:
                 // Ref: the stage name (aws-resource-apigateway-stage.html).
                 return (properties.RequiredString("StageName"), []);
+
+            case ApiKey:
+            {
+                // Ref: the key id; GetAtt APIKeyId (aws-resource-apigateway-apikey.html). Its value is LocalCloud's
+                // (DataPlane/ApiKeys), never the template's: AWS generates it.
+                var keyId = PhysicalNames.StableId(state, id, 10);
+                return (keyId, new() { ["APIKeyId"] = keyId });
+            }
+
+            case UsagePlan:
+            {
+                // Ref: the usage plan id; GetAtt Id (aws-resource-apigateway-usageplan.html).
+                var planId = PhysicalNames.StableId(state, id, 6);
+                return (planId, new() { ["Id"] = planId });
+            }
+
+            case UsagePlanKey:
+                // Ref: the usage plan key id, which is the key's id (aws-resource-apigateway-usageplankey.html).
+                return (properties.RequiredString("KeyId"), new() { ["Id"] = properties.RequiredString("KeyId") });
+
+            case DocumentationPart:
+            {
+                // Ref: the documentation part id; GetAtt DocumentationPartId (aws-resource-apigateway-documentationpart.html).
+                var partId = PhysicalNames.StableId(state, id, 6);
+                return (partId, new() { ["DocumentationPartId"] = partId });
+            }
+
+            case DocumentationVersion:
+                // Ref: the version (aws-resource-apigateway-documentationversion.html).
+                return (properties.RequiredString("DocumentationVersion"), []);
 
             case ApiMethod or ApiGatewayResponse or LambdaEventInvokeConfig:
                 // Ref: an opaque id (the method id, the gateway response's id, the config's id). The gateway reads a
