@@ -15,6 +15,10 @@ public sealed record GatewayResponse(string ResponseType, int StatusCode, string
     public static readonly GatewayResponse MissingAuthenticationToken = new("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
     public static readonly GatewayResponse WafFiltered = new("WAF_FILTERED", 403, "Forbidden", "ForbiddenException");
     public static readonly GatewayResponse Throttled = new("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException");
+    /// <summary>No API key, an unknown or disabled one, or one whose usage plan does not cover the stage.</summary>
+    public static readonly GatewayResponse InvalidApiKey = new("INVALID_API_KEY", 403, "Forbidden", "ForbiddenException");
+    /// <summary>The key's usage plan quota for the current period is used up.</summary>
+    public static readonly GatewayResponse QuotaExceeded = new("QUOTA_EXCEEDED", 429, "Limit Exceeded", "LimitExceededException");
     public static readonly GatewayResponse Unauthorized = new("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException");
     public static readonly GatewayResponse ExpiredToken = new("UNAUTHORIZED", 401, "The incoming token has expired", "UnauthorizedException");
     public static readonly GatewayResponse AuthorizerConfigurationError = new("AUTHORIZER_CONFIGURATION_ERROR", 500, "Internal server error", "AuthorizerConfigurationException", SpaceAfterColon: true);
