@@ -36,6 +36,23 @@ public sealed class CloudFormationClient(AwsQueryProtocolClient query)
         return stack is null ? null : ParseStack(stack);
     }
 
+    /// <summary>
+    /// The template the stack was last created or updated with, as it was submitted (<c>GetTemplate</c> with
+    /// <c>TemplateStage=Original</c>); null for a stack that does not exist.
+    /// </summary>
+    public async Task<string?> GetOriginalTemplateAsync(string stackName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await query.CallAsync("GetTemplate", [new("StackName", stackName), new("TemplateStage", "Original")], cancellationToken);
+            return Value(result, "TemplateBody");
+        }
+        catch (AwsServiceException error) when (IsStackMissing(error))
+        {
+            return null;
+        }
+    }
+
     public async Task<(string ChangeSetId, string StackId)> CreateChangeSetAsync(ChangeSetRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -46,7 +63,12 @@ public sealed class CloudFormationClient(AwsQueryProtocolClient query)
             new("ChangeSetType", request.IsCreate ? "CREATE" : "UPDATE"),
             // The template creates IAM roles without custom names, which CAPABILITY_IAM (not _NAMED_IAM) acknowledges.
             new("Capabilities.member.1", "CAPABILITY_IAM"),
-            request.Template.Url is { } url ? new("TemplateURL", url.ToString()) : new("TemplateBody", request.Template.Body!),
+            request.Template switch
+            {
+                { IsPrevious: true } => new("UsePreviousTemplate", "true"),
+                { Url: { } url } => new("TemplateURL", url.ToString()),
+                _ => new("TemplateBody", request.Template.Body!),
+            },
             .. request.Parameters,
             new("Description", "SecureLambda.Deploy"),
         ];

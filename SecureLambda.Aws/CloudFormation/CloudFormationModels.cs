@@ -46,9 +46,17 @@ public sealed record ChangeSetRequest(
     TemplateSource Template,
     IReadOnlyList<KeyValuePair<string, string>> Parameters);
 
-/// <summary>The template inline (<c>TemplateBody</c>) or by S3 URL (<c>TemplateURL</c>), exactly one of them.</summary>
+/// <summary>
+/// The template inline (<c>TemplateBody</c>), by S3 URL (<c>TemplateURL</c>), or the stack's own
+/// (<c>UsePreviousTemplate</c>), exactly one of them.
+/// </summary>
 public sealed record TemplateSource(string? Body, Uri? Url)
 {
+    /// <summary>The stack's current template, for an update whose template has not changed.</summary>
+    public static TemplateSource Previous { get; } = new(null, null);
+
+    public bool IsPrevious => Body is null && Url is null;
+
     /// <summary>CloudFormation's limit on <c>TemplateBody</c>; larger templates must go through S3
     /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).</summary>
     public const int MaxBodyBytes = 51_200;

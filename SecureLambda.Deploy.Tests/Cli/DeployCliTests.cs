@@ -294,6 +294,42 @@ public sealed class DeployCliCannedCloudFormationTests(MotoServerFixture moto)
     }
 
     [Fact]
+    public async Task Deploy_PrintsEachApiKeysId_AndTheCommandThatRevealsItsValue_AndTheOutputsFileHoldsOnlyTheIds()
+    {
+        const string outputs = "<Outputs><member><OutputKey>ClientApp1ApiKeyId</OutputKey><OutputValue>a1b2c3d4e5</OutputValue></member>" +
+            "<member><OutputKey>ClientApp2ApiKeyId</OutputKey><OutputValue>f6g7h8i9j0</OutputValue></member></Outputs>";
+        var aws = new CannedAws((action, _) => action switch
+        {
+            "DescribeStacks" => CannedAws.Response(action, Stack("UPDATE_COMPLETE").Replace("</member></Stacks>", outputs + "</member></Stacks>", StringComparison.Ordinal)),
+            "ListChangeSets" => CannedAws.Response(action, "<Summaries/>"),
+            "CreateChangeSet" => CannedAws.Error("ValidationError", "No updates are to be performed."),
+            _ => null,
+        });
+        using var deployer = await DeployerAsync(aws);
+
+        var exitCode = await deployer.RunAsync("deploy", "--stack-name", "secure-lambda", "--region", DeployerUnderTest.Region, "--outputs-file", deployer.OutputsFile);
+
+        Assert.True(exitCode == 0, deployer.Error.ToString());
+        var output = deployer.Out.ToString();
+        Assert.Contains("API key ClientApp1ApiKeyId = a1b2c3d4e5; its value: `aws apigateway get-api-key --api-key a1b2c3d4e5 --include-value --region eu-west-1 --query value --output text`", output, StringComparison.Ordinal);
+        Assert.Contains("API key ClientApp2ApiKeyId = f6g7h8i9j0; its value: `aws apigateway get-api-key --api-key f6g7h8i9j0 --include-value", output, StringComparison.Ordinal);
+        using var file = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(deployer.OutputsFile, TestContext.Current.CancellationToken));
+        Assert.Equal(
+            [("ClientApp1ApiKeyId", "a1b2c3d4e5"), ("ClientApp2ApiKeyId", "f6g7h8i9j0")],
+            file.RootElement.GetProperty("secure-lambda").EnumerateObject().Select(property => (property.Name, property.Value.GetString())));
+        // The tool never asks for a key's value.
+        Assert.DoesNotContain(aws.Calls, call => call.Form.Contains("apikeys", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void TheTemplatesApiKeyOutputs_AreTheOnesThatRefAnApiKey()
+    {
+        var template = SecureLambda.CloudFormation.CloudFormationTemplate.Parse(Repository.TemplateText, "secure-lambda.yaml");
+
+        Assert.Equal(["ClientApp1ApiKeyId", "ClientApp2ApiKeyId"], SecureLambda.Deploy.Stacks.StackDeployer.ApiKeyOutputs(template));
+    }
+
+    [Fact]
     public async Task FirstDeploy_TurnsOnTerminationProtection_OnceTheStackExists()
     {
         var executed = false;

@@ -41,11 +41,15 @@ public sealed class DeployMotoTests(MotoServerFixture moto)
             tag.GetProperty("Key").GetString() == ArtifactBucket.CreatedByTagKey && tag.GetProperty("Value").GetString() == ArtifactBucket.CreatedByTagValue);
         await AssertLockedDownAsync(account, bucket);
 
-        // The package sits in the stack's folder under its SHA-256, with S3's own checksum of it, and the stack pins its version.
-        var versions = await account.AwsAsync("s3api", "list-object-versions", "--bucket", bucket);
-        var version = Assert.Single(versions!.Value.GetProperty("Versions").EnumerateArray());
+        // The package sits in the stack's folder under its SHA-256, with S3's own checksum of it, and the stack pins its
+        // version. The template, past CloudFormation's inline limit, sits beside it under its own SHA-256.
+        var versions = (await account.AwsAsync("s3api", "list-object-versions", "--bucket", bucket))!.Value.GetProperty("Versions").EnumerateArray().ToList();
+        Assert.Equal(2, versions.Count);
+        var version = Assert.Single(versions, entry => entry.GetProperty("Key").GetString()!.EndsWith(".zip", StringComparison.Ordinal));
         var key = version.GetProperty("Key").GetString()!;
         Assert.Matches("^full-sequence/bootstrap-[0-9a-f]{16}\\.zip$", key);
+        var templateKey = Assert.Single(versions, entry => entry.GetProperty("Key").GetString()!.EndsWith(".yaml", StringComparison.Ordinal)).GetProperty("Key").GetString()!;
+        Assert.Matches("^full-sequence/template-[0-9a-f]{16}\\.yaml$", templateKey);
         var head = await account.AwsAsync("s3api", "head-object", "--bucket", bucket, "--key", key, "--checksum-mode", "ENABLED");
         Assert.Equal(deployer.Packager.Last!.Sha256Base64, head!.Value.GetProperty("ChecksumSHA256").GetString());
 
@@ -74,6 +78,7 @@ public sealed class DeployMotoTests(MotoServerFixture moto)
         exitCode = await deployer.RunAsync("deploy", "--stack-name", "full-sequence", "--region", Region, "--outputs-file", deployer.OutputsFile);
         Assert.True(exitCode == 0, deployer.Error.ToString() + deployer.Out);
         Assert.Contains("already holds this build (SHA-256 checked): upload skipped", deployer.Out.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Template: unchanged since the last deploy; the change set uses the stack's own.", deployer.Out.ToString(), StringComparison.Ordinal);
         Assert.Contains("No changes: stack full-sequence is already up to date.", deployer.Out.ToString(), StringComparison.Ordinal);
 
         // Destroy deletes the stack, this stack's artifacts, and the bucket this tool created once it is empty.

@@ -77,7 +77,7 @@ public sealed class DeployProcessTests(MotoServerFixture moto) : IDisposable
         var again = await RunAsync(tool, [.. stack, "--bootstrap-dir", v1]);
         Assert.Equal((0, ""), (again.ExitCode, again.Error));
         Assert.Contains("upload skipped", again.Out, StringComparison.Ordinal);
-        Assert.Contains("No changes: stack life is already up to date.", again.Out, StringComparison.Ordinal);
+        Assert.True(again.Out.Contains("No changes: stack life is already up to date.", StringComparison.Ordinal), again.Out);
         Assert.Empty(await account.AvailableChangeSetsAsync("life"));
 
         // A changed parameter, then changed code, then a changed API (a template of the user's, by relative path).

@@ -15,19 +15,23 @@ public sealed class ApiDeploymentRevisionTests
     private static string? NoParameters(string name) => null;
 
     private static string DeploymentId(string template) =>
-        Assert.Single(ApiDeploymentRevision.Apply(template, NoParameters).Renames).Value;
+        ApiDeploymentRevision.Apply(template, NoParameters).Renames["GreetingApiDeployment"];
 
     [Fact]
     public void TheRealTemplate_GetsAHashedDeploymentId_AndEveryReferenceFollows()
     {
         var (text, renames) = ApiDeploymentRevision.Apply(Repository.TemplateText, NoParameters);
 
-        var (from, to) = Assert.Single(renames);
-        Assert.Equal("GreetingApiDeployment", from);
+        // The deployment and the documentation version it publishes are renamed together, with one hash.
+        Assert.Equal(["GreetingApiDeployment", "GreetingApiDocs"], renames.Keys.Order(StringComparer.Ordinal));
+        var to = renames["GreetingApiDeployment"];
         Assert.Matches("^GreetingApiDeployment[0-9a-f]{10}$", to);
+        Assert.Equal("GreetingApiDocs" + to["GreetingApiDeployment".Length..], renames["GreetingApiDocs"]);
         Assert.DoesNotMatch(@"(?<![A-Za-z0-9])GreetingApiDeployment(?![A-Za-z0-9])", text);
+        Assert.DoesNotMatch(@"(?<![A-Za-z0-9])GreetingApiDocs(?![A-Za-z0-9])", text);
         Assert.Contains($"  {to}:\n    Type: AWS::ApiGateway::Deployment", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains($"DeploymentId: !Ref {to}", text, StringComparison.Ordinal);
+        Assert.Contains($"DocumentationVersion: !Ref {renames["GreetingApiDocs"]}", text, StringComparison.Ordinal);
         Assert.Equal("GreetingApiDeployment", ApiDeploymentRevision.OriginalId(to, ApiDeploymentRevision.DeploymentType));
     }
 
@@ -86,12 +90,12 @@ public sealed class ApiDeploymentRevisionTests
         var template = Repository.TemplateText.Replace("maxLength: 128", "maxLength: !Ref ThrottlingBurstLimit", StringComparison.Ordinal);
 
         Assert.NotEqual(
-            Assert.Single(ApiDeploymentRevision.Apply(template, name => name == "ThrottlingBurstLimit" ? "100" : null).Renames).Value,
-            Assert.Single(ApiDeploymentRevision.Apply(template, name => name == "ThrottlingBurstLimit" ? "120" : null).Renames).Value);
+            ApiDeploymentRevision.Apply(template, name => name == "ThrottlingBurstLimit" ? "100" : null).Renames["GreetingApiDeployment"],
+            ApiDeploymentRevision.Apply(template, name => name == "ThrottlingBurstLimit" ? "120" : null).Renames["GreetingApiDeployment"]);
         // A parameter no API resource refers to does not move the id.
         Assert.Equal(
-            Assert.Single(ApiDeploymentRevision.Apply(template, name => name == "StageName" ? "a" : null).Renames).Value,
-            Assert.Single(ApiDeploymentRevision.Apply(template, name => name == "StageName" ? "b" : null).Renames).Value);
+            ApiDeploymentRevision.Apply(template, name => name == "StageName" ? "a" : null).Renames["GreetingApiDeployment"],
+            ApiDeploymentRevision.Apply(template, name => name == "StageName" ? "b" : null).Renames["GreetingApiDeployment"]);
     }
 
     [Fact]
@@ -122,15 +126,19 @@ public sealed class ApiDeploymentRevisionTests
     }
 }
 
-/// <summary>CloudFormation takes at most 51,200 bytes inline (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).</summary>
+/// <summary>
+/// CloudFormation takes at most 51,200 bytes inline and 1 MB from S3
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html); the tool sends the
+/// template without its comments, inline when it fits, else through the artifact bucket (the moto tests deploy it so).
+/// </summary>
 public sealed class TemplateBodyTests
 {
     [Fact]
-    public void TheRealTemplate_WithoutItsComments_FitsTheInlineLimit_AndMeansTheSame()
+    public void TheRealTemplate_WithoutItsComments_MeansTheSame_AndFitsTheTemplateUrlLimit()
     {
         var compact = TemplateYaml.WithoutComments(Repository.TemplateText);
 
-        Assert.True(System.Text.Encoding.UTF8.GetByteCount(compact) <= TemplateSource.MaxBodyBytes, $"{compact.Length} bytes");
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(compact) <= 1_000_000, $"{compact.Length} bytes");
         Assert.DoesNotMatch(@"(?m)^\s*#", compact);
         Assert.Equal(TemplateYaml.Canonical(TemplateYaml.Root(Repository.TemplateText)), TemplateYaml.Canonical(TemplateYaml.Root(compact)));
     }

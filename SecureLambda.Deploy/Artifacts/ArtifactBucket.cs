@@ -148,11 +148,26 @@ public sealed class ArtifactBucket(IAmazonS3 s3, string name, string accountId, 
         return (key, VersionOf(response.VersionId), true);
     }
 
-    /// <summary>The URL CloudFormation fetches a template from (path style, which every endpoint accepts).</summary>
-    public Uri ObjectUrl(string key) =>
-        configuredEndpoint is { } endpoint
-            ? new Uri(endpoint, $"{Name}/{key}")
-            : new Uri($"https://s3.{region}.amazonaws.com/{Name}/{key}");
+    /// <summary>
+    /// The URL CloudFormation fetches a template from, path style, which every endpoint accepts. A local engine on a
+    /// loopback address is named <c>localhost</c>: moto reads a path-style URL as bucket and key only under that name
+    /// (or an amazonaws.com one), and takes the first label of any other host for the bucket.
+    /// </summary>
+    public Uri ObjectUrl(string key)
+    {
+        if (configuredEndpoint is not { } endpoint)
+        {
+            return new Uri($"https://s3.{region}.amazonaws.com/{Name}/{key}");
+        }
+
+        var local = new UriBuilder(endpoint);
+        if (IPAddress.TryParse(endpoint.Host, out var address) && IPAddress.IsLoopback(address))
+        {
+            local.Host = "localhost";
+        }
+
+        return new Uri(local.Uri, $"{Name}/{key}");
+    }
 
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken)
     {

@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SecureLambda.Aws.CloudFormation;
 using SecureLambda.Aws.Core;
+using SecureLambda.CloudFormation;
+using SecureLambda.CloudFormation.Intrinsics;
 using SecureLambda.Deploy.Artifacts;
 using SecureLambda.Deploy.Cli;
 using SecureLambda.Deploy.CloudFormation;
@@ -25,6 +27,7 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
     private static readonly HashSet<string> DeployedStatuses = new(StringComparer.Ordinal) { "CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE" };
 
     private string _phase = "starting";
+    private IReadOnlyList<string> _apiKeyOutputs = [];
     private (string Stack, string ChangeSet)? _unexecuted;
     private (string Stack, string ChangeSet)? _executing;
     private CloudFormationClient? _cloudFormation;
@@ -54,6 +57,7 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
         var declared = ChangeSetParameters.ReadTemplateParameters(templateText);
         // A mistyped --parameter fails now, not after a minute of publishing.
         ChangeSetParameters.Validate(declared, options.Parameters);
+        _apiKeyOutputs = ApiKeyOutputs(CloudFormationTemplate.Parse(templateText, templatePath));
 
         _phase = "connecting to AWS";
         using var session = await AwsSession.ConnectAsync(host, options.Stack, cancellationToken);
@@ -105,7 +109,12 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
             await host.Out.WriteLineAsync($"API revision: {from} is deployed as {to} (its name changes only when the API does).");
         }
 
-        var template = await TemplateSourceAsync(revisedTemplate, bucket, stackName, cancellationToken);
+        var template = await TemplateSourceAsync(revisedTemplate, isCreate ? null : cloudFormation, bucket, stackName, cancellationToken);
+        if (template.IsPrevious)
+        {
+            await host.Out.WriteLineAsync("Template: unchanged since the last deploy; the change set uses the stack's own.");
+        }
+
         var parameters = ChangeSetParameters.Build(
             declared, options.Parameters, new CodeLocation(bucket.Name, code.Key, code.VersionId), isCreate ? null : existing!.ParameterKeys);
 
@@ -304,6 +313,17 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
         File.Move(partial, outputsPath, overwrite: true);
         await host.Out.WriteLineAsync($"Outputs written to {outputsPath}");
 
+        // AWS generates each key's value and the outputs hold only its id: say how its owner reads the value, which
+        // never goes to the console or the outputs file.
+        foreach (var output in _apiKeyOutputs)
+        {
+            if (stack.Outputs.TryGetValue(output, out var keyId))
+            {
+                await host.Out.WriteLineAsync(
+                    $"API key {output} = {keyId}; its value: `aws apigateway get-api-key --api-key {keyId} --include-value --region {session.Region} --query value --output text`");
+            }
+        }
+
         var users = new CognitoUsers(host.Http, session.Context);
         foreach (var (email, poolOutput) in new[] { (options.User1Email, "UserPool1Id"), (options.User2Email, "UserPool2Id") })
         {
@@ -325,6 +345,11 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
 
         return ExitCodes.Success;
     }
+
+    /// <summary>The template's outputs whose value is an API key's id (<c>!Ref</c> of an <c>AWS::ApiGateway::ApiKey</c>).</summary>
+    internal static IReadOnlyList<string> ApiKeyOutputs(CloudFormationTemplate template) =>
+        [.. template.Outputs.Values.Where(output => template.Target(output.Value) is { Type: "AWS::ApiGateway::ApiKey" } && IntrinsicReferences.RefTarget(output.Value) is not null)
+            .Select(output => output.Name)];
 
     /// <summary>The shape of <c>cdk deploy --outputs-file</c>: <c>{ "stack": { "OutputKey": "value" } }</c>.</summary>
     internal static string OutputsJson(string stackName, IReadOnlyDictionary<string, string> outputs)
@@ -364,12 +389,19 @@ internal sealed class StackDeployer(DeployHost host, Consent consent)
     }
 
     /// <summary>
-    /// Without its comments, inline up to CloudFormation's body limit; larger templates go to the stack's folder of the
-    /// bucket.
+    /// Without its comments: the stack's own when an update's template is the one it was last given (nothing is
+    /// uploaded, and CloudFormation then knows an unchanged update for what it is), inline up to CloudFormation's body
+    /// limit, and larger templates through the stack's folder of the bucket.
     /// </summary>
-    private static async Task<TemplateSource> TemplateSourceAsync(string templateText, ArtifactBucket bucket, string stackName, CancellationToken cancellationToken)
+    private static async Task<TemplateSource> TemplateSourceAsync(
+        string templateText, CloudFormationClient? existingStack, ArtifactBucket bucket, string stackName, CancellationToken cancellationToken)
     {
         var body = TemplateYaml.WithoutComments(templateText);
+        if (existingStack is not null && await existingStack.GetOriginalTemplateAsync(stackName, cancellationToken) == body)
+        {
+            return TemplateSource.Previous;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(body);
         if (bytes.Length <= TemplateSource.MaxBodyBytes)
         {
