@@ -36,10 +36,15 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         _factory = factory;
         Address = address;
         AwsEndpoint = awsEndpoint;
+        HttpWithoutApiKey = new HttpClient { BaseAddress = address };
         Http = new HttpClient { BaseAddress = address };
 
         // Like every real client; the web ACL's core rule set blocks a request without one (NoUserAgent_HEADER).
+        HttpWithoutApiKey.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.Testing/1.0");
         Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.Testing/1.0");
+
+        // As client app 1 calls the API; a request's own x-api-key replaces it.
+        Http.DefaultRequestHeaders.TryAddWithoutValidation("x-api-key", LocalCloudServer.ClientApp1Key);
     }
 
     /// <summary>The API host: the stages, the Runtime API and LocalCloud's own views.</summary>
@@ -74,7 +79,11 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
     /// <summary>Each of the template's functions' Runtime API secret, fresh for every server.</summary>
     public IReadOnlyDictionary<string, string> RuntimeApiSecrets { get; }
 
+    /// <summary>A client of the API host that sends client app 1's API key (<see cref="LocalCloudServer.ClientApp1Key"/>) with every request.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client of the API host that sends no API key.</summary>
+    public HttpClient HttpWithoutApiKey { get; }
 
     /// <summary>The stack's Outputs, as <c>GET /_localcloud/outputs</c> serves them.</summary>
     public JsonElement Outputs { get; private set; }
@@ -117,6 +126,8 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
             web.UseSetting("LocalCloud:DevUsers:0:Password", LocalCloudServer.DevPassword);
             web.UseSetting("LocalCloud:DevUsers:1:Password", LocalCloudServer.DevPassword);
             web.UseSetting("LocalCloud:Lambda:AsyncRetryDelay", "00:00:00");
+            web.UseSetting("LocalCloud:ApiKeyValues:ClientApp1ApiKey", LocalCloudServer.ClientApp1Key);
+            web.UseSetting("LocalCloud:ApiKeyValues:ClientApp2ApiKey", LocalCloudServer.ClientApp2Key);
             if (environment is not null)
             {
                 web.UseEnvironment(environment);
@@ -168,8 +179,12 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
         return result.GetProperty("AuthenticationResult").GetProperty(tokenName).GetString()!;
     }
 
-    /// <summary>POSTs a JSON body, with the token as the <c>Authorization</c> header when one is given.</summary>
-    public async Task<HttpResponseMessage> PostAsync(string path, string? token, string body = "{\"name\":\"Ada\"}", string? forwardedFor = null)
+    /// <summary>
+    /// POSTs a JSON body as a client app does: with the token as the <c>Authorization</c> header when one is given, and
+    /// the app's API key as <c>x-api-key</c> (client app 1's unless another or none is given).
+    /// </summary>
+    public async Task<HttpResponseMessage> PostAsync(
+        string path, string? token, string body = "{\"name\":\"Ada\"}", string? forwardedFor = null, string? apiKey = LocalCloudServer.ClientApp1Key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         if (token is not null)
@@ -177,17 +192,23 @@ public sealed class LocalCloudServer<TProgram> : IAsyncDisposable
             request.Headers.TryAddWithoutValidation("Authorization", token);
         }
 
+        if (apiKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
+        }
+
         if (forwardedFor is not null)
         {
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         }
 
-        return await Http.SendAsync(request);
+        return await HttpWithoutApiKey.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        HttpWithoutApiKey.Dispose();
         await _factory.DisposeAsync();
     }
 
@@ -218,6 +239,10 @@ public static class LocalCloudServer
     public const string User1 = "user1@example.com";
     public const string User2 = "user2@example.com";
     public const string DevPassword = "Correct-Horse-Battery-9";
+
+    /// <summary>The API keys' values this server sets (<c>LocalCloud:ApiKeyValues</c>), as an operator would.</summary>
+    public const string ClientApp1Key = "test-client-app-1-key-6f1c2d9e";
+    public const string ClientApp2Key = "test-client-app-2-key-83b0a47c";
 
     /// <summary>The template's functions, by logical id: each gets a Runtime API secret of its own.</summary>
     public static readonly IReadOnlyList<string> FunctionLogicalIds = ["ExternalLambda1", "ExternalLambda2", "InternalLambda"];

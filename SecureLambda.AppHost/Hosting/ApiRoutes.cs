@@ -14,6 +14,7 @@ public sealed record CognitoRoute(string RestApi, string HttpMethod, string Path
 public static class ApiRoutes
 {
     public const string StageType = "AWS::ApiGateway::Stage";
+    public const string RestApiType = "AWS::ApiGateway::RestApi";
 
     /// <summary>The logical ids of the REST API's stages (<c>RestApiId: !Ref Api</c>), in template order.</summary>
     public static IReadOnlyList<string> StagesOf(CloudFormationTemplate template, string restApi)

@@ -216,6 +216,12 @@ public static class DashboardCommands
                 Content = new StringContent(GreetingBody, Encoding.UTF8, "application/json"),
             };
             request.Headers.TryAddWithoutValidation("Authorization", token);
+            if (DevApiKeyFor(view, user) is { } apiKey)
+            {
+                request.Headers.TryAddWithoutValidation("x-api-key", apiKey.Value);
+                post?.SetTag("securelambda.apikey.id", apiKey.Id);
+            }
+
             // W3C trace context from our span, so LocalCloud's request span becomes its child.
             Propagate(post ?? activity, request);
             using var response = await Http.SendAsync(request, ct);
@@ -270,6 +276,21 @@ public static class DashboardCommands
     /// Cognito <c>InitiateAuth</c> with <c>USER_PASSWORD_AUTH</c> through SecureLambda.Aws's Cognito client, the same
     /// client the rest of the stack uses; its span (<c>CognitoIdentityProvider.InitiateAuth</c>) is a child of the click's.
     /// </summary>
+    /// <summary>
+    /// The dev API key the user's client app sends: the Nth dev user signs in through the Nth client app (user1 through
+    /// client app 1, user2 through client app 2), as a person uses one app; null for a stack without keys.
+    /// </summary>
+    internal static StackDevApiKey? DevApiKeyFor(EmulatedStack view, StackDevUserResource user)
+    {
+        if (view.DevApiKeys.Count == 0)
+        {
+            return null;
+        }
+
+        var index = Math.Max(0, view.DevUsers.ToList().FindIndex(candidate => candidate.Email == user.Email));
+        return view.DevApiKeys[index % view.DevApiKeys.Count];
+    }
+
     private static async Task<string> SignInAsync(LocalCloudStackResource stack, EmulatedStack view, StackDevUserResource user, CancellationToken ct)
     {
         var clientId = view.DevUsers.FirstOrDefault(candidate => candidate.Email == user.Email)?.ClientId

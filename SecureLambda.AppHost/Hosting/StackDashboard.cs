@@ -151,15 +151,20 @@ public static class StackView
     public const string IamDeniedProperty = "IAM denied";
     public const string LastIamDenyProperty = "Last IAM deny";
     public const string OutputPropertyPrefix = "Output ";
+    public const string DevApiKeyProperty = "Dev API key";
 
     /// <summary>The properties this view sets; each publication replaces all of them and keeps Aspire's own.</summary>
     private static readonly HashSet<string> OwnProperties = new(StringComparer.Ordinal)
     {
         PhysicalIdProperty, ArnProperty, EmulationProperty, ReasonProperty, InvocationsProperty, IdleEnvironmentsProperty,
         RunningInvocationsProperty, QueuedInvocationsProperty, InitErrorsProperty, LastInitErrorProperty, ExitCodeProperty,
-        IamAllowedProperty, IamDeniedProperty, LastIamDenyProperty,
+        IamAllowedProperty, IamDeniedProperty, LastIamDenyProperty, DevApiKeyProperty,
     };
     public const string InvokeUrlName = "Invoke URL";
+    public const string ApiDocsUrlName = "API docs";
+
+    /// <summary>LocalCloud's docs page of the stack's API, on its API host; "try it" calls the local stage.</summary>
+    public const string ApiDocsPath = "/_localcloud/docs";
 
     /// <summary>A resource's state, style, properties and URLs, as published.</summary>
     public sealed record ResourceView(string State, string Style, ImmutableArray<(string Name, string Value)> Properties, ImmutableArray<(string Name, string Url)> Urls)
@@ -266,16 +271,22 @@ public static class StackView
             nameof(ResourceKind.SynthesizedByLocalCloud) => "Emulated by LocalCloud",
             _ => "Skipped locally",
         };
+        // A dev API key's value is LocalCloud's own, known value (in AWS, get-api-key --include-value reveals the real one).
+        var devKey = view!.DevApiKeys.FirstOrDefault(key => key.LogicalResourceId == resource.LogicalId);
         ImmutableArray<(string, string)> properties =
         [
             (PhysicalIdProperty, status.PhysicalResourceId),
             .. status.Arn is null ? [] : new[] { (ArnProperty, status.Arn) },
             (EmulationProperty, emulation),
             (ReasonProperty, status.EmulationReason),
+            .. devKey is null ? [] : new[] { (DevApiKeyProperty, devKey.Value) },
         ];
-        ImmutableArray<(string, string)> urls = resource.Type == ApiRoutes.StageType
-            ? [(InvokeUrlName, InvokeUrl(localCloudUrl, status.PhysicalResourceId))]
-            : [];
+        ImmutableArray<(string, string)> urls = resource.Type switch
+        {
+            ApiRoutes.StageType => [(InvokeUrlName, InvokeUrl(localCloudUrl, status.PhysicalResourceId))],
+            ApiRoutes.RestApiType => [(ApiDocsUrlName, $"{localCloudUrl.TrimEnd('/')}{ApiDocsPath}")],
+            _ => [],
+        };
         return new(state, style, properties, urls);
     }
 

@@ -32,6 +32,9 @@ public sealed record EmulatedStack(
     public static EmulatedStack Unprovisioned(string stackName, string status, string? reason = null) =>
         new(stackName, status, reason, [], new Dictionary<string, string>(), [], []);
 
+    /// <summary>The dev API keys LocalCloud gave the stack's keys, with their (known, local) values; empty for a stack without keys.</summary>
+    public IReadOnlyList<StackDevApiKey> DevApiKeys { get; init; } = [];
+
     /// <summary>IAM's decisions since LocalCloud started, on each role's calls and each function's invocations; empty with IAM off.</summary>
     public IReadOnlyList<IamDecisionCounts> IamDecisions { get; init; } = [];
 }
@@ -58,6 +61,9 @@ public sealed record StackResourceStatus(
 /// <summary>A developer account in one of the stack's user pools, with the app client it signs in through.</summary>
 /// <param name="UserPool">The logical id of its <c>AWS::Cognito::UserPool</c>.</param>
 public sealed record StackDevUser(string Email, string UserPool, string UserPoolId, string ClientId);
+
+/// <summary>A dev API key: the key's logical id, its id (what <c>aws apigateway get-api-key --api-key</c> takes) and its value.</summary>
+public sealed record StackDevApiKey(string LogicalResourceId, string Id, string Name, string Value);
 
 /// <summary>One function's execution environments, as its Runtime API sees them right now.</summary>
 /// <param name="IdleEnvironments">Processes waiting on <c>GET …/invocation/next</c>.</param>

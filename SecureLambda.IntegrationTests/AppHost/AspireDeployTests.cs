@@ -58,8 +58,12 @@ public sealed partial class AspireDeployTests(MotoServerFixture moto) : IDisposa
         var bucket = $"securelambda-artifacts-123456789012-{Region}";
         Assert.Equal(bucket, parameters["CodeS3Bucket"]);
         Assert.Matches($"^{stack}/bootstrap-[0-9a-f]{{16}}\\.zip$", parameters["CodeS3Key"]);
+        // The stack's folder holds its code and its template (past CloudFormation's inline limit), nothing else.
         var objects = await AwsAsync("s3api", "list-objects-v2", "--bucket", bucket, "--prefix", $"{stack}/");
-        Assert.Equal(parameters["CodeS3Key"], Assert.Single(objects.GetProperty("Contents").EnumerateArray()).GetProperty("Key").GetString());
+        var keys = objects.GetProperty("Contents").EnumerateArray().Select(entry => entry.GetProperty("Key").GetString()!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(parameters["CodeS3Key"], keys[0]);
+        Assert.Matches($"^{stack}/template-[0-9a-f]{{16}}\\.yaml$", keys[1]);
 
         // Aspire's deployment state: its own parameters, and this stack's section.
         var state = await StateAsync();

@@ -138,6 +138,36 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
         await stack.AssertNothingReachedInternalLambdaSinceAsync(since);
     }
 
+    /// <summary>A valid token without an API key: the method requires one (INVALID_API_KEY, 403), after the authorizer.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("guessed-api-key-value-0123456789")]
+    public async Task ValidTokenWithoutAKeyOfAPlan_Is403Forbidden_AndNothingReachesInternalLambda(string? guessedKey)
+    {
+        var name = UniqueName("Mallory");
+        var since = stack.InternalLambdaLog.Count;
+
+        var (status, body) = guessedKey is null
+            ? await stack.PostAsync("/development/lambda1", await stack.IdTokenAsync(User1), $"{{\"name\":\"{name}\"}}", apiKeyOf: null)
+            : await stack.PostWithApiKeyValueAsync("/development/lambda1", await stack.IdTokenAsync(User1), $"{{\"name\":\"{name}\"}}", guessedKey);
+
+        Assert.Equal((HttpStatusCode.Forbidden, "{\"message\":\"Forbidden\"}"), (status, body));
+        await stack.AssertNothingReachedInternalLambdaSinceAsync(since);
+    }
+
+    /// <summary>Client app 2 signs its users in to pool 2: its key with user2's token is greeted by ExternalLambda2.</summary>
+    [Fact]
+    public async Task ClientApp2sKey_WithItsUsersToken_Is200WithTheGreeting()
+    {
+        var name = UniqueName("Grace");
+
+        var (status, body) = await stack.PostAsync("/development/lambda2", await stack.IdTokenAsync(User2), $"{{\"name\":\"{name}\"}}", apiKeyOf: ClientApp2ApiKey);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal($"{{\"message\":\"Hello {name}. Greetings from ExternalLambda2! Message forwarded to InternalLambda.\"}}", body);
+        await stack.WaitForInternalGreetingAsync(name);
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"name\":\"\"}")]

@@ -51,6 +51,14 @@ public abstract class SecureLambdaApp : IAsyncLifetime
     /// <summary>The stack's AWS endpoint, LocalCloud's, where every AWS tool is pointed (<c>http://localhost:4566</c> normally).</summary>
     public Uri AwsEndpoint { get; private set; } = null!;
 
+    /// <summary>The template's API key a client app sends, by default client app 1's.</summary>
+    public const string ClientApp1ApiKey = "ClientApp1ApiKey";
+
+    public const string ClientApp2ApiKey = "ClientApp2ApiKey";
+
+    /// <summary>The dev API keys' values by logical id, as <c>GET /_localcloud/outputs</c> serves them.</summary>
+    public IReadOnlyDictionary<string, string> DevApiKeys { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>The stack's Outputs, as <c>GET /_localcloud/outputs</c> serves them.</summary>
     public JsonElement Outputs { get; private set; }
 
@@ -136,7 +144,10 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         Http.DefaultRequestHeaders.UserAgent.ParseAdd("SecureLambda.IntegrationTests/1.0");
         CognitoEngine = _app.GetEndpoint(CognitoResource, "http");
         AwsEndpoint = _app.GetEndpoint(ResourceNames.LocalCloud, "aws");
-        Outputs = (await Http.GetFromJsonAsync<JsonElement>("/_localcloud/outputs", token).WaitAsync(StepTimeout, token)).GetProperty("Outputs");
+        var outputs = await Http.GetFromJsonAsync<JsonElement>("/_localcloud/outputs", token).WaitAsync(StepTimeout, token);
+        Outputs = outputs.GetProperty("Outputs");
+        DevApiKeys = outputs.GetProperty("DevApiKeys").EnumerateArray()
+            .ToDictionary(key => key.GetProperty("LogicalId").GetString()!, key => key.GetProperty("Value").GetString()!, StringComparer.Ordinal);
         StartLogs = await ReadLogsAsync(token);
     }
 
@@ -191,13 +202,27 @@ public abstract class SecureLambdaApp : IAsyncLifetime
         return _tokens[user] = result.GetProperty("AuthenticationResult").GetProperty("IdToken").GetString()!;
     }
 
-    /// <summary>POSTs a JSON body to the stage, with the token as <c>Authorization</c> when one is given.</summary>
-    public async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string? token, string body, string? forwardedFor = null)
+    /// <summary>
+    /// POSTs a JSON body to the stage as a client app does: with the token as <c>Authorization</c> when one is given,
+    /// and the dev value of the API key <paramref name="apiKeyOf"/> (a logical id; null for none) as <c>x-api-key</c>.
+    /// </summary>
+    public Task<(HttpStatusCode Status, string Body)> PostAsync(
+        string path, string? token, string body, string? forwardedFor = null, string? apiKeyOf = ClientApp1ApiKey) =>
+        PostWithApiKeyValueAsync(path, token, body, apiKeyOf is null ? null : DevApiKeys[apiKeyOf], forwardedFor);
+
+    /// <summary>As <see cref="PostAsync"/>, with <paramref name="apiKey"/> itself as <c>x-api-key</c> (null for none).</summary>
+    public async Task<(HttpStatusCode Status, string Body)> PostWithApiKeyValueAsync(
+        string path, string? token, string body, string? apiKey, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (token is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", token);
+        }
+
+        if (apiKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
         }
 
         if (forwardedFor is not null)

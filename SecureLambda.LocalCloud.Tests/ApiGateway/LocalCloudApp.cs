@@ -60,8 +60,9 @@ public class LocalCloudApp : IAsyncLifetime
     public Task<string> SignInAsync(string user, string clientOutput, string tokenName = "IdToken") =>
         _server!.SignInAsync(user, clientOutput, tokenName);
 
-    public Task<HttpResponseMessage> PostAsync(string path, string? token, string body = "{\"name\":\"Ada\"}", string? forwardedFor = null) =>
-        _server!.PostAsync(path, token, body, forwardedFor);
+    public Task<HttpResponseMessage> PostAsync(
+        string path, string? token, string body = "{\"name\":\"Ada\"}", string? forwardedFor = null, string? apiKey = LocalCloudServer.ClientApp1Key) =>
+        _server!.PostAsync(path, token, body, forwardedFor, apiKey);
 
     public async ValueTask DisposeAsync()
     {

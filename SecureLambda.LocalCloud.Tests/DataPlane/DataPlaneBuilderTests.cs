@@ -157,5 +157,6 @@ public sealed class DataPlaneBuilderTests
         ],
         new Dictionary<string, string>(),
         [],
+        [],
         []);
 }

@@ -23,8 +23,14 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
     {
         var outputs = Stack.Outputs;
         Assert.Equal(
-            ["AlarmTopicArn", "ApiUrl", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
+            ["AlarmTopicArn", "ApiUrl", "ClientApp1ApiKeyId", "ClientApp2ApiKeyId", "SecretArn", "TopicArn", "UserPool1ClientId", "UserPool1Id", "UserPool2ClientId", "UserPool2Id"],
             outputs.Keys.Order(StringComparer.Ordinal));
+
+        // The key outputs are the keys' ids, never their values; the dev values are on the stack's dev keys.
+        Assert.Equal(
+            [("ClientApp1ApiKey", outputs["ClientApp1ApiKeyId"]), ("ClientApp2ApiKey", outputs["ClientApp2ApiKeyId"])],
+            Stack.DevApiKeys.Select(key => (key.LogicalId, key.Id)));
+        Assert.DoesNotContain(outputs.Values, value => Stack.DevApiKeys.Any(key => key.Value == value));
 
         foreach (var (pool, client) in new[] { ("UserPool1Id", "UserPool1ClientId"), ("UserPool2Id", "UserPool2ClientId") })
         {

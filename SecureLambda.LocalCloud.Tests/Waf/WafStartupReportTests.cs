@@ -28,6 +28,7 @@ public sealed class WafStartupReportTests
             new Dictionary<string, JsonNode>()))],
         new Dictionary<string, string>(),
         [],
+        [],
         []);
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureLambda.LocalCloud.ApiGateway.UsagePlans;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Iam;
 
@@ -14,6 +15,8 @@ public static class ApiGatewayServiceCollectionExtensions
         services.TryAddSingleton<DataPlaneState>();
         services.AddIam();
         services.TryAddSingleton<AuthorizerStep>();
+        services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<ApiKeyStep>();
         services.TryAddSingleton<LambdaProxyIntegration>();
         services.TryAddSingleton<GatewayPipeline>();
         return services;

@@ -18,8 +18,8 @@ public sealed class GatewayOptions
 
 /// <summary>
 /// One request through the REST API, in AWS's order: WAF (web ACL rules run before API Gateway's own processing) →
-/// route → stage throttling (so that a flood costs no token validation) → Cognito authorizer → request validation →
-/// <c>AWS_PROXY</c> integration. Each step is a span with its decision as attributes; every response carries
+/// route → stage throttling (so that a flood costs no token validation) → Cognito authorizer → API key and its usage
+/// plan → request validation → <c>AWS_PROXY</c> integration. Each step is a span with its decision as attributes; every response carries
 /// <c>x-amzn-RequestId</c>; on any refusal the function is never invoked.
 /// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html
 /// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
@@ -42,13 +42,14 @@ public sealed class GatewayPipeline
     public GatewayPipeline(
         DataPlaneState dataPlane,
         AuthorizerStep authorizer,
+        ApiKeyStep apiKey,
         LambdaProxyIntegration integration,
         IOptions<GatewayOptions> options,
         TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataPlane = dataPlane;
-        _steps = [new WebAclStep(), new RouteStep(), new ThrottleStep(), authorizer, new RequestValidationStep()];
+        _steps = [new WebAclStep(), new RouteStep(), new ThrottleStep(), authorizer, apiKey, new RequestValidationStep()];
         _integration = integration;
         _timeProvider = timeProvider;
         _sourceIps = new SourceIpResolver(options.Value.TrustForwardedFor);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using SecureLambda.LocalCloud.ApiGateway.UsagePlans;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
 using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.DataPlane;
@@ -39,6 +40,9 @@ public sealed class GatewayRequest(HttpContext context, ServedStage stage, strin
 
     /// <summary>The token's claims; set by <see cref="AuthorizerStep"/> for a method with an authorizer.</summary>
     public IReadOnlyDictionary<string, string>? Claims { get; set; }
+
+    /// <summary>The API key its usage plan admitted; set by <see cref="ApiKeyStep"/> for a method that requires one.</summary>
+    public ApiKeyDefinition? ApiKey { get; set; }
 }
 
 /// <summary>One step of the gateway's request flow: null lets the request go on; a gateway response ends it there.</summary>
@@ -146,6 +150,68 @@ public sealed partial class AuthorizerStep(CognitoTokenValidator authorizer, ILo
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The keys of authorizer {Authorizer}'s user pool could not be fetched from the engine")]
     private partial void LogAuthorizerUnavailable(Exception exception, string authorizer);
+}
+
+/// <summary>
+/// The API key, after the authorizer (which can itself supply the key, with the AUTHORIZER key source): the
+/// <c>x-api-key</c> header (the API's HEADER key source) must hold the value of an enabled key in a usage plan that
+/// covers the stage, else INVALID_API_KEY (403 "Forbidden"); then that plan's quota (QUOTA_EXCEEDED, 429 "Limit
+/// Exceeded") and throttle (THROTTLED, 429 "Too Many Requests") apply. AWS applies the plan's limits before the
+/// stage's, and this step runs after the stage's throttle (which spares the authorizer a flood), so a request it
+/// refuses gets its stage tokens back: it never counted against the stage.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+/// </summary>
+public sealed class ApiKeyStep(UsageMeter meter) : IGatewayStep
+{
+    public const string Header = "x-api-key";
+
+    public ValueTask<GatewayResponse?> RunAsync(GatewayRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!ThrottleStep.Matched(request).Method.ApiKeyRequired)
+        {
+            return ValueTask.FromResult<GatewayResponse?>(null);
+        }
+
+        using var span = LocalCloudTelemetry.Source.StartActivity("API key");
+        var stage = request.Stage;
+        var value = request.Context.Request.Headers[Header].FirstOrDefault();
+        var key = string.IsNullOrEmpty(value) ? null : stage.UsagePlans.FindByValue(value);
+        var plan = key is { Enabled: true } ? stage.UsagePlans.PlanFor(key.Id, stage.ApiId, stage.StageName) : null;
+        var (result, refusal) = (value, key, plan) switch
+        {
+            (null or "", _, _) => ("missing", GatewayResponse.InvalidApiKey),
+            (_, null, _) => ("unknown", GatewayResponse.InvalidApiKey),
+            (_, { Enabled: false }, _) => ("disabled", GatewayResponse.InvalidApiKey),
+            (_, _, null) => ("not-in-a-plan-of-the-stage", GatewayResponse.InvalidApiKey),
+            _ => meter.Admit(plan, key.Id) switch
+            {
+                UsageDecision.QuotaExceeded => ("quota-exceeded", GatewayResponse.QuotaExceeded),
+                UsageDecision.Throttled => ("throttled", GatewayResponse.Throttled),
+                _ => ("allowed", (GatewayResponse?)null),
+            },
+        };
+
+        span?.SetTag("securelambda.apikey.result", result);
+        if (key is not null)
+        {
+            span?.SetTag("securelambda.apikey.id", key.Id);
+        }
+
+        if (plan is not null)
+        {
+            span?.SetTag("securelambda.usageplan.id", plan.Id);
+        }
+
+        request.ApiKey = refusal is null ? key : null;
+        if (refusal is not null)
+        {
+            stage.Throttle.Refund(ThrottleStep.Matched(request).Method.ResourcePath, request.Context.Request.Method);
+        }
+
+        return ValueTask.FromResult(refusal);
+    }
 }
 
 /// <summary>

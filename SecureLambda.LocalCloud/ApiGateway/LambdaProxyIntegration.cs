@@ -42,7 +42,7 @@ public sealed partial class LambdaProxyIntegration(LambdaFunctions functions, La
 
         var traceHeader = Activity.Current is { } current ? XRayTraceHeader.Format(current.Context) : null;
         var proxyEvent = ProxyEvent.Build(context.Request, request.BodyText, new ProxyRequestContext(
-            stage, route, request.RequestId, request.SourceIp.ToString(), request.RequestTime, stage.AccountId, request.Claims, traceHeader));
+            stage, route, request.RequestId, request.SourceIp.ToString(), request.RequestTime, stage.AccountId, request.Claims, traceHeader, request.ApiKey));
         var eventBytes = ProxyEvent.Serialize(proxyEvent);
         if (eventBytes.Length > InvokeApiEndpoints.MaxSyncPayloadBytes)
         {

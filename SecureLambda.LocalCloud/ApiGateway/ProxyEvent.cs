@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SecureLambda.Aws.Lambda.Events;
+using SecureLambda.LocalCloud.ApiGateway.UsagePlans;
 using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.ApiGateway;
@@ -16,7 +17,8 @@ public sealed record ProxyRequestContext(
     DateTimeOffset RequestTime,
     string AccountId,
     IReadOnlyDictionary<string, string>? Claims,
-    string? TraceHeader);
+    string? TraceHeader,
+    ApiKeyDefinition? ApiKey = null);
 
 /// <summary>
 /// The Lambda proxy integration: the REST API event (payload format 1.0) in, the proxy response out.
@@ -93,6 +95,8 @@ public static class ProxyEvent
                 {
                     SourceIp = context.SourceIp,
                     UserAgent = request.Headers.UserAgent.LastOrDefault(),
+                    ApiKey = context.ApiKey?.Value,
+                    ApiKeyId = context.ApiKey?.Id,
                 },
                 Authorizer = context.Claims is null ? null : new ApiGatewayAuthorizerContext { Claims = context.Claims },
                 DomainName = domain,

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureLambda.Aws.Core;
+using SecureLambda.LocalCloud.ApiGateway.ControlPlane;
+using SecureLambda.LocalCloud.ApiGateway.UsagePlans;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Iam;
@@ -30,6 +32,8 @@ public static class AwsEndpointExtensions
         services.AddFaultInjection();
         services.TryAddSingleton<EngineForwarder>();
         services.TryAddSingleton<AwsCallers>();
+        services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<ApiGatewayControlPlane>();
         services.TryAddSingleton<AwsEndpointHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, AwsEndpointMatcherPolicy>());
         return services;

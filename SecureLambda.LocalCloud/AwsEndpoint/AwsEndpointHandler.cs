@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using SecureLambda.Aws.Signing;
+using SecureLambda.LocalCloud.ApiGateway.ControlPlane;
 using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Diagnostics;
@@ -20,7 +21,8 @@ namespace SecureLambda.LocalCloud.AwsEndpoint;
 /// before a service sees it (a bad signature, a missing one, a call the caller's role may not make:
 /// <see cref="IamAuthorizer"/>; a call the user pool does not permit: <see cref="CognitoGuard"/>), applies the fault
 /// rules to what is left (<see cref="FaultInjector"/>: a delay, an error in the service's own protocol), and hands the
-/// rest to the engine unchanged (<see cref="EngineForwarder"/>).
+/// rest to the engine unchanged (<see cref="EngineForwarder"/>), but for API Gateway's reads, which LocalCloud answers
+/// from the stack it serves (<see cref="ApiGatewayControlPlane"/>).
 /// </summary>
 public sealed partial class AwsEndpointHandler(
     AwsCallers callers,
@@ -28,6 +30,7 @@ public sealed partial class AwsEndpointHandler(
     IamAuthorizer iam,
     EngineForwarder forwarder,
     FaultInjector faults,
+    ApiGatewayControlPlane apiGateway,
     ILogger<AwsEndpointHandler> logger)
 {
     /// <summary>The largest body read whole, to verify a function's signature or find a Query call's operation.</summary>
@@ -131,6 +134,13 @@ public sealed partial class AwsEndpointHandler(
                 await AwsErrors.WriteAsync(context, call, new AwsError(injected.StatusCode ?? StatusCodes.Status400BadRequest, injected.Code, injected.Message));
                 return;
             }
+        }
+
+        // LocalCloud synthesizes API Gateway itself, so its reads are answered here: the engine's holds none of the stack.
+        if (call.Service == AwsServiceCall.ApiGateway)
+        {
+            await apiGateway.HandleAsync(context, call);
+            return;
         }
 
         if (forwarder.EngineFor(call.Service) is not { } engine)

@@ -23,6 +23,7 @@ public enum AwsProtocol
 public sealed record AwsServiceCall(string Service, string? Operation, AwsProtocol Protocol)
 {
     public const string Lambda = "lambda";
+    public const string ApiGateway = "apigateway";
     public const string CognitoIdentityProvider = "cognito-idp";
     public const string SecretsManager = "secretsmanager";
     public const string Sns = "sns";

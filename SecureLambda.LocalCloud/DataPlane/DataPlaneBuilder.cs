@@ -15,9 +15,14 @@ public static class DataPlaneBuilder
     public static DataPlaneModel Build(ProvisionedStack stack, TimeProvider timeProvider, IamMode iam = IamMode.Enforce)
     {
         ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         var functions = Functions(stack);
-        return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider), functions, stack.AsyncDeliveries)
+        var builtAt = timeProvider.GetUtcNow();
+        var usagePlans = UsagePlanBuilder.Build(stack, builtAt);
+        return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider, usagePlans), functions, stack.AsyncDeliveries)
         {
+            BuiltAt = builtAt,
+            UsagePlans = usagePlans,
             Policies = iam == IamMode.Off ? StackPolicies.None : Policies(stack, functions),
             Cognito = CognitoRules.Build(stack, timeProvider),
         };

@@ -1,3 +1,4 @@
+using SecureLambda.LocalCloud.ApiGateway.UsagePlans;
 using SecureLambda.LocalCloud.Cognito;
 using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Provisioning;
@@ -29,6 +30,12 @@ public sealed class DataPlaneModel
 
     /// <summary>The stack's IAM policies, which the functions' calls are decided by (none with <c>LocalCloud:Iam:Mode=Off</c>).</summary>
     public StackPolicies Policies { get; init; } = StackPolicies.None;
+
+    /// <summary>When the model was built from the provisioned stack: the creation date API Gateway's reads give its API, stages and keys.</summary>
+    public DateTimeOffset BuiltAt { get; init; }
+
+    /// <summary>The stack's API keys and usage plans, as the gateway applies them and <c>apigateway</c>'s reads list them.</summary>
+    public UsagePlanCatalog UsagePlans { get; init; } = UsagePlanCatalog.None;
 
     /// <summary>The user pools' rules the engine ignores, which the AWS endpoint enforces on the way to it.</summary>
     public CognitoRules Cognito { get; init; } = CognitoRules.None;

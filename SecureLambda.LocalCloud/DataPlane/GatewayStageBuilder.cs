@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
 using SecureLambda.LocalCloud.ApiGateway.Throttling;
+using SecureLambda.LocalCloud.ApiGateway.UsagePlans;
 using SecureLambda.LocalCloud.ApiGateway.Validation;
 using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.Provisioning;
@@ -15,12 +16,19 @@ namespace SecureLambda.LocalCloud.DataPlane;
 /// </summary>
 public static class GatewayStageBuilder
 {
-    public static IReadOnlyList<GatewayStage> Build(ProvisionedStack stack, TimeProvider timeProvider)
+    public static IReadOnlyList<GatewayStage> Build(ProvisionedStack stack, TimeProvider timeProvider, UsagePlanCatalog usagePlans)
     {
         var stages = new List<GatewayStage>();
         foreach (var api in stack.OfType("AWS::ApiGateway::RestApi"))
         {
             var apiId = api.PhysicalId;
+            // AUTHORIZER would take the key from a Lambda authorizer's usageIdentifierKey; there are none to run here.
+            // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+            if (api.GetString("ApiKeySourceType") is { } keySource and not "HEADER")
+            {
+                throw Unsupported(api, $"ApiKeySourceType {keySource} is not emulated (only HEADER)");
+            }
+
             var resources = BuildResources(stack, api);
             var responses = stack.OfType("AWS::ApiGateway::GatewayResponse")
                 .Where(r => r.GetString("RestApiId") == apiId)
@@ -36,7 +44,10 @@ public static class GatewayStageBuilder
                     resources,
                     StageThrottle.FromTemplate(stage.TypedProperties, timeProvider),
                     WebAclFor(stack, apiId, stageName, timeProvider),
-                    responses));
+                    responses)
+                {
+                    UsagePlans = usagePlans,
+                });
             }
         }
 
@@ -112,7 +123,8 @@ public static class GatewayStageBuilder
         var functionArn = FunctionArnFromIntegrationUri(integration.OptionalString("Uri") ?? throw Unsupported(method, "its integration has no Uri"))
             ?? throw Unsupported(method, "its integration Uri is not a Lambda function invocation URI");
 
-        return new GatewayMethod(httpMethod, resourceId, path, authorizer, BodyModels(stack, method), functionArn);
+        return new GatewayMethod(httpMethod, resourceId, path, authorizer, BodyModels(stack, method), functionArn,
+            method.TypedProperties.OptionalBool("ApiKeyRequired") ?? false);
     }
 
     private static CognitoAuthorizerSettings CognitoAuthorizer(ProvisionedStack stack, ProvisionedResource method)

@@ -51,7 +51,10 @@ public static class EmulatedStackEndpoints
             [.. stack.Resources.Select(Describe)],
             stack.Outputs,
             [.. stack.DevUsers.Select(user => new StackDevUser(user.Email, user.UserPoolLogicalId, user.UserPoolId, user.ClientId))],
-            [.. functions.Select(function => function.Status)]);
+            [.. functions.Select(function => function.Status)])
+        {
+            DevApiKeys = [.. stack.DevApiKeys.Select(key => new StackDevApiKey(key.LogicalId, key.Id, key.Name, key.Value))],
+        };
     }
 
     private static StackResourceStatus Describe(ProvisionedResource resource)

@@ -132,7 +132,7 @@ public sealed class LocalResourceProvisioner : IResourceProvisioner
             case ApiKey:
             {
                 // Ref: the key id; GetAtt APIKeyId (aws-resource-apigateway-apikey.html). Its value is LocalCloud's
-                // (DataPlane/ApiKeys), never the template's: AWS generates it.
+                // (Provisioning/DevApiKey), never the template's: AWS generates it.
                 var keyId = PhysicalNames.StableId(state, id, 10);
                 return (keyId, new() { ["APIKeyId"] = keyId });
             }

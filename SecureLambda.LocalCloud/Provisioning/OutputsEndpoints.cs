@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace SecureLambda.LocalCloud.Provisioning;
 
-/// <summary><c>GET /_localcloud/outputs</c>: the stack's outputs and dev users (never their passwords).</summary>
+/// <summary><c>GET /_localcloud/outputs</c>: the stack's outputs, dev users (never their passwords) and dev API keys (their values, which are known dev values, never AWS's).</summary>
 public static class OutputsEndpoints
 {
     public const string Path = "/_localcloud/outputs";
@@ -63,7 +63,13 @@ public static class OutputsDocument
             });
         }
 
-        return new JsonObject { ["StackName"] = stack.StackName, ["Outputs"] = outputs, ["DevUsers"] = users };
+        var keys = new JsonArray();
+        foreach (var key in stack.DevApiKeys)
+        {
+            keys.Add(new JsonObject { ["LogicalId"] = key.LogicalId, ["Id"] = key.Id, ["Name"] = key.Name, ["Value"] = key.Value });
+        }
+
+        return new JsonObject { ["StackName"] = stack.StackName, ["Outputs"] = outputs, ["DevUsers"] = users, ["DevApiKeys"] = keys };
     }
 
     /// <summary>Writes the document (relative paths from the content root) and returns the full path.</summary>

@@ -45,6 +45,32 @@ public sealed record AsyncDeliveryRoute(
 /// <summary>A developer account in one of the stack's user pools. The password is deliberately not part of it.</summary>
 public sealed record DevUser(string Email, string UserPoolLogicalId, string UserPoolId, string ClientId);
 
+/// <summary>
+/// A dev value for one of the stack's API keys. AWS generates a key's value and the template holds none, so LocalCloud
+/// gives each key a known one: the one configured under <c>LocalCloud:ApiKeyValues:{LogicalId}</c>, else the
+/// template's own <c>Value</c>, else <c>local-dev-api-key-{LogicalId}</c>, which the README, the <c>.http</c> file and
+/// the dashboard's commands send.
+/// </summary>
+public sealed record DevApiKey(string LogicalId, string Id, string Name, string Value)
+{
+    public const string DefaultValuePrefix = "local-dev-api-key-";
+
+    /// <summary>The dev key of every <c>AWS::ApiGateway::ApiKey</c> among the resources, in provisioning order.</summary>
+    public static IReadOnlyList<DevApiKey> For(IEnumerable<ProvisionedResource> resources, IReadOnlyDictionary<string, string> configuredValues)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(configuredValues);
+        return
+        [
+            .. resources.Where(resource => resource.Type == LocalResourceProvisioner.ApiKey).Select(key => new DevApiKey(
+                key.LogicalId,
+                key.PhysicalId,
+                key.GetString("Name") ?? key.LogicalId,
+                configuredValues.GetValueOrDefault(key.LogicalId) ?? key.GetString("Value") ?? DefaultValuePrefix + key.LogicalId)),
+        ];
+    }
+}
+
 /// <summary>Everything the data plane reads from the provisioned stack.</summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A CloudFormation stack, not a stack collection.")]
 public sealed record ProvisionedStack(
@@ -52,6 +78,7 @@ public sealed record ProvisionedStack(
     IReadOnlyList<ProvisionedResource> Resources,
     IReadOnlyDictionary<string, string> Outputs,
     IReadOnlyList<DevUser> DevUsers,
+    IReadOnlyList<DevApiKey> DevApiKeys,
     IReadOnlyList<AsyncDeliveryRoute> AsyncDeliveries)
 {
     public string StackName => State.Settings.StackName;

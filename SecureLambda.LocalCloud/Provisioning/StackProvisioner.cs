@@ -68,7 +68,7 @@ public sealed class StackProvisioner(
         var users = await devUsers.ProvisionAsync(settings.EffectiveDevUsers(), resources, cancellationToken);
         var routes = resources.Select(resource => resource.AsyncDelivery).OfType<AsyncDeliveryRoute>().ToList();
         ProvisioningLog.StackProvisioned(logger, settings.StackName, resources.Count, users.Count);
-        return new ProvisionedStack(state, resources, outputs, users, routes);
+        return new ProvisionedStack(state, resources, outputs, users, DevApiKey.For(resources, settings.ApiKeyValues.AsReadOnly()), routes);
     }
 
     /// <summary>

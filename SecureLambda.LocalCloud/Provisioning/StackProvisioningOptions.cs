@@ -33,6 +33,9 @@ public sealed class StackProvisioningOptions
     /// </summary>
     public IList<DevUserOptions> DevUsers { get; } = [];
 
+    /// <summary>The dev value of an API key by its logical id (<c>LocalCloud:ApiKeyValues:ClientApp1ApiKey</c>); see <see cref="DevApiKey"/>.</summary>
+    public IDictionary<string, string> ApiKeyValues { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Where the outputs JSON is written, relative to the content root (as <c>cdk deploy --outputs-file</c>).</summary>
     public string OutputsFile { get; set; } = "localcloud-outputs.json";
 

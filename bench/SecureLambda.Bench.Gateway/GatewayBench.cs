@@ -91,9 +91,12 @@ internal static class GatewayBench
         {
             ["ThrottlingRateLimit"] = "100000",
             ["ThrottlingBurstLimit"] = "100000",
+            ["ClientThrottlingRateLimit"] = "100000",
+            ["ClientThrottlingBurstLimit"] = "100000",
+            ["ClientDailyQuota"] = "2000000000",
             ["WafRateLimit"] = "2000000000",
         });
-        Console.WriteLine($"LocalCloud at {host.Server.Address} (ThrottlingRateLimit 100000, ThrottlingBurstLimit 100000, WafRateLimit 2000000000)");
+        Console.WriteLine($"LocalCloud at {host.Server.Address} (stage and client app throttles 100000/100000, ClientDailyQuota 2000000000, WafRateLimit 2000000000), client app 1's API key");
         var token = await host.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
         await using var pollers = new RuntimePollers(host.Server.RuntimeApiFor("ExternalLambda1"), options.PollerCount);
         Console.WriteLine($"{options.PollerCount} runtime pollers on ExternalLambda1, answering {RuntimePollers.Answer} at once");

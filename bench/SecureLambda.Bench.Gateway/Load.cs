@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using SecureLambda.Testing;
 
 namespace SecureLambda.Bench.Gateway;
 
-/// <summary>One kind of request: path, JSON body, optional Authorization header.</summary>
-internal sealed record RequestSpec(string Path, string Body, string? Token)
+/// <summary>One kind of request: path, JSON body, optional Authorization header, and the client app's API key (x-api-key).</summary>
+internal sealed record RequestSpec(string Path, string Body, string? Token, string? ApiKey = LocalCloudServer.ClientApp1Key)
 {
     public HttpRequestMessage Create()
     {
@@ -16,6 +17,11 @@ internal sealed record RequestSpec(string Path, string Body, string? Token)
         if (Token is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", Token);
+        }
+
+        if (ApiKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("x-api-key", ApiKey);
         }
 
         return request;

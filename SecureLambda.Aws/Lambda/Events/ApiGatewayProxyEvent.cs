@@ -71,9 +71,14 @@ public sealed record ApiGatewayRequestContext
     public string? ApiId { get; init; }
 }
 
-/// <summary>The caller as API Gateway saw it; for a Cognito user pool authorizer only the address and agent are set.</summary>
+/// <summary>The caller as API Gateway saw it; for a Cognito user pool authorizer only the address and agent are set, and the API key on a method that requires one.</summary>
 public sealed record ApiGatewayRequestIdentity
 {
+    /// <summary>The API key the request carried, on a method that requires one.</summary>
+    public string? ApiKey { get; init; }
+
+    public string? ApiKeyId { get; init; }
+
     public string? CognitoIdentityPoolId { get; init; }
 
     public string? AccountId { get; init; }

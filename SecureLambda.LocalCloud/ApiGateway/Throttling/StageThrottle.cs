@@ -122,4 +122,21 @@ public sealed class StageThrottle
         Decisions.Add(1, new("stage", StageName), new("method", $"{method} {resourcePath}"), new("result", result));
         return allowed;
     }
+
+    /// <summary>
+    /// Gives back the tokens <see cref="TryAcquire"/> took for a request that a client's usage plan then refused: AWS
+    /// applies a usage plan's limits before the stage's (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html),
+    /// so a request its plan refuses never counts against the stage, and a noisy client cannot starve the others of it.
+    /// </summary>
+    public void Refund(string resourcePath, string httpMethod)
+    {
+        ArgumentNullException.ThrowIfNull(resourcePath);
+        ArgumentNullException.ThrowIfNull(httpMethod);
+        if (_buckets.TryGetValue((resourcePath, httpMethod.ToUpperInvariant()), out var bucket))
+        {
+            bucket?.Return();
+        }
+
+        _accountBucket?.Return();
+    }
 }

@@ -67,6 +67,16 @@ public sealed class TokenBucket
         }
     }
 
+    /// <summary>Gives back a token taken for a request that a later limit refused (never past the burst).</summary>
+    public void Return()
+    {
+        lock (_gate)
+        {
+            Refill();
+            _tokens = Math.Min(Burst, _tokens + 1);
+        }
+    }
+
     private void Refill()
     {
         var now = _timeProvider.GetTimestamp();
