@@ -1,4 +1,5 @@
 using SecureLambda.LocalCloud.ApiGateway;
+using SecureLambda.LocalCloud.ApiGateway.Export;
 using SecureLambda.LocalCloud.Authorizers;
 using SecureLambda.LocalCloud.AwsEndpoint;
 using SecureLambda.LocalCloud.DataPlane;
@@ -23,6 +24,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapLocalCloudOutputs();
+app.MapApiDocs();
 app.MapEmulatedStack();
 app.MapLambdaRuntimeApi();
 app.MapAwsEndpoint();

@@ -163,8 +163,7 @@ public static class StackView
     public const string InvokeUrlName = "Invoke URL";
     public const string ApiDocsUrlName = "API docs";
 
-    /// <summary>LocalCloud's docs page of the stack's API, on its API host; "try it" calls the local stage.</summary>
-    public const string ApiDocsPath = "/_localcloud/docs";
+    public const string ApiDocsPath = LocalCloudClient.ApiDocsPath;
 
     /// <summary>A resource's state, style, properties and URLs, as published.</summary>
     public sealed record ResourceView(string State, string Style, ImmutableArray<(string Name, string Value)> Properties, ImmutableArray<(string Name, string Url)> Urls)

@@ -12,6 +12,9 @@ public sealed class LocalCloudClient(HttpClient http, Uri baseAddress)
 {
     public const string StackPath = "/_localcloud/stack";
 
+    /// <summary>The docs page of the stack's API, on LocalCloud's API host; "try it" calls the local stage.</summary>
+    public const string ApiDocsPath = "/_localcloud/docs";
+
     /// <summary>
     /// The stack as LocalCloud sees it now. While it provisions, <see cref="EmulatedStack.StackStatus"/> is
     /// <see cref="EmulatedStack.InProgress"/>; a failed provisioning is <see cref="EmulatedStack.Failed"/> with its reason.

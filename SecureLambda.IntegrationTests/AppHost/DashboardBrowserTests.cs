@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 using SecureLambda.CloudFormation;
+using SecureLambda.Testing;
 using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;
 
 namespace SecureLambda.IntegrationTests.AppHost;
@@ -67,20 +68,10 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
     [Fact]
     public async Task TheStacksTree_MatchesTheTemplate_ItsGreetingCommand_Is200_AndItsOneTraceSpansEveryProcess()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Skip($"{ChromiumPath} is missing (apt-get install chromium); Playwright cannot download a browser here.");
-        }
+        await using var browser = await BrowserSession.LogInAsync(stack);
+        var page = browser.Page;
 
-        SetDefaultExpectTimeout(Wait);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArguments });
-        await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
-        context.SetDefaultTimeout(Wait);
-        var page = await context.NewPageAsync();
-
-        // Logging in: the login URL with the browser token sets the auth cookie and lands on the Resources page.
-        await page.GotoAsync(stack.DashboardLoginUrl.ToString());
+        // Logged in: the login URL with the browser token set the auth cookie and lands on the Resources page.
         await Expect(page).Not.ToHaveURLAsync(new Regex("/login"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources" })).ToBeVisibleAsync();
         foreach (var name in ExpectedProcesses)
@@ -145,6 +136,28 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
     }
 
     /// <summary>
+    /// The API's docs page, from the link on the API's resource: Scalar renders the stage's export in the browser (both
+    /// routes, their documentation, the schemes), with client app 1's dev key filled in and LocalCloud as the server.
+    /// </summary>
+    [Fact]
+    public async Task TheApisDocsPage_LinkedFromItsResource_RendersTheDocumentedExport_WithTheDevKeyFilledIn()
+    {
+        await using var browser = await BrowserSession.LogInAsync(stack);
+        var page = browser.Page;
+        var link = ResourceRow(page, RestApi).Locator("a[href$='/_localcloud/docs']");
+        await Expect(link).ToBeVisibleAsync();
+        var docs = await link.GetAttributeAsync("href") ?? throw new InvalidOperationException("The API docs link has no address.");
+
+        await page.GotoAsync(docs);
+
+        await Expect(page.GetByText("Greet a user of user pool 1").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("Greet a user of user pool 2").First).ToBeVisibleAsync();
+        await Expect(page.GetByText(new Uri(docs).GetLeftPart(UriPartial.Authority) + "/development").First).ToBeVisibleAsync();
+        Assert.Contains(stack.DevApiKeys[SecureLambdaApp.ClientApp1ApiKey], await page.ContentAsync(), StringComparison.Ordinal);
+        await SaveScreenshotAsync(page, "api-docs.png");
+    }
+
+    /// <summary>
     /// <c>artifacts/{name}</c> every run; the README's <c>docs/images/{name}</c> too when
     /// <see cref="UpdateScreenshotsVariable"/> is 1.
     /// </summary>
@@ -158,6 +171,38 @@ public sealed partial class DashboardBrowserTests(DashboardApp stack) : IClassFi
         }
     }
 
+
+    /// <summary>Chromium, headless, logged in to the dashboard with its browser token; skips the test without Chromium.</summary>
+    private sealed class BrowserSession : IAsyncDisposable
+    {
+        private IPlaywright _playwright = null!;
+        private IBrowser _browser = null!;
+
+        public IPage Page { get; private set; } = null!;
+
+        public static async Task<BrowserSession> LogInAsync(DashboardApp stack)
+        {
+            if (!File.Exists(ChromiumPath))
+            {
+                Assert.Skip($"{ChromiumPath} is missing (apt-get install chromium); Playwright cannot download a browser here.");
+            }
+
+            SetDefaultExpectTimeout(Wait);
+            var session = new BrowserSession { _playwright = await Playwright.CreateAsync() };
+            session._browser = await session._playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArguments });
+            var context = await session._browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+            context.SetDefaultTimeout(Wait);
+            session.Page = await context.NewPageAsync();
+            await session.Page.GotoAsync(stack.DashboardLoginUrl.ToString());
+            return session;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+        }
+    }
 
     [GeneratedRegex(@"\(trace ([0-9a-f]{32})\)")]
     private static partial Regex TraceIdPattern();

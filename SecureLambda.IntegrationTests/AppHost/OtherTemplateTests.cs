@@ -3,6 +3,7 @@ extern alias AppHost;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using SecureLambda.Testing;
 using LambdaFunctionResource = AppHost::SecureLambda.AppHost.Hosting.LambdaFunctionResource;
 using LocalCloudStackResource = AppHost::SecureLambda.AppHost.Hosting.LocalCloudStackResource;
 using ResourceNames = AppHost::SecureLambda.AppHost.Hosting.ResourceNames;

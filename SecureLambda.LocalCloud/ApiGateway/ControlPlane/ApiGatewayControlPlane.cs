@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SecureLambda.LocalCloud.ApiGateway.Export;
 using SecureLambda.LocalCloud.ApiGateway.UsagePlans;
 using SecureLambda.LocalCloud.AwsEndpoint;
 using SecureLambda.LocalCloud.DataPlane;
@@ -110,8 +111,30 @@ public sealed class ApiGatewayControlPlane(DataPlaneState dataPlane, IProvisione
         await context.Response.WriteAsync(result.Json!.ToJsonString(), context.RequestAborted);
     }
 
-    private static Task ExportAsync(HttpContext context, AwsServiceCall call, ProvisionedStack provisioned, string[] arguments) =>
-        AwsErrors.WriteAsync(context, call, new AwsError(400, "BadRequestException", $"Export of {arguments[1]} is not available yet."));
+    /// <summary>
+    /// <c>get-export</c>: the export's parameters are the query string (<c>extensions=…</c>), its type the
+    /// <c>Accept</c> header; the document comes back as the body with its <c>Content-Type</c> and <c>Content-Disposition</c>.
+    /// https://docs.aws.amazon.com/apigateway/latest/api/API_GetExport.html
+    /// </summary>
+    private static async Task ExportAsync(HttpContext context, AwsServiceCall call, ProvisionedStack provisioned, string[] arguments)
+    {
+        var parameters = context.Request.Query.ToDictionary(entry => entry.Key, entry => entry.Value.ToString(), StringComparer.Ordinal);
+        ApiExport export;
+        try
+        {
+            export = ApiExporter.Export(provisioned, arguments[0], arguments[1], arguments[2], parameters, context.Request.Headers.Accept.ToString());
+        }
+        catch (ApiExportException refused)
+        {
+            await AwsErrors.WriteAsync(context, call, new AwsError(refused.StatusCode, refused.ErrorType, refused.Message));
+            return;
+        }
+
+        context.Response.Headers[AwsErrors.RequestIdHeader] = AwsErrors.RequestIdOf(context);
+        context.Response.ContentType = export.ContentType;
+        context.Response.Headers.ContentDisposition = export.ContentDisposition;
+        await context.Response.Body.WriteAsync(export.Body, context.RequestAborted);
+    }
 
     private Answer Usage(UsagePlanDefinition plan, string? keyId, string? startDate, string? endDate)
     {
@@ -249,7 +272,7 @@ public sealed class ApiGatewayControlPlane(DataPlaneState dataPlane, IProvisione
             {
                 var json = new JsonObject
                 {
-                    ["stageName"] = stage.PhysicalId,
+                    ["stageName"] = ApiExporter.StageNameOf(stage),
                     ["deploymentId"] = stage.GetString("DeploymentId"),
                     ["tracingEnabled"] = stage.TypedProperties.OptionalBool("TracingEnabled") ?? false,
                     ["createdDate"] = createdDate,

@@ -1,4 +1,4 @@
-namespace SecureLambda.IntegrationTests;
+namespace SecureLambda.Testing;
 
 /// <summary>The clone the tests were built from: the nearest folder upwards that holds <c>SecureLambda.sln</c>.</summary>
 public static class RepositoryFolder
