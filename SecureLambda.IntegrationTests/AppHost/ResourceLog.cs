@@ -25,6 +25,9 @@ internal sealed class ResourceLog : IAsyncDisposable
     /// <summary>How many lines have arrived so far: a position to look from with <see cref="WaitForLineAsync"/>.</summary>
     public int Count => _lines.Count;
 
+    /// <summary>The lines that have arrived so far from position <paramref name="from"/> on.</summary>
+    public IReadOnlyList<string> LinesFrom(int from) => [.. _lines.Skip(from)];
+
     /// <summary>
     /// Waits until the resource has written a line that matches, at or after position <paramref name="from"/>, and
     /// returns the first such line.
