@@ -43,21 +43,9 @@ public abstract class LocalCloudWithFunctions : IAsyncLifetime
         _owned.Add(moto);
         Server = await LocalCloudServer.StartAsync<Program>(moto, Settings);
         _owned.Add(Server);
-        foreach (var (function, handler, greeter) in (ReadOnlySpan<(string, string, string?)>)[("ExternalLambda1", "external", "ExternalLambda1"), ("ExternalLambda2", "external", "ExternalLambda2"), ("InternalLambda", "internal", null)])
+        foreach (var (function, handler, greeter) in FunctionProcess.StackFunctions)
         {
-            // As its role, through the stack's AWS endpoint: the calls the functions make are LocalCloud's to check.
-            var environment = new Dictionary<string, string>(Server.AwsEnvironmentFor(function))
-            {
-                ["AWS_LAMBDA_RUNTIME_API"] = Server.RuntimeApiFor(function),
-                ["AWS_LAMBDA_FUNCTION_NAME"] = function,
-                ["_HANDLER"] = handler,
-            };
-            if (greeter is not null)
-            {
-                environment["GREETER_NAME"] = greeter;
-            }
-
-            var process = FunctionProcess.Start(environment);
+            var process = FunctionProcess.StartBehind(Server, function, handler, greeter);
             _owned.Add(process);
             Functions[function] = process;
             if (function == "InternalLambda")

@@ -8,7 +8,7 @@ internal sealed class BenchOptions
     public const string Usage =
         """
         Usage: dotnet run -c Release --project bench/SecureLambda.Bench.Gateway -- [options]
-          --scenarios LIST          comma-separated subset of: latency, throughput, throttle, aws-hop (default: all)
+          --scenarios LIST          comma-separated subset of: latency, throughput, throttle, aws-hop, stack (default: all)
           --rate RPS                open-loop rate of the latency run (default 500)
           --seconds S               measured seconds of each latency run (default 20)
           --warmup-seconds S        discarded warm-up before each measured run (default 5)
@@ -21,10 +21,13 @@ internal sealed class BenchOptions
           --throttle-drive RPS      open-loop rate driven at it (default 500)
           --throttle-seconds S      seconds driven (default 15)
           --hop-calls N             GetSecretValue calls per path of the aws-hop run, interleaved (default 3000)
-        Internal: --load-only --url URL --clients N --throughput-seconds S --warmup-seconds S (token in BENCH_TOKEN)
+          --stack-clients N         closed-loop clients of the whole-stack run (default 16)
+          --stack-seconds S         measured seconds of each whole-stack run (default 20)
+          --stack-environments N    processes per function in the whole-stack run (default 1)
+        Internal: --load-only --url URL --clients N --throughput-seconds S --warmup-seconds S [--expect-greeting] (token in BENCH_TOKEN)
         """;
 
-    public IReadOnlyList<string> Scenarios { get; private set; } = ["latency", "throughput", "throttle", "aws-hop"];
+    public IReadOnlyList<string> Scenarios { get; private set; } = ["latency", "throughput", "throttle", "aws-hop", "stack"];
 
     public double Rate { get; private set; } = 500;
 
@@ -50,6 +53,15 @@ internal sealed class BenchOptions
 
     public int HopCalls { get; private set; } = 3000;
 
+    public int StackClients { get; private set; } = 16;
+
+    public double StackSeconds { get; private set; } = 20;
+
+    public int StackEnvironments { get; private set; } = 1;
+
+    /// <summary>The load process expects the real function's greeting, not the stand-in pollers' <c>{}</c>.</summary>
+    public bool ExpectGreeting { get; private set; }
+
     public bool LoadOnly { get; private set; }
 
     public Uri? Url { get; private set; }
@@ -70,7 +82,7 @@ internal sealed class BenchOptions
             switch (args[i])
             {
                 case "--scenarios":
-                    options.Scenarios = Check(List(), "latency", "throughput", "throttle", "aws-hop");
+                    options.Scenarios = Check(List(), "latency", "throughput", "throttle", "aws-hop", "stack");
                     break;
                 case "--rate":
                     options.Rate = Number();
@@ -107,6 +119,18 @@ internal sealed class BenchOptions
                     break;
                 case "--throttle-seconds":
                     options.ThrottleSeconds = Number();
+                    break;
+                case "--stack-clients":
+                    options.StackClients = (int)Number();
+                    break;
+                case "--stack-seconds":
+                    options.StackSeconds = Number();
+                    break;
+                case "--stack-environments":
+                    options.StackEnvironments = (int)Number();
+                    break;
+                case "--expect-greeting":
+                    options.ExpectGreeting = true;
                     break;
                 case "--load-only":
                     options.LoadOnly = true;

@@ -16,11 +16,11 @@ namespace SecureLambda.Bench.Gateway;
 /// </summary>
 internal static class GatewayBench
 {
-    private const string Lambda1 = "/development/lambda1";
+    internal const string Lambda1 = "/development/lambda1";
     private const string SecretName = "LambdaSNSTopicARN";
     private const string Lambda2 = "/development/lambda2";
     private const string DirectInvoke = "/2015-03-31/functions/ExternalLambda1/invocations";
-    private const string Body = """{"name":"Ada"}""";
+    internal const string Body = """{"name":"Ada"}""";
     private const string Unauthorized = """{"message":"Unauthorized"}""";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -73,6 +73,11 @@ internal static class GatewayBench
         if (options.Scenarios.Contains("aws-hop"))
         {
             await AwsHopAsync(options);
+        }
+
+        if (options.Scenarios.Contains("stack"))
+        {
+            await StackBench.RunAsync(options);
         }
 
         if (_failed)
@@ -217,8 +222,9 @@ internal static class GatewayBench
 
         using var http = Load.CreateClient(options.Url);
         var spec = new RequestSpec(Lambda1, Body, token);
-        var warmup = await Load.ClosedLoopAsync(http, spec, GatewayOk, options.Clients[0], TimeSpan.FromSeconds(options.WarmupSeconds));
-        var result = await Load.ClosedLoopAsync(http, spec, GatewayOk, options.Clients[0], TimeSpan.FromSeconds(options.ThroughputSeconds));
+        var classify = options.ExpectGreeting ? StackBench.GreetingOk : GatewayOk;
+        var warmup = await Load.ClosedLoopAsync(http, spec, classify, options.Clients[0], TimeSpan.FromSeconds(options.WarmupSeconds));
+        var result = await Load.ClosedLoopAsync(http, spec, classify, options.Clients[0], TimeSpan.FromSeconds(options.ThroughputSeconds));
         var summary = LoadSummary.From(result);
         summary.Failures += warmup.FailureCount;
         summary.FirstFailures.AddRange(warmup.Failures);
@@ -226,7 +232,7 @@ internal static class GatewayBench
         return summary.Failures > 0 ? 1 : 0;
     }
 
-    private static async Task<LoadSummary> RunChildAsync(Uri url, string token, int clients, BenchOptions options)
+    internal static async Task<LoadSummary> RunChildAsync(Uri url, string token, int clients, BenchOptions options, double? seconds = null, bool expectGreeting = false)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -238,10 +244,15 @@ internal static class GatewayBench
         foreach (var arg in new[]
                  {
                      "--load-only", "--url", url.ToString(), "--clients", clients.ToString(Inv),
-                     "--throughput-seconds", options.ThroughputSeconds.ToString(Inv), "--warmup-seconds", options.WarmupSeconds.ToString(Inv),
+                     "--throughput-seconds", (seconds ?? options.ThroughputSeconds).ToString(Inv), "--warmup-seconds", options.WarmupSeconds.ToString(Inv),
                  })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (expectGreeting)
+        {
+            start.ArgumentList.Add("--expect-greeting");
         }
 
         start.Environment["BENCH_TOKEN"] = token;
@@ -263,9 +274,7 @@ internal static class GatewayBench
     {
         await using var host = await BenchStack.StartAsync(new Dictionary<string, string>());
         using var http = new HttpClient();
-        SecretsManagerClient Client(string endpoint, AwsCredentials credentials) => new(http, new AwsClientContext(
-            new FixedCredentials(credentials), MotoServer.Region, new AwsEndpointResolver(name => name == AwsEndpointResolver.GlobalEndpointVariable ? endpoint : null),
-            AwsRetryPolicy.Default with { MaxAttempts = 1 }, TimeProvider.System));
+        SecretsManagerClient Client(string endpoint, AwsCredentials credentials) => new(http, ClientContext(endpoint, credentials));
         var admin = new AwsCredentials(MotoServer.AccessKeyId, MotoServer.SecretAccessKey);
         var paths = new (string Name, SecretsManagerClient Client)[]
         {
@@ -309,6 +318,11 @@ internal static class GatewayBench
         }
     }
 
+    /// <summary>Our AWS clients at <paramref name="endpoint"/> with fixed credentials and no retries, so each call is measured once.</summary>
+    internal static AwsClientContext ClientContext(string endpoint, AwsCredentials credentials) => new(
+        new FixedCredentials(credentials), MotoServer.Region, new AwsEndpointResolver(name => name == AwsEndpointResolver.GlobalEndpointVariable ? endpoint : null),
+        AwsRetryPolicy.Default with { MaxAttempts = 1 }, TimeProvider.System);
+
     private sealed class FixedCredentials(AwsCredentials credentials) : IAwsCredentialsProvider
     {
         public ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(credentials);
@@ -342,7 +356,7 @@ internal static class GatewayBench
             Console.WriteLine($"| {name} | {s.Length} | {P(s, 50):0.000} | {P(s, 90):0.000} | {P(s, 99):0.000} | {P(s, 99.9):0.000} | {s[^1]:0.000} |");
     }
 
-    private static void Check(string run, LoadResult result, RuntimePollers? pollers)
+    internal static void Check(string run, LoadResult result, RuntimePollers? pollers)
     {
         if (result.FailureCount > 0)
         {
@@ -369,7 +383,7 @@ internal static class GatewayBench
         Console.Error.WriteLine("WRONG: " + message);
     }
 
-    private static void PrintMachine()
+    internal static void PrintMachine()
     {
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
@@ -390,6 +404,8 @@ internal sealed class LoadSummary
 
     public double P99 { get; set; }
 
+    public double P999 { get; set; }
+
     public long Failures { get; set; }
 
     public List<string> FirstFailures { get; set; } = [];
@@ -403,6 +419,7 @@ internal sealed class LoadSummary
             Rps = result.Rps,
             P50 = Stats.Percentile(sorted, 50),
             P99 = Stats.Percentile(sorted, 99),
+            P999 = Stats.Percentile(sorted, 99.9),
             Failures = result.FailureCount,
             FirstFailures = [.. result.Failures],
         };

@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 
-namespace SecureLambda.IntegrationTests.Bootstrap;
+namespace SecureLambda.Testing;
 
 /// <summary>
 /// The function binary as its own process, as Lambda runs it: the published Native AOT <c>bootstrap</c> when
-/// <c>SECURELAMBDA_BOOTSTRAP</c> names one (CI does), otherwise the JIT build run with <c>dotnet</c>.
-/// Its standard output (Lambda JSON log lines) is collected for assertions.
+/// <c>SECURELAMBDA_BOOTSTRAP</c> names one (CI does), otherwise the JIT build run with <c>dotnet</c>, which the entry
+/// assembly names in its <c>FunctionsAssembly</c> metadata. Its standard output (Lambda JSON log lines) is collected.
 /// </summary>
-internal sealed class FunctionProcess : IAsyncDisposable
+public sealed class FunctionProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -23,8 +23,35 @@ internal sealed class FunctionProcess : IAsyncDisposable
     public static string Binary =>
         Environment.GetEnvironmentVariable("SECURELAMBDA_BOOTSTRAP") is { Length: > 0 } bootstrap
             ? bootstrap
-            : typeof(FunctionProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .Single(attribute => attribute.Key == "FunctionsAssembly").Value!;
+            : Assembly.GetEntryAssembly()?.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .SingleOrDefault(attribute => attribute.Key == "FunctionsAssembly")?.Value
+              ?? throw new InvalidOperationException("Set SECURELAMBDA_BOOTSTRAP to the function binary, or give the entry assembly FunctionsAssembly metadata.");
+
+    /// <summary>The stack's functions as the template defines them: logical id, <c>_HANDLER</c> and <c>GREETER_NAME</c>.</summary>
+    public static IReadOnlyList<(string LogicalId, string Handler, string? GreeterName)> StackFunctions { get; } =
+        [("ExternalLambda1", "external", "ExternalLambda1"), ("ExternalLambda2", "external", "ExternalLambda2"), ("InternalLambda", "internal", null)];
+
+    /// <summary>
+    /// A function of the stack behind LocalCloud, as its Lambda runs it: polling its Runtime API, calling AWS as its role
+    /// through the stack's AWS endpoint (so LocalCloud checks every call it makes).
+    /// </summary>
+    public static FunctionProcess StartBehind<TProgram>(LocalCloudServer<TProgram> server, string logicalId, string handler, string? greeterName)
+        where TProgram : class
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var environment = new Dictionary<string, string>(server.AwsEnvironmentFor(logicalId))
+        {
+            ["AWS_LAMBDA_RUNTIME_API"] = server.RuntimeApiFor(logicalId),
+            ["AWS_LAMBDA_FUNCTION_NAME"] = logicalId,
+            ["_HANDLER"] = handler,
+        };
+        if (greeterName is not null)
+        {
+            environment["GREETER_NAME"] = greeterName;
+        }
+
+        return Start(environment);
+    }
 
     public int ExitCode => _process.ExitCode;
 
@@ -86,6 +113,9 @@ internal sealed class FunctionProcess : IAsyncDisposable
     }
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    /// <summary>How many of the lines written so far match.</summary>
+    public int CountLines(Func<string, bool> match) => _output.Count(match);
 
     private void Collect(string? line)
     {
