@@ -91,16 +91,7 @@ internal static class GatewayBench
 
     private static async Task LatencyAndThroughputAsync(BenchOptions options)
     {
-        // Throttling and the WAF rate-based rule out of the way: all load comes from 127.0.0.1.
-        await using var host = await BenchStack.StartAsync(new Dictionary<string, string>
-        {
-            ["ThrottlingRateLimit"] = "100000",
-            ["ThrottlingBurstLimit"] = "100000",
-            ["ClientThrottlingRateLimit"] = "100000",
-            ["ClientThrottlingBurstLimit"] = "100000",
-            ["ClientDailyQuota"] = "2000000000",
-            ["WafRateLimit"] = "2000000000",
-        });
+        await using var host = await BenchStack.StartAsync(BenchStack.LimitsRaised);
         Console.WriteLine($"LocalCloud at {host.Server.Address} (stage and client app throttles 100000/100000, ClientDailyQuota 2000000000, WafRateLimit 2000000000), client app 1's API key");
         var token = await host.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
         await using var pollers = new RuntimePollers(host.Server.RuntimeApiFor("ExternalLambda1"), options.PollerCount);

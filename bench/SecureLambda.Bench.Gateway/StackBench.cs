@@ -26,15 +26,7 @@ internal static class StackBench
 
     public static async Task RunAsync(BenchOptions options)
     {
-        await using var host = await BenchStack.StartAsync(new Dictionary<string, string>
-        {
-            ["ThrottlingRateLimit"] = "100000",
-            ["ThrottlingBurstLimit"] = "100000",
-            ["ClientThrottlingRateLimit"] = "100000",
-            ["ClientThrottlingBurstLimit"] = "100000",
-            ["ClientDailyQuota"] = "2000000000",
-            ["WafRateLimit"] = "2000000000",
-        });
+        await using var host = await BenchStack.StartAsync(BenchStack.LimitsRaised);
         // Each function's environments: processes of the binary polling the same Runtime API, as Lambda scales out.
         var functions = FunctionProcess.StackFunctions
             .SelectMany(f => Enumerable.Range(0, options.StackEnvironments).Select(_ => (f.LogicalId, Process: FunctionProcess.StartBehind(host.Server, f.LogicalId, f.Handler, f.GreeterName))))
