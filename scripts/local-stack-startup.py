@@ -94,6 +94,8 @@ def one_run(password, log_path):
         if status != 200:
             raise RuntimeError(f"InitiateAuth: {status} {body}")
         token = json.loads(body)["AuthenticationResult"]["IdToken"]
+        # Both methods require a client app's API key; LocalCloud's dev key for client app 1.
+        api_key = outputs["DevApiKeys"][0]["Value"]
         marks["signed in"] = time.monotonic() - start
         attempts = 0
 
@@ -102,7 +104,7 @@ def one_run(password, log_path):
             note_apphost_started()
             attempts += 1
             return http("POST", f"{GATEWAY}/development/lambda1", '{"name":"Ada"}',
-                        {"Authorization": token, "Content-Type": "application/json"}, timeout=30)[0] == 200
+                        {"Authorization": token, "x-api-key": api_key, "Content-Type": "application/json"}, timeout=30)[0] == 200
         poll("200 from /lambda1", greet, deadline)
         marks["first 200"] = time.monotonic() - start
         marks["POSTs"] = attempts
