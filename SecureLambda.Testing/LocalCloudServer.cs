@@ -245,7 +245,7 @@ public static class LocalCloudServer
     public const string ClientApp2Key = "test-client-app-2-key-83b0a47c";
 
     /// <summary>The template's functions, by logical id: each gets a Runtime API secret of its own.</summary>
-    public static readonly IReadOnlyList<string> FunctionLogicalIds = ["ExternalLambda1", "ExternalLambda2", "InternalLambda"];
+    public static readonly IReadOnlyList<string> FunctionLogicalIds = [.. FunctionProcess.StackFunctions.Select(function => function.LogicalId)];
 
     public static Task<LocalCloudServer<TProgram>> StartAsync<TProgram>(
         MotoServer moto,

@@ -273,10 +273,6 @@ public static class DashboardCommands
     }
 
     /// <summary>
-    /// Cognito <c>InitiateAuth</c> with <c>USER_PASSWORD_AUTH</c> through SecureLambda.Aws's Cognito client, the same
-    /// client the rest of the stack uses; its span (<c>CognitoIdentityProvider.InitiateAuth</c>) is a child of the click's.
-    /// </summary>
-    /// <summary>
     /// The dev API key the user's client app sends: the Nth dev user signs in through the Nth client app (user1 through
     /// client app 1, user2 through client app 2), as a person uses one app; null for a stack without keys.
     /// </summary>
@@ -291,6 +287,10 @@ public static class DashboardCommands
         return view.DevApiKeys[index % view.DevApiKeys.Count];
     }
 
+    /// <summary>
+    /// Cognito <c>InitiateAuth</c> with <c>USER_PASSWORD_AUTH</c> through SecureLambda.Aws's Cognito client, the same
+    /// client the rest of the stack uses; its span (<c>CognitoIdentityProvider.InitiateAuth</c>) is a child of the click's.
+    /// </summary>
     private static async Task<string> SignInAsync(LocalCloudStackResource stack, EmulatedStack view, StackDevUserResource user, CancellationToken ct)
     {
         var clientId = view.DevUsers.FirstOrDefault(candidate => candidate.Email == user.Email)?.ClientId

@@ -163,8 +163,6 @@ public static class StackView
     public const string InvokeUrlName = "Invoke URL";
     public const string ApiDocsUrlName = "API docs";
 
-    public const string ApiDocsPath = LocalCloudClient.ApiDocsPath;
-
     /// <summary>A resource's state, style, properties and URLs, as published.</summary>
     public sealed record ResourceView(string State, string Style, ImmutableArray<(string Name, string Value)> Properties, ImmutableArray<(string Name, string Url)> Urls)
     {
@@ -283,7 +281,7 @@ public static class StackView
         ImmutableArray<(string, string)> urls = resource.Type switch
         {
             ApiRoutes.StageType => [(InvokeUrlName, InvokeUrl(localCloudUrl, status.PhysicalResourceId))],
-            ApiRoutes.RestApiType => [(ApiDocsUrlName, $"{localCloudUrl.TrimEnd('/')}{ApiDocsPath}")],
+            ApiRoutes.RestApiType => [(ApiDocsUrlName, $"{localCloudUrl.TrimEnd('/')}{LocalCloudClient.ApiDocsPath}")],
             _ => [],
         };
         return new(state, style, properties, urls);

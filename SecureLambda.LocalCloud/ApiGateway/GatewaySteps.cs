@@ -169,7 +169,8 @@ public sealed class ApiKeyStep(UsageMeter meter) : IGatewayStep
     public ValueTask<GatewayResponse?> RunAsync(GatewayRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!ThrottleStep.Matched(request).Method.ApiKeyRequired)
+        var method = ThrottleStep.Matched(request).Method;
+        if (!method.ApiKeyRequired)
         {
             return ValueTask.FromResult<GatewayResponse?>(null);
         }
@@ -207,7 +208,7 @@ public sealed class ApiKeyStep(UsageMeter meter) : IGatewayStep
         request.ApiKey = refusal is null ? key : null;
         if (refusal is not null)
         {
-            stage.Throttle.Refund(ThrottleStep.Matched(request).Method.ResourcePath, request.Context.Request.Method);
+            stage.Throttle.Refund(method.ResourcePath, request.Context.Request.Method);
         }
 
         return ValueTask.FromResult(refusal);

@@ -33,7 +33,7 @@ internal static class StackBench
             .ToList();
         try
         {
-            var internalLambda = new InternalLambdaLogs([.. functions.Where(f => f.LogicalId == "InternalLambda").Select(f => f.Process)]);
+            IReadOnlyList<FunctionProcess> internalLambda = [.. functions.Where(f => f.LogicalId == "InternalLambda").Select(f => f.Process)];
             var token = await host.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
             using var http = Load.CreateClient(host.Server.Address);
             var spec = new RequestSpec(GatewayBench.Lambda1, GatewayBench.Body, token);
@@ -67,7 +67,7 @@ internal static class StackBench
     }
 
     /// <summary>A load run, and InternalLambda's deliveries from its start until the topic has been quiet for <see cref="Quiet"/>.</summary>
-    private static async Task<StackRun> MeasureAsync(InternalLambdaLogs internalLambda, Func<Task<LoadSummary>> load)
+    private static async Task<StackRun> MeasureAsync(IReadOnlyList<FunctionProcess> internalLambda, Func<Task<LoadSummary>> load)
     {
         var before = Count(internalLambda);
         var start = Stopwatch.GetTimestamp();
@@ -86,7 +86,7 @@ internal static class StackBench
     }
 
     /// <summary>Waits until InternalLambda has logged no new greeting for <see cref="Quiet"/>; returns the time of its last one.</summary>
-    private static async Task<long> DrainAsync(InternalLambdaLogs internalLambda)
+    private static async Task<long> DrainAsync(IReadOnlyList<FunctionProcess> internalLambda)
     {
         var count = Count(internalLambda);
         var lastChange = Stopwatch.GetTimestamp();
@@ -103,10 +103,9 @@ internal static class StackBench
         return lastChange;
     }
 
-    private static int Count(InternalLambdaLogs internalLambda) => internalLambda.Processes.Sum(process => process.CountLines(line => line.Contains(Delivered, StringComparison.Ordinal)));
-
-    /// <summary>InternalLambda's environments, whose log lines together count the deliveries.</summary>
-    private sealed record InternalLambdaLogs(IReadOnlyList<FunctionProcess> Processes);
+    /// <summary>The deliveries InternalLambda's environments have logged so far, together.</summary>
+    private static int Count(IReadOnlyList<FunctionProcess> internalLambda) =>
+        internalLambda.Sum(process => process.CountLines(line => line.Contains(Delivered, StringComparison.Ordinal)));
 
     /// <summary>moto's own rate for the calls each greeting costs it, serially, straight to it as the administrator.</summary>
     private static async Task EngineCeilingAsync(BenchStack host, BenchOptions options)

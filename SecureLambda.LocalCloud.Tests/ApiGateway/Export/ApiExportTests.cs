@@ -198,13 +198,13 @@ public sealed class ApiExportTests(LocalCloudApp app) : IClassFixture<LocalCloud
     public async Task ExportTheApi_AsAFunctionsRole_IsDeniedByIam()
     {
         var apiId = await RestApiIdAsync();
-        var output = Path.Combine(Directory.CreateTempSubdirectory("securelambda-export-").FullName, "denied.json");
+        using var output = new ExportFile();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(
             app.Server.AwsEnvironmentFor("ExternalLambda1"),
-            ["--endpoint-url", Endpoint, "apigateway", "get-export", "--rest-api-id", apiId, "--stage-name", Stage, "--export-type", "oas30", "--parameters", "extensions=apigateway", output]));
+            ["--endpoint-url", Endpoint, "apigateway", "get-export", "--rest-api-id", apiId, "--stage-name", Stage, "--export-type", "oas30", "--parameters", "extensions=apigateway", output.Path]));
 
         Assert.Contains("AccessDenied", error.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(output) && new FileInfo(output).Length > 0);
+        Assert.True(output.IsEmpty);
     }
 
     [Fact]
@@ -351,21 +351,31 @@ public sealed class ApiExportTests(LocalCloudApp app) : IClassFixture<LocalCloud
     /// <summary><c>aws apigateway get-export</c> of the stage into a file: what the CLI prints and what the file holds.</summary>
     private async Task<(JsonElement Meta, string Text)> ExportAsync(string exportType, params string[] options)
     {
-        var output = Path.Combine(Directory.CreateTempSubdirectory("securelambda-export-").FullName, "export");
+        using var output = new ExportFile();
         var meta = await AwsCli.RunAsync(
-            ["--endpoint-url", Endpoint, "apigateway", "get-export", "--rest-api-id", await RestApiIdAsync(), "--stage-name", Stage, "--export-type", exportType, .. options, output]);
-        var text = await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken);
-        Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
-        return (meta, text);
+            ["--endpoint-url", Endpoint, "apigateway", "get-export", "--rest-api-id", await RestApiIdAsync(), "--stage-name", Stage, "--export-type", exportType, .. options, output.Path]);
+        return (meta, await File.ReadAllTextAsync(output.Path, TestContext.Current.CancellationToken));
     }
 
     private async Task<string> FailAsync(params string[] arguments)
     {
-        var output = Path.Combine(Path.GetTempPath(), $"securelambda-export-{Guid.NewGuid():N}");
+        using var output = new ExportFile();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            AwsCli.RunAsync(["--endpoint-url", Endpoint, "apigateway", "get-export", .. arguments, output]));
-        File.Delete(output);
+            AwsCli.RunAsync(["--endpoint-url", Endpoint, "apigateway", "get-export", .. arguments, output.Path]));
         return error.Message;
+    }
+
+    /// <summary>The file <c>get-export</c> writes its document to, in a folder of its own that goes with it.</summary>
+    private sealed class ExportFile : IDisposable
+    {
+        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("securelambda-export-");
+
+        public string Path => System.IO.Path.Combine(_folder.FullName, "export");
+
+        /// <summary>Nothing was written to it.</summary>
+        public bool IsEmpty => !File.Exists(Path) || new FileInfo(Path).Length == 0;
+
+        public void Dispose() => _folder.Delete(recursive: true);
     }
 
     /// <summary>The document as Microsoft.OpenApi reads it, failing on any error it reports.</summary>

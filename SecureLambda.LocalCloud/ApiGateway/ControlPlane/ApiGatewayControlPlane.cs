@@ -64,12 +64,20 @@ public sealed class ApiGatewayControlPlane(DataPlaneState dataPlane, IProvisione
         Activity.Current?.SetTag("rpc.method", operation);
         var model = await dataPlane.WaitAsync(context.RequestAborted);
         var provisioned = await stack.Stack.WaitAsync(context.RequestAborted);
+        if (operation == "GetExport")
+        {
+            await ExportAsync(context, call, provisioned, arguments);
+            return;
+        }
+
         string? Query(string name) => request.Query[name].FirstOrDefault();
-        Answer? result = operation switch
+        Answer NoSuchApi() => NotFound($"Invalid API identifier specified {provisioned.State.Settings.AccountId}:{arguments[0]}");
+        Answer NoSuchPlan() => NotFound("Invalid Usage Plan ID specified");
+        var result = operation switch
         {
             "GetRestApis" => Items(RestApis(provisioned, model).Select(api => api.Json)),
-            "GetRestApi" => RestApi(provisioned, model, arguments[0]) is { } one ? one.Json : NotFound($"Invalid API identifier specified {provisioned.State.Settings.AccountId}:{arguments[0]}"),
-            "GetStages" => RestApi(provisioned, model, arguments[0]) is { } api ? Items(api.Stages.Select(stage => (JsonObject)stage.DeepClone())) : NotFound($"Invalid API identifier specified {provisioned.State.Settings.AccountId}:{arguments[0]}"),
+            "GetRestApi" => RestApi(provisioned, model, arguments[0]) is { } one ? one.Json : NoSuchApi(),
+            "GetStages" => RestApi(provisioned, model, arguments[0]) is { } api ? Items(api.Stages.Select(stage => (JsonObject)stage.DeepClone())) : NoSuchApi(),
             "GetStage" => RestApi(provisioned, model, arguments[0])?.Stages.FirstOrDefault(stage => (string?)stage["stageName"] == arguments[1]) is { } stage
                 ? stage.DeepClone()
                 : NotFound("Invalid stage identifier specified"),
@@ -80,7 +88,7 @@ public sealed class ApiGatewayControlPlane(DataPlaneState dataPlane, IProvisione
                 ? ApiKeyJson(found, model.UsagePlans, IsTrue(Query("includeValue")))
                 : NotFound("Invalid API Key identifier specified"),
             "GetUsagePlans" => Items(model.UsagePlans.Plans.Where(plan => Query("keyId") is not { } keyId || plan.KeyIds.Contains(keyId)).Select(UsagePlanJson)),
-            "GetUsagePlan" => Plan(model, arguments[0]) is { } plan ? UsagePlanJson(plan) : NotFound($"Invalid Usage Plan ID specified"),
+            "GetUsagePlan" => Plan(model, arguments[0]) is { } plan ? UsagePlanJson(plan) : NoSuchPlan(),
             "GetUsagePlanKeys" => Plan(model, arguments[0]) is { } keysOf
                 ? Items(keysOf.KeyIds.Select(id => model.UsagePlans.Keys.First(key => key.Id == id)).Select(key => new JsonObject
                 {
@@ -89,18 +97,12 @@ public sealed class ApiGatewayControlPlane(DataPlaneState dataPlane, IProvisione
                     ["value"] = key.Value,
                     ["name"] = key.Name,
                 }))
-                : NotFound("Invalid Usage Plan ID specified"),
-            "GetUsage" => Plan(model, arguments[0]) is { } usedPlan ? Usage(usedPlan, Query("keyId"), Query("startDate"), Query("endDate")) : NotFound("Invalid Usage Plan ID specified"),
-            _ => null,
+                : NoSuchPlan(),
+            "GetUsage" => Plan(model, arguments[0]) is { } usedPlan ? Usage(usedPlan, Query("keyId"), Query("startDate"), Query("endDate")) : NoSuchPlan(),
+            _ => throw new UnreachableException($"Route gave {operation}, which has no answer."),
         };
 
-        if (operation == "GetExport")
-        {
-            await ExportAsync(context, call, provisioned, arguments);
-            return;
-        }
-
-        if (result!.Error is { } error)
+        if (result.Error is { } error)
         {
             await AwsErrors.WriteAsync(context, call, error);
             return;

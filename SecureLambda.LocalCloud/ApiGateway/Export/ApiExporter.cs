@@ -18,13 +18,11 @@ public static class ApiExporter
     public const string Json = "application/json";
     public const string Yaml = "application/yaml";
 
-    /// <summary>The export AWS would give for <c>aws apigateway get-export</c> with these arguments.</summary>
+    /// <summary>
+    /// The export AWS would give for <c>aws apigateway get-export</c> with these arguments; <paramref name="servers"/>
+    /// replace the stage's execute-api URL (with LocalCloud's own gateway, say).
+    /// </summary>
     /// <exception cref="ApiExportException">404 <c>NotFoundException</c> for an unknown API or stage, 400 <c>BadRequestException</c> for a bad export type, extension or accepted type.</exception>
-    public static ApiExport Export(
-        ProvisionedStack stack, string restApiId, string stageName, string exportType, IReadOnlyDictionary<string, string> parameters, string? accepts) =>
-        Export(stack, restApiId, stageName, exportType, parameters, accepts, servers: null);
-
-    /// <summary>As <see cref="Export(ProvisionedStack, string, string, string, IReadOnlyDictionary{string, string}, string?)"/>, with other servers than the stage's execute-api URL (LocalCloud's own gateway, say).</summary>
     public static ApiExport Export(
         ProvisionedStack stack,
         string restApiId,
@@ -32,7 +30,7 @@ public static class ApiExporter
         string exportType,
         IReadOnlyDictionary<string, string> parameters,
         string? accepts,
-        IReadOnlyList<OpenApiServer>? servers)
+        IReadOnlyList<OpenApiServer>? servers = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -46,10 +44,9 @@ public static class ApiExporter
         var extensions = ParseExtensions(parameters);
         var document = BuildDocument(stack, restApiId, stageName, extensions, version, servers);
         var body = Serialize(document, version, contentType);
-        var apiName = stack.OfType(LocalResourceProvisioner.RestApi).First(api => api.PhysicalId == restApiId).GetString("Name") ?? restApiId;
         var extension = contentType == Yaml ? "yaml" : "json";
-        // AWS names the file after the export's date; a name from the API, stage and type keeps the answer deterministic.
-        return new ApiExport(contentType, $"attachment; filename=\"{apiName}-{stageName}-{exportType}.{extension}\"", body);
+        // AWS names the file after the export's date; a name from the API (the document's title), stage and type keeps the answer deterministic.
+        return new ApiExport(contentType, $"attachment; filename=\"{document.Info.Title}-{stageName}-{exportType}.{extension}\"", body);
     }
 
     /// <summary>The export's document, before it is written out.</summary>

@@ -77,7 +77,7 @@ public sealed class UsageMeter(TimeProvider timeProvider)
             for (var day = from; day <= to; day = day.AddDays(1))
             {
                 var remaining = plan.Quota is { } quota
-                    ? Math.Max(0, quota.Limit - usage.Between(DateOnly.FromDateTime(quota.PeriodStart(Midnight(day)).UtcDateTime), day))
+                    ? Math.Max(0, quota.Limit - usage.UsedInPeriod(quota, Midnight(day)))
                     : 0;
                 days.Add([usage.On(day), remaining]);
             }
