@@ -54,6 +54,8 @@ public static class LocalCloudStackExtensions
             .WithEnvironment("LocalCloud__StackName", name)
             .WithEnvironment("LocalCloud__ApiBaseUrl", string.Create(CultureInfo.InvariantCulture, $"http://localhost:{port}"))
             .WithEnvironment("LocalCloud__AwsEndpoint__Port", awsPort.ToString(CultureInfo.InvariantCulture))
+            // Lambda's asynchronous events outlive a restart of LocalCloud, in the AppHost's build output (never committed).
+            .WithEnvironment("LocalCloud__Lambda__EventQueuePath", Path.Combine(builder.AppHostDirectory, "obj", "localcloud", $"{name}.lambda-events.db"))
             .WithHttpHealthCheck("/health");
         foreach (var section in (string[])["Parameters", "Gateway", "Iam"])
         {

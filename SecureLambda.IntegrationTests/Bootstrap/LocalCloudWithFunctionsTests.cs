@@ -209,7 +209,8 @@ public abstract class LocalCloudWithFunctionsTests<TStack>(TStack stack)
         var queues = (await stack.Moto.AwsCliAsync("sqs", "list-queues"))!.Value.GetProperty("QueueUrls").EnumerateArray().Select(q => q.GetString()!).ToList();
         var destination = queues.Single(url => url.EndsWith("-InternalLambda-dlq", StringComparison.Ordinal));
 
-        await stack.Moto.AwsCliAsync("sns", "publish", "--topic-arn", topicArn, "--message", " ");
+        // Published through the stack's AWS endpoint, where SNS hands the message to Lambda.
+        await AwsCli.RunAsync("--endpoint-url", stack.Server.AwsEndpoint.ToString().TrimEnd('/'), "sns", "publish", "--topic-arn", topicArn, "--message", " ");
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(Timeout);

@@ -57,12 +57,12 @@ public sealed class DataPlaneBuilderTests
     [Fact]
     public void TheModel_CarriesTheStacksSubscriptions_AsProvisioningRoutedThem()
     {
-        var route = new AsyncDeliveryRoute("arn:aws:sns:us-east-1:123456789012:t", "InternalLambda", FunctionName, "arn:aws:sns:us-east-1:123456789012:t:s", QueueUrl, QueueUrl + "-dlq", 3);
-        var stack = Stack() with { AsyncDeliveries = [route] };
+        var subscription = new LambdaSubscription("Subscription", "arn:aws:sns:us-east-1:123456789012:t", "InternalLambda", FunctionName, "arn:aws:sns:us-east-1:123456789012:t:s", QueueArn);
+        var stack = Stack() with { LambdaSubscriptions = [subscription] };
 
         var model = DataPlaneBuilder.Build(stack, TimeProvider.System, IamMode.Off);
 
-        Assert.Equal([route], model.Subscriptions);
+        Assert.Equal([new SnsLambdaRoute(subscription, new AsyncFailureTarget(QueueArn, QueueUrl))], model.Subscriptions);
         Assert.Equal(FunctionName, Assert.Single(model.Functions).FunctionName);
         Assert.Empty(model.Stages);
     }

@@ -6,6 +6,7 @@ using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Engine;
 using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Sns;
 using SecureLambda.LocalCloud.Tests.Lambda;
 using SecureLambda.Testing;
 
@@ -36,13 +37,14 @@ public sealed class LambdaFaultTests : IClassFixture<MotoServerFixture>
     [Fact]
     public async Task ACrashRule_OnAnSnsSubscribedFunction_SendsTheInvocationRecordToTheOnFailureDestination_WithoutRunningIt()
     {
-        var route = await _engine.CreateRouteAsync("fault-sns");
         var destination = await _engine.CreateQueueAsync("fault-sns-destination");
-        await using var host = await _engine.StartHostAsync(Internal with { MaximumRetryAttempts = 1, OnFailure = destination }, route);
+        var function = Internal with { MaximumRetryAttempts = 1, OnFailure = destination };
+        var route = EngineQueues.Subscription("fault-sns", function);
+        await using var host = await _engine.StartHostAsync(function, route);
         await using var runtime = new TestRuntime(host.Address, host.RuntimePrefix("InternalLambda"), _ => "{}");
         SetRules(host, CrashRule);
 
-        await _moto.AwsCliAsync("sns", "publish", "--topic-arn", route.TopicArn, "--message", "Grace");
+        await host.Sns.DeliverAsync([new PublishedMessage(route.Subscription.TopicArn, Guid.NewGuid().ToString(), "Grace", null, new Dictionary<string, SnsAttributeValue>())], _cancellation);
 
         var record = JsonDocument.Parse((await _engine.WaitForMessageAsync(destination.QueueUrl, _cancellation)).GetProperty("Body").GetString()!).RootElement;
         Assert.Equal("RetriesExhausted", record.GetProperty("requestContext").GetProperty("condition").GetString());

@@ -7,17 +7,13 @@ using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;
 
-/// <summary>An SNS → Lambda route as provisioning makes it in the engine: the topic, its subscription, the async queue and its dead-letter queue.</summary>
-internal sealed record EngineRoute(string TopicArn, string SubscriptionArn, string QueueUrl, string DeadLetterQueueUrl);
-
 /// <summary>
-/// The engine queues the asynchronous-delivery tests need, made in moto with the AWS CLI, and a <see cref="LocalLambdaHost"/>
-/// delivering from them: the one copy for every test of SNS → Lambda and of failed events.
+/// The engine queues the asynchronous-invocation tests need, made in moto with the AWS CLI, and a
+/// <see cref="LocalLambdaHost"/> with a lambda subscription to a topic: the one copy for every test of SNS → Lambda and
+/// of failed events.
 /// </summary>
 internal sealed class EngineQueues(MotoServer moto)
 {
-    public const int MaxReceiveCount = 3;
-
     /// <summary>The function the asynchronous-delivery tests deliver to, standing for the template's InternalLambda.</summary>
     public static readonly LambdaFunctionDefinition InternalLambda =
         new("InternalLambda", "secure-lambda-InternalLambda", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-InternalLambda", TimeSpan.FromSeconds(5));
@@ -30,25 +26,22 @@ internal sealed class EngineQueues(MotoServer moto)
         return new AsyncFailureTarget(await QueueArnAsync(url), url);
     }
 
-    /// <summary>A topic subscribed by an async queue whose dead-letter queue takes what <see cref="MaxReceiveCount"/> receives did not delete.</summary>
-    public async Task<EngineRoute> CreateRouteAsync(string name)
+    /// <summary>A lambda subscription of <paramref name="function"/> to the topic <c>{name}-topic</c>, with a dead-letter queue when one is given.</summary>
+    public static SnsLambdaRoute Subscription(string name, LambdaFunctionDefinition function, AsyncFailureTarget? deadLetter = null)
     {
-        var topicArn = (await moto.AwsCliAsync("sns", "create-topic", "--name", $"{name}-topic"))!.Value.GetProperty("TopicArn").GetString()!;
-        var dlqUrl = (await moto.AwsCliAsync("sqs", "create-queue", "--queue-name", $"{name}-async-dlq"))!.Value.GetProperty("QueueUrl").GetString()!;
-        var redrive = JsonSerializer.Serialize(new { deadLetterTargetArn = await QueueArnAsync(dlqUrl), maxReceiveCount = MaxReceiveCount });
-        var attributes = JsonSerializer.Serialize(new Dictionary<string, string> { ["RedrivePolicy"] = redrive });
-        var queueUrl = (await moto.AwsCliAsync("sqs", "create-queue", "--queue-name", $"{name}-async", "--attributes", attributes))!.Value.GetProperty("QueueUrl").GetString()!;
-        var subscriptionArn = (await moto.AwsCliAsync("sns", "subscribe", "--topic-arn", topicArn, "--protocol", "sqs", "--notification-endpoint", await QueueArnAsync(queueUrl)))!
-            .Value.GetProperty("SubscriptionArn").GetString()!;
-        return new EngineRoute(topicArn, subscriptionArn, queueUrl, dlqUrl);
+        var topicArn = $"arn:aws:sns:us-east-1:123456789012:{name}-topic";
+        return new SnsLambdaRoute(
+            new LambdaSubscription($"{name}Subscription", topicArn, function.LogicalId, function.FunctionName, $"{topicArn}:{Guid.NewGuid()}", deadLetter?.Arn),
+            deadLetter);
     }
 
-    /// <summary>The local Lambda for <paramref name="function"/>, delivering from <paramref name="route"/> when one is given.</summary>
-    public Task<LocalLambdaHost> StartHostAsync(LambdaFunctionDefinition function, EngineRoute? route) =>
+    /// <summary>The local Lambda for <paramref name="function"/>, with <paramref name="route"/> when one is given, its failures written to moto.</summary>
+    public Task<LocalLambdaHost> StartHostAsync(LambdaFunctionDefinition function, SnsLambdaRoute? route, string? eventQueuePath = null) =>
         LocalLambdaHost.StartAsync(
             [function],
             EngineClients.CreateSqs(AwsClientContext.FromEnvironment(name => moto.ClientEnvironment.GetValueOrDefault(name))),
-            route is { } r ? [new AsyncDeliveryRoute(r.TopicArn, function.LogicalId, function.LogicalId, r.SubscriptionArn, r.QueueUrl, r.DeadLetterQueueUrl, MaxReceiveCount)] : []);
+            route is null ? [] : [route],
+            eventQueuePath);
 
     public async Task<string> QueueArnAsync(string queueUrl) =>
         (await moto.AwsCliAsync("sqs", "get-queue-attributes", "--queue-url", queueUrl, "--attribute-names", "QueueArn"))!

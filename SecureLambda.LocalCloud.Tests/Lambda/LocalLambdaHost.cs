@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Sns;
 using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;
@@ -50,16 +51,22 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
     /// <summary>An HTTP client whose requests are signed with the account's credentials, as the AWS CLI signs them.</summary>
     public HttpClient SignedClient() => SigV4SigningHandler.Client(Address);
 
+    /// <summary>SNS's hand-over to Lambda, as the AWS endpoint makes it once the engine accepted a publish.</summary>
+    public SnsLambdaDelivery Sns => _app.Services.GetRequiredService<SnsLambdaDelivery>();
+
+    /// <param name="eventQueuePath">The file of Lambda's asynchronous event queue; null keeps it in memory.</param>
     public static async Task<LocalLambdaHost> StartAsync(
         IEnumerable<LambdaFunctionDefinition> functions,
         IAmazonSQS? sqs = null,
-        IEnumerable<AsyncDeliveryRoute>? subscriptions = null)
+        IEnumerable<SnsLambdaRoute>? subscriptions = null,
+        string? eventQueuePath = null)
     {
         var definitions = functions.ToList();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LocalCloud:Lambda:AsyncRetryDelay"] = "00:00:00",
+            ["LocalCloud:Lambda:EventQueuePath"] = eventQueuePath,
             ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKeyId,
             ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretAccessKey,
             ["AWS_REGION"] = MotoServer.Region,
@@ -74,6 +81,7 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
         }
 
         builder.Services.AddLocalLambda();
+        builder.Services.AddSingleton<SnsLambdaDelivery>();
         var app = builder.Build();
         app.MapLambdaRuntimeApi();
         app.MapLambdaInvokeApi();

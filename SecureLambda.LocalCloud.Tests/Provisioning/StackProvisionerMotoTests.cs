@@ -77,13 +77,13 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
         var again = await fixture.Services.GetRequiredService<StackProvisioner>().ProvisionAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(Stack.Outputs, again.Outputs);
-        Assert.Equal(Stack.AsyncDeliveries, again.AsyncDeliveries);
+        Assert.Equal(Stack.LambdaSubscriptions, again.LambdaSubscriptions);
         Assert.Equal(Stack.DevUsers, again.DevUsers);
         var pools = (await Aws("cognito-idp", "list-user-pools", "--max-results", "60"))!.Value.GetProperty("UserPools");
         Assert.Equal(2, pools.GetArrayLength());
         var queues = (await Aws("sqs", "list-queues"))!.Value.GetProperty("QueueUrls").EnumerateArray().Select(q => q.GetString()).ToList();
-        // The template's two dead-letter queues, and the async route's queue with its dead-letter queue.
-        Assert.Equal(4, queues.Count);
+        // The template's two dead-letter queues, and nothing of LocalCloud's: Lambda's event queue is its own.
+        Assert.Equal(2, queues.Count);
         foreach (var user in again.DevUsers)
         {
             var users = (await Aws("cognito-idp", "list-users", "--user-pool-id", user.UserPoolId))!.Value.GetProperty("Users");
@@ -95,7 +95,8 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
 
         var subscriptions = (await Aws("sns", "list-subscriptions-by-topic", "--topic-arn", Stack.Outputs["TopicArn"]))!.Value
             .GetProperty("Subscriptions");
-        Assert.Equal(1, subscriptions.GetArrayLength());
+        // The topic's one subscription is InternalLambda's, which LocalCloud delivers: the engine holds none, twice or once.
+        Assert.Equal(0, subscriptions.GetArrayLength());
     }
 
     [Fact]
@@ -128,36 +129,21 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
         Assert.DoesNotContain(logs, record => record.Message.Contains(ProvisioningFixture.User1Password, StringComparison.Ordinal));
     }
 
+    /// <summary>In AWS a lambda subscription is SNS's and Lambda's affair: no queue of the user's, and no engine subscription that costs the engine a message per publish.</summary>
     [Fact]
-    public async Task AsyncDelivery_QueuesHaveRedrivePolicy_AndTopicMessageArrivesAsEnvelopeWithAttributes()
+    public async Task ALambdaSubscription_IsLocalClouds_WithAStableArn_AndNothingInTheEngine()
     {
-        var route = Assert.Single(Stack.AsyncDeliveries);
-        Assert.Equal("InternalLambda", route.FunctionLogicalId);
-        Assert.Equal("secure-lambda-InternalLambda", route.FunctionName);
-        Assert.Equal(Stack.Outputs["TopicArn"], route.TopicArn);
-        Assert.Equal(3, route.MaxReceiveCount);
-        Assert.EndsWith("/secure-lambda-InternalLambda-async", route.QueueUrl, StringComparison.Ordinal);
-        Assert.EndsWith("/secure-lambda-InternalLambda-async-dlq", route.DeadLetterQueueUrl, StringComparison.Ordinal);
-        Assert.Equal(route.SubscriptionArn, Stack.Get("InternalLambdaSubscription").PhysicalId);
+        var subscription = Assert.Single(Stack.LambdaSubscriptions);
+        Assert.Equal("InternalLambdaSubscription", subscription.LogicalId);
+        Assert.Equal("InternalLambda", subscription.FunctionLogicalId);
+        Assert.Equal("secure-lambda-InternalLambda", subscription.FunctionName);
+        Assert.Equal(Stack.Outputs["TopicArn"], subscription.TopicArn);
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(subscription.TopicArn)}:[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}$", subscription.SubscriptionArn);
+        Assert.Equal(subscription.SubscriptionArn, Stack.Get("InternalLambdaSubscription").PhysicalId);
+        Assert.Equal(Stack.Get("GreetingTopicDeliveryDeadLetterQueue").Attributes["Arn"].GetValue<string>(), subscription.DeadLetterArn);
 
-        var attributes = (await Aws("sqs", "get-queue-attributes", "--queue-url", route.QueueUrl, "--attribute-names", "All"))!.Value
-            .GetProperty("Attributes");
-        var dlqArn = (await Aws("sqs", "get-queue-attributes", "--queue-url", route.DeadLetterQueueUrl, "--attribute-names", "QueueArn"))!.Value
-            .GetProperty("Attributes").GetProperty("QueueArn").GetString();
-        using var redrive = JsonDocument.Parse(attributes.GetProperty("RedrivePolicy").GetString()!);
-        Assert.Equal(dlqArn, redrive.RootElement.GetProperty("deadLetterTargetArn").GetString());
-        Assert.Equal(3, int.Parse(redrive.RootElement.GetProperty("maxReceiveCount").ToString(), System.Globalization.CultureInfo.InvariantCulture));
-
-        await Aws(
-            "sns", "publish", "--topic-arn", route.TopicArn, "--message", "Ada",
-            "--message-attributes", """{"traceparent":{"DataType":"String","StringValue":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}""");
-
-        var envelope = await ReceiveOneAsync(route.QueueUrl);
-        Assert.Equal("Notification", envelope.GetProperty("Type").GetString());
-        Assert.Equal("Ada", envelope.GetProperty("Message").GetString());
-        Assert.Equal(
-            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-            envelope.GetProperty("MessageAttributes").GetProperty("traceparent").GetProperty("Value").GetString());
+        var engineSubscriptions = (await Aws("sns", "list-subscriptions-by-topic", "--topic-arn", subscription.TopicArn))!.Value.GetProperty("Subscriptions");
+        Assert.DoesNotContain(engineSubscriptions.EnumerateArray(), s => s.GetProperty("Protocol").GetString() is "sqs" or "lambda");
     }
 
     [Fact]

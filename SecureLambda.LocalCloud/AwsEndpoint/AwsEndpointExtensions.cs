@@ -34,6 +34,7 @@ public static class AwsEndpointExtensions
         services.TryAddSingleton<AwsCallers>();
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ApiGatewayControlPlane>();
+        services.TryAddSingleton<Sns.SnsLambdaDelivery>();
         services.TryAddSingleton<AwsEndpointHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, AwsEndpointMatcherPolicy>());
         return services;

@@ -10,6 +10,7 @@ using SecureLambda.LocalCloud.Diagnostics;
 using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Hosting;
 using SecureLambda.LocalCloud.Iam;
+using SecureLambda.LocalCloud.Sns;
 using SecureLambda.LocalCloud.Waf;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -31,6 +32,7 @@ public sealed partial class AwsEndpointHandler(
     EngineForwarder forwarder,
     FaultInjector faults,
     ApiGatewayControlPlane apiGateway,
+    SnsLambdaDelivery snsLambda,
     ILogger<AwsEndpointHandler> logger)
 {
     /// <summary>The largest body read whole, to verify a function's signature or find a Query call's operation.</summary>
@@ -109,8 +111,15 @@ public sealed partial class AwsEndpointHandler(
                 break;
         }
 
-        Func<EngineAnswer, EngineAnswer?>? rewrite = null;
-        if (call.Service == AwsServiceCall.CognitoIdentityProvider)
+        Func<EngineAnswer, ValueTask<EngineAnswer?>>? rewrite = null;
+        // A Query call's parameters are its form, or, in a GET, its query string.
+        var form = call.Protocol == AwsProtocol.Query && body.IsEmpty ? System.Text.Encoding.UTF8.GetBytes(request.QueryString.Value?.TrimStart('?') ?? string.Empty) : body;
+        if (call.Service == AwsServiceCall.Sns
+            && snsLambda.HasSubscribers(await dataPlane.WaitAsync(context.RequestAborted), SnsPublishes.TopicOf(call.Operation, form.Span)))
+        {
+            rewrite = answer => DeliverToLambdaAsync(call.Operation!, form, answer, context.RequestAborted);
+        }
+        else if (call.Service == AwsServiceCall.CognitoIdentityProvider)
         {
             var rules = (await dataPlane.WaitAsync(context.RequestAborted)).Cognito;
             var sourceIp = context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
@@ -121,7 +130,10 @@ public sealed partial class AwsEndpointHandler(
                 return;
             }
 
-            rewrite = CognitoGuard.UserExistenceRewrite(call, rules, parameters);
+            if (CognitoGuard.UserExistenceRewrite(call, rules, parameters) is { } existence)
+            {
+                rewrite = answer => ValueTask.FromResult(existence(answer));
+            }
         }
 
         // A fault applies to what AWS would have served: after authentication, IAM and the pool's own refusals, as a
@@ -159,6 +171,20 @@ public sealed partial class AwsEndpointHandler(
                 await AwsErrors.WriteAsync(context, call, AwsErrors.ServiceUnavailable(call, $"The engine at {engine} did not answer ({error})."));
             }
         }
+    }
+
+    /// <summary>
+    /// Once the engine has accepted a publish to a topic with lambda subscribers, and before the publisher has its
+    /// answer, SNS hands each message to Lambda (<see cref="SnsLambdaDelivery"/>): an answered publish is a queued event.
+    /// </summary>
+    private async ValueTask<EngineAnswer?> DeliverToLambdaAsync(string operation, ReadOnlyMemory<byte> form, EngineAnswer answer, CancellationToken cancellationToken)
+    {
+        if (answer.StatusCode == StatusCodes.Status200OK)
+        {
+            await snsLambda.DeliverAsync(SnsPublishes.Accepted(operation, form.Span, answer.Body), cancellationToken);
+        }
+
+        return null;
     }
 
     /// <summary>Cognito's sign-in calls and a user pool's public keys are all AWS serves to an unsigned request.</summary>

@@ -60,10 +60,10 @@ public sealed class EngineForwarder : IDisposable
 
     /// <summary>
     /// Forwards the request; the error, if the engine could not be reached or broke off, before anything was answered.
-    /// <paramref name="rewrite"/>, given the engine's answer (a 200 or a 4xx, read whole: the JSON services' answers
-    /// are small), may answer in its place, as AWS would.
+    /// <paramref name="rewrite"/>, given the engine's answer (a 200 or a 4xx, read whole: the answers it is asked for
+    /// are small), may act on it before the client has it, and answer in its place, as AWS would.
     /// </summary>
-    public async Task<ForwarderError> ForwardAsync(HttpContext context, Uri engine, Func<EngineAnswer, EngineAnswer?>? rewrite = null)
+    public async Task<ForwarderError> ForwardAsync(HttpContext context, Uri engine, Func<EngineAnswer, ValueTask<EngineAnswer?>>? rewrite = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(engine);
@@ -99,7 +99,7 @@ public sealed class EngineForwarder : IDisposable
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {
             if (proxyResponse is not { StatusCode: HttpStatusCode.OK or (>= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError) }
-                || httpContext.Items[typeof(EngineAnswer)] is not Func<EngineAnswer, EngineAnswer?> rewrite)
+                || httpContext.Items[typeof(EngineAnswer)] is not Func<EngineAnswer, ValueTask<EngineAnswer?>> rewrite)
             {
                 var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
                 RemoveEngineHeaders(httpContext.Response);
@@ -112,7 +112,7 @@ public sealed class EngineForwarder : IDisposable
             var response = httpContext.Response;
             RemoveEngineHeaders(response);
             var status = (int)proxyResponse.StatusCode;
-            if (rewrite(new EngineAnswer(status, status == 200 ? null : ErrorTypeOf(proxyResponse, body), body)) is { } answer)
+            if (await rewrite(new EngineAnswer(status, status == 200 ? null : ErrorTypeOf(proxyResponse, body), body)) is { } answer)
             {
                 response.StatusCode = answer.StatusCode;
                 response.Headers.Remove("x-amzn-ErrorType");

@@ -19,7 +19,7 @@ public static class DataPlaneBuilder
         var functions = Functions(stack);
         var builtAt = timeProvider.GetUtcNow();
         var usagePlans = UsagePlanBuilder.Build(stack, builtAt);
-        return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider, usagePlans), functions, stack.AsyncDeliveries)
+        return new DataPlaneModel(GatewayStageBuilder.Build(stack, timeProvider, usagePlans), functions, SnsLambdaRoutes(stack))
         {
             BuiltAt = builtAt,
             UsagePlans = usagePlans,
@@ -59,12 +59,8 @@ public static class DataPlaneBuilder
     public static IReadOnlyList<LambdaFunctionDefinition> Functions(ProvisionedStack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        var queues = stack.OfType("AWS::SQS::Queue")
-            .Where(queue => queue.Attributes.ContainsKey("Arn") && queue.Attributes.ContainsKey("QueueUrl"))
-            .ToDictionary(queue => queue.Attributes["Arn"].GetValue<string>(), queue => queue.Attributes["QueueUrl"].GetValue<string>(), StringComparer.Ordinal);
-        AsyncFailureTarget? Queue(string? arn, ProvisionedResource resource, string what) => arn is null ? null
-            : queues.TryGetValue(arn, out var url) ? new AsyncFailureTarget(arn, url)
-            : throw new UnsupportedTemplateException(resource.LogicalId, resource.Type, $"{what} {arn} is not an SQS queue of the stack; LocalCloud delivers failed asynchronous events only to the stack's own queues.");
+        var queues = StackQueues(stack);
+        AsyncFailureTarget? Queue(string? arn, ProvisionedResource resource, string what) => StackQueue(queues, arn, resource.LogicalId, resource.Type, what);
 
         var configs = stack.OfType("AWS::Lambda::EventInvokeConfig").Where(config => config.GetString("FunctionName") is not null).ToList();
         var functions = new List<LambdaFunctionDefinition>();
@@ -98,6 +94,27 @@ public static class DataPlaneBuilder
 
         return functions;
     }
+
+    /// <summary>Each lambda subscription, with its dead-letter queue, which must be one of the stack's.</summary>
+    private static IReadOnlyList<SnsLambdaRoute> SnsLambdaRoutes(ProvisionedStack stack)
+    {
+        var queues = StackQueues(stack);
+        return
+        [
+            .. stack.LambdaSubscriptions.Select(subscription => new SnsLambdaRoute(
+                subscription,
+                StackQueue(queues, subscription.DeadLetterArn, subscription.LogicalId, SnsSubscriptionProvisioner.Type, $"The dead-letter queue of {subscription.LogicalId},"))),
+        ];
+    }
+
+    private static Dictionary<string, string> StackQueues(ProvisionedStack stack) =>
+        stack.OfType("AWS::SQS::Queue")
+            .Where(queue => queue.Attributes.ContainsKey("Arn") && queue.Attributes.ContainsKey("QueueUrl"))
+            .ToDictionary(queue => queue.Attributes["Arn"].GetValue<string>(), queue => queue.Attributes["QueueUrl"].GetValue<string>(), StringComparer.Ordinal);
+
+    private static AsyncFailureTarget? StackQueue(Dictionary<string, string> queues, string? arn, string logicalId, string type, string what) => arn is null ? null
+        : queues.TryGetValue(arn, out var url) ? new AsyncFailureTarget(arn, url)
+        : throw new UnsupportedTemplateException(logicalId, type, $"{what} {arn} is not an SQS queue of the stack; LocalCloud delivers failed asynchronous events only to the stack's own queues.");
 
     /// <summary><c>Environment.Variables</c>, each a string once resolved, as Lambda requires.</summary>
     private static Dictionary<string, string> EnvironmentVariables(ResourceProperties properties)

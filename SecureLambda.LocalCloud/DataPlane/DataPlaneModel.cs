@@ -14,7 +14,7 @@ public sealed class DataPlaneModel
 {
     private readonly Dictionary<string, ServedStage> _stages;
 
-    public DataPlaneModel(IEnumerable<GatewayStage> stages, IEnumerable<LambdaFunctionDefinition> functions, IEnumerable<AsyncDeliveryRoute> subscriptions)
+    public DataPlaneModel(IEnumerable<GatewayStage> stages, IEnumerable<LambdaFunctionDefinition> functions, IEnumerable<SnsLambdaRoute> subscriptions)
     {
         _stages = stages.ToDictionary(stage => stage.StageName, stage => new ServedStage(stage, new RouteTable(stage.Resources)), StringComparer.Ordinal);
         Functions = [.. functions];
@@ -25,8 +25,12 @@ public sealed class DataPlaneModel
 
     public IReadOnlyList<LambdaFunctionDefinition> Functions { get; }
 
-    /// <summary>Each <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>, as provisioning routed it through an engine queue.</summary>
-    public IReadOnlyList<AsyncDeliveryRoute> Subscriptions { get; }
+    /// <summary>Each <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>, which LocalCloud delivers.</summary>
+    public IReadOnlyList<SnsLambdaRoute> Subscriptions { get; }
+
+    /// <summary>The lambda subscriptions of a topic, in template order.</summary>
+    public IEnumerable<SnsLambdaRoute> SubscriptionsOf(string topicArn) =>
+        Subscriptions.Where(route => string.Equals(route.Subscription.TopicArn, topicArn, StringComparison.Ordinal));
 
     /// <summary>The stack's IAM policies, which the functions' calls are decided by (none with <c>LocalCloud:Iam:Mode=Off</c>).</summary>
     public StackPolicies Policies { get; init; } = StackPolicies.None;
@@ -43,6 +47,9 @@ public sealed class DataPlaneModel
     /// <summary>The stage served under <c>/{stageName}/…</c>, or null.</summary>
     public ServedStage? FindStage(string stageName) => _stages.GetValueOrDefault(stageName);
 }
+
+/// <summary>A lambda subscription with the queue, one of the stack's, that takes what SNS cannot hand to Lambda.</summary>
+public sealed record SnsLambdaRoute(LambdaSubscription Subscription, AsyncFailureTarget? DeadLetter = null);
 
 /// <summary>A stage with the route table its requests are matched against.</summary>
 public sealed record ServedStage(GatewayStage Stage, RouteTable Routes);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Serialization;
 using SecureLambda.Aws.Lambda;
 using SecureLambda.Aws.Signing;
@@ -81,7 +82,7 @@ public static class InvokeApiEndpoints
         HttpContext context,
         LambdaFunctions functions,
         LambdaInvoker invoker,
-        EventInvocations events,
+        AsyncInvocations asyncInvocations,
         FaultInjector faults,
         AccountCredentials account,
         TimeProvider timeProvider)
@@ -131,7 +132,7 @@ public static class InvokeApiEndpoints
                 await RespondAsync(context, target, await invoker.InvokeAsync(target, payload, fault, cancellationToken));
                 return;
             case "Event":
-                events.Enqueue(target, payload);
+                asyncInvocations.Accept(target.Definition, payload, eventKey: null, Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null, topicArn: null);
                 context.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
             case "DryRun":

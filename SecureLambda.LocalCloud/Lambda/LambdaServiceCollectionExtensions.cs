@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Engine;
 using SecureLambda.LocalCloud.Faults;
@@ -26,13 +27,19 @@ public sealed class LocalLambdaOptions
 
     /// <summary>The wait before an asynchronous event is retried (AWS: about 1, then 2 minutes).</summary>
     public TimeSpan AsyncRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The file of Lambda's asynchronous event queue, which outlives LocalCloud (<see cref="AsyncEventStore"/>); empty
+    /// keeps it in memory, for as long as the process lives.
+    /// </summary>
+    public string? EventQueuePath { get; set; }
 }
 
 public static class LambdaServiceCollectionExtensions
 {
     /// <summary>
-    /// The Runtime API, synchronous and asynchronous invocation, and SNS → Lambda delivery from engine queues, for the
-    /// functions and subscriptions of the published <see cref="DataPlaneState"/> model.
+    /// The Runtime API, and synchronous and asynchronous invocation (SNS's included), for the functions of the published
+    /// <see cref="DataPlaneState"/> model.
     /// </summary>
     public static IServiceCollection AddLocalLambda(this IServiceCollection services)
     {
@@ -51,9 +58,9 @@ public static class LambdaServiceCollectionExtensions
         services.AddEngineClients();
         services.AddIam();
         services.TryAddSingleton<AsyncFailureRouter>();
-        services.TryAddSingleton<EventInvocations>();
-        services.AddHostedService(sp => sp.GetRequiredService<EventInvocations>());
-        services.AddHostedService<AsyncDeliveryWorker>();
+        services.TryAddSingleton(sp => new AsyncEventStore(sp.GetRequiredService<IOptions<LocalLambdaOptions>>().Value.EventQueuePath));
+        services.TryAddSingleton<AsyncInvocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<AsyncInvocations>());
         return services;
     }
 }

@@ -10,9 +10,16 @@ namespace SecureLambda.LocalCloud.Lambda;
 /// <c>GET …/invocation/next</c>; each process holds at most one event at a time, because it asks for the next event only
 /// after it has posted the outcome of the last one, exactly as a Lambda execution environment does.
 /// </summary>
-public sealed class LocalFunction(LambdaFunctionDefinition definition, TimeProvider timeProvider, int queueCapacity = LocalFunction.DefaultQueueCapacity)
+public sealed class LocalFunction(
+    LambdaFunctionDefinition definition,
+    TimeProvider timeProvider,
+    int queueCapacity = LocalFunction.DefaultQueueCapacity,
+    int maxEnvironments = LocalFunction.DefaultMaxEnvironments)
 {
     public const int DefaultQueueCapacity = 100;
+
+    /// <summary>The execution environments a function gets unless its reserved concurrency or the options say otherwise.</summary>
+    public const int DefaultMaxEnvironments = 4;
 
     private readonly Channel<PendingInvocation> _waiting = Channel.CreateBounded<PendingInvocation>(
         new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.Wait });
@@ -26,8 +33,14 @@ public sealed class LocalFunction(LambdaFunctionDefinition definition, TimeProvi
 
     public LambdaFunctionDefinition Definition { get; } = definition;
 
+    /// <summary>How many invocations may run at once: the bound of its execution environments.</summary>
+    public int MaxEnvironments { get; } = maxEnvironments;
+
     /// <summary>How many requests for the next event are waiting right now: the processes that are connected and idle.</summary>
     public int IdlePollers => Volatile.Read(ref _pollers);
+
+    /// <summary>The execution environments that are there now: each is either waiting for an event or running one.</summary>
+    public int ConnectedEnvironments => IdlePollers + _inFlight.Count;
 
     /// <summary>Its execution environments right now, for the dashboard: what is idle, running and waiting, and what has failed.</summary>
     public FunctionRuntimeStatus Status => new(

@@ -16,8 +16,8 @@ public sealed record ProvisionedResource(
     JsonObject Properties,
     IReadOnlyDictionary<string, JsonNode> Attributes)
 {
-    /// <summary>Set for an <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>: the engine queues that model Lambda's async queue.</summary>
-    public AsyncDeliveryRoute? AsyncDelivery { get; init; }
+    /// <summary>Set for an <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>: LocalCloud delivers it, not the engine.</summary>
+    public LambdaSubscription? LambdaSubscription { get; init; }
 
     /// <summary>The resolved properties, read by their types.</summary>
     public ResourceProperties TypedProperties => new(LogicalId, Type, Properties);
@@ -27,20 +27,22 @@ public sealed record ProvisionedResource(
 }
 
 /// <summary>
-/// SNS → Lambda asynchronous delivery, modelled with real engine queues: the topic delivers its envelope (raw delivery
-/// off, so MessageAttributes survive) into <see cref="QueueUrl"/>; after <see cref="MaxReceiveCount"/> receives without a
-/// delete the engine moves the message to <see cref="DeadLetterQueueUrl"/>. AWS makes 1 attempt plus
-/// MaximumRetryAttempts (<see cref="EventInvokeConfigs.DefaultMaximumRetryAttempts"/>) retries for an async invoke
-/// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+/// An SNS subscription with protocol <c>lambda</c>. In AWS, SNS hands each message published to the topic to Lambda's
+/// internal event queue, which users never see (https://docs.aws.amazon.com/sns/latest/dg/sns-lambda-as-subscriber.html);
+/// locally the engine keeps the topic and LocalCloud, which sees every <c>Publish</c> at its AWS endpoint, queues the
+/// asynchronous invocation itself. The engine holds no subscription, queue or message of it.
 /// </summary>
-public sealed record AsyncDeliveryRoute(
+/// <param name="SubscriptionArn">The subscription's ARN, <c>{TopicArn}:{id}</c>: the id is derived from the topic and the
+/// function, so it is the same at every provisioning, and events queued before a restart still name it.</param>
+/// <param name="DeadLetterArn">The queue the subscription's <c>RedrivePolicy</c> names: where SNS puts a message it
+/// cannot hand to Lambda (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html).</param>
+public sealed record LambdaSubscription(
+    string LogicalId,
     string TopicArn,
     string FunctionLogicalId,
     string FunctionName,
     string SubscriptionArn,
-    string QueueUrl,
-    string DeadLetterQueueUrl,
-    int MaxReceiveCount);
+    string? DeadLetterArn = null);
 
 /// <summary>A developer account in one of the stack's user pools. The password is deliberately not part of it.</summary>
 public sealed record DevUser(string Email, string UserPoolLogicalId, string UserPoolId, string ClientId);
@@ -79,7 +81,7 @@ public sealed record ProvisionedStack(
     IReadOnlyDictionary<string, string> Outputs,
     IReadOnlyList<DevUser> DevUsers,
     IReadOnlyList<DevApiKey> DevApiKeys,
-    IReadOnlyList<AsyncDeliveryRoute> AsyncDeliveries)
+    IReadOnlyList<LambdaSubscription> LambdaSubscriptions)
 {
     public string StackName => State.Settings.StackName;
 

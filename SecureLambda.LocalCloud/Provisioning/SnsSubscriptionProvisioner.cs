@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SecureLambda.CloudFormation;
@@ -12,9 +13,9 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// <c>AWS::SNS::Subscription</c>. Ref is the subscription ARN
 /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#aws-resource-sns-subscription-return-values).
 /// <list type="bullet">
-/// <item>Protocol <c>lambda</c>: SNS invokes the function asynchronously, so Lambda's internal queue is modelled with
-/// engine queues <c>{function}-async</c> and <c>{function}-async-dlq</c> and the topic is subscribed to the first;
-/// see <see cref="AsyncDeliveryRoute"/>.</item>
+/// <item>Protocol <c>lambda</c>: nothing is made in the engine. SNS hands such a subscription's messages to Lambda's own
+/// event queue, which LocalCloud keeps (<see cref="LambdaSubscription"/>); a property LocalCloud would not apply to them
+/// (a filter policy, raw delivery) stops provisioning, rather than being ignored.</item>
 /// <item>Any other protocol: <c>Subscribe</c> in the engine, which answers an existing topic+endpoint with its ARN.</item>
 /// </list>
 /// </summary>
@@ -22,12 +23,12 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
 {
     public const string Type = "AWS::SNS::Subscription";
 
-    /// <summary>SQS's longest retention, 14 days, for the dead-letter queue.</summary>
-    private const int DeadLetterRetentionSeconds = 1209600;
-
     private static readonly string[] JsonAttributes = ["FilterPolicy", "DeliveryPolicy", "RedrivePolicy", "ReplayPolicy"];
 
     private static readonly string[] TextAttributes = ["FilterPolicyScope", "RawMessageDelivery", "SubscriptionRoleArn"];
+
+    /// <summary>What a lambda subscription may set besides its topic, protocol and endpoint, and its redrive policy.</summary>
+    private static readonly string[] LambdaSubscriptionProperties = ["TopicArn", "Protocol", "Endpoint", "RedrivePolicy", "Region"];
 
     protected override async Task<ProvisionedResource> ProvisionCoreAsync(
         TemplateResource resource,
@@ -42,11 +43,11 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
 
         if (protocol == "lambda")
         {
-            var route = await ProvisionAsyncDeliveryAsync(topicArn, endpoint, state, cancellationToken);
+            var subscription = LambdaSubscriptionOf(resource, properties, topicArn, endpoint, state);
             return new ProvisionedResource(
-                resource.LogicalId, resource.Type, route.SubscriptionArn, resolvedProperties, new Dictionary<string, JsonNode>())
+                resource.LogicalId, resource.Type, subscription.SubscriptionArn, resolvedProperties, new Dictionary<string, JsonNode>())
             {
-                AsyncDelivery = route,
+                LambdaSubscription = subscription,
             };
         }
 
@@ -67,74 +68,35 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
             }
         }
 
-        var arn = await SubscribeAsync(topicArn, protocol, endpoint, attributes, cancellationToken);
+        var arn = await engine.Sns.SubscribeAsync(topicArn, protocol, endpoint, [.. attributes], cancellationToken);
         return new ProvisionedResource(resource.LogicalId, resource.Type, arn, resolvedProperties, new Dictionary<string, JsonNode>());
     }
 
-    private async Task<AsyncDeliveryRoute> ProvisionAsyncDeliveryAsync(
+    private static LambdaSubscription LambdaSubscriptionOf(
+        TemplateResource resource,
+        ResourceProperties properties,
         string topicArn,
         string functionArn,
-        StackState state,
-        CancellationToken cancellationToken)
+        StackState state)
     {
+        if (properties.Json.Select(property => property.Key).FirstOrDefault(name => !LambdaSubscriptionProperties.Contains(name, StringComparer.Ordinal)) is { } unsupported)
+        {
+            throw new UnsupportedTemplateException(
+                resource.LogicalId, resource.Type, $"LocalCloud delivers a lambda subscription itself and does not apply its {unsupported}; remove it, or deliver through an SQS subscription.");
+        }
+
         var functionLogicalId = FindFunction(state, functionArn)
             ?? throw new InvalidOperationException(
                 $"The lambda subscription's endpoint {functionArn} is not an AWS::Lambda::Function of this stack.");
-        var functionName = state.GetPhysicalId(functionLogicalId);
-        var (retries, maxEventAge) = AsyncInvokeSettings(state, functionLogicalId);
-        var maxReceiveCount = retries + 1;
-
-        var deadLetter = await SqsQueueProvisioner.EnsureQueueAsync(
-            engine.Sqs,
-            $"{functionName}-async-dlq",
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["SqsManagedSseEnabled"] = "true",
-                ["MessageRetentionPeriod"] = DeadLetterRetentionSeconds.ToString(CultureInfo.InvariantCulture),
-            },
-            cancellationToken);
-
-        var queueName = $"{functionName}-async";
-        var queueArn = $"arn:{state.Partition}:sqs:{state.Settings.Region}:{state.Settings.AccountId}:{queueName}";
-        var queue = await SqsQueueProvisioner.EnsureQueueAsync(
-            engine.Sqs,
-            queueName,
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["SqsManagedSseEnabled"] = "true",
-                // Lambda drops (or dead-letters) an event older than MaximumEventAgeInSeconds; SQS expires it alike.
-                ["MessageRetentionPeriod"] = Math.Max(60, maxEventAge).ToString(CultureInfo.InvariantCulture),
-                ["RedrivePolicy"] = new JsonObject
-                {
-                    ["deadLetterTargetArn"] = deadLetter.Arn,
-                    ["maxReceiveCount"] = maxReceiveCount,
-                }.ToJsonString(),
-                // What AWS requires before SNS may send to a queue; moto does not check it, AWS and LocalStack do.
-                // https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html
-                ["Policy"] = QueuePolicy(queueArn, topicArn),
-            },
-            cancellationToken);
-
-        // Raw delivery off: the body is the SNS envelope, which keeps MessageAttributes (and with them traceparent).
-        var subscriptionArn = await SubscribeAsync(
-            topicArn,
-            "sqs",
-            queue.Arn,
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["RawMessageDelivery"] = "false" },
-            cancellationToken);
-
-        return new AsyncDeliveryRoute(
-            topicArn, functionLogicalId, functionName, subscriptionArn, queue.Url, deadLetter.Url, maxReceiveCount);
+        var deadLetterArn = properties.OptionalObject("RedrivePolicy")?.OptionalString("deadLetterTargetArn");
+        return new LambdaSubscription(resource.LogicalId, topicArn, functionLogicalId, state.GetPhysicalId(functionLogicalId), SubscriptionArn(topicArn, functionArn), deadLetterArn);
     }
 
-    private async Task<string> SubscribeAsync(
-        string topicArn,
-        string protocol,
-        string endpoint,
-        Dictionary<string, string> attributes,
-        CancellationToken cancellationToken)
+    /// <summary><c>{topicArn}:{id}</c>, the id a UUID made from the topic and the function, as SNS's are UUIDs.</summary>
+    internal static string SubscriptionArn(string topicArn, string functionArn)
     {
-        return await engine.Sns.SubscribeAsync(topicArn, protocol, endpoint, [.. attributes], cancellationToken);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{topicArn}\n{functionArn}"));
+        return $"{topicArn}:{new Guid(hash.AsSpan(0, 16))}";
     }
 
     /// <summary>The function whose ARN (or name) the endpoint names, ignoring a version or alias qualifier.</summary>
@@ -146,63 +108,4 @@ public sealed class SnsSubscriptionProvisioner(EngineClients engine) : ResourceT
             .Select(resource => resource.LogicalId)
             .FirstOrDefault(id => state.GetPhysicalId(id) == name);
     }
-
-    /// <summary>
-    /// MaximumRetryAttempts and MaximumEventAgeInSeconds of the function's <c>AWS::Lambda::EventInvokeConfig</c>, or
-    /// Lambda's defaults. Only the config's FunctionName is resolved: it may come later in provisioning order.
-    /// </summary>
-    private static (int Retries, int MaxEventAge) AsyncInvokeSettings(StackState state, string functionLogicalId)
-    {
-        var functionName = state.GetPhysicalId(functionLogicalId);
-        foreach (var config in state.Template.Resources.Values.Where(resource =>
-                     resource.Type == LocalResourceProvisioner.LambdaEventInvokeConfig
-                     && (resource.Condition is null || state.EvaluateCondition(resource.Condition))))
-        {
-            if (!NamesFunction(config.Properties["FunctionName"], functionLogicalId, functionName, state))
-            {
-                continue;
-            }
-
-            var resolved = new ResourceProperties(config.LogicalId, config.Type, new JsonObject
-            {
-                ["MaximumRetryAttempts"] = IntrinsicResolver.Resolve(config.Properties["MaximumRetryAttempts"], state, config.LogicalId),
-                ["MaximumEventAgeInSeconds"] = IntrinsicResolver.Resolve(config.Properties["MaximumEventAgeInSeconds"], state, config.LogicalId),
-            });
-            return (
-                resolved.OptionalInt("MaximumRetryAttempts") ?? EventInvokeConfigs.DefaultMaximumRetryAttempts,
-                resolved.OptionalInt("MaximumEventAgeInSeconds") ?? EventInvokeConfigs.DefaultMaximumEventAgeSeconds);
-        }
-
-        return (EventInvokeConfigs.DefaultMaximumRetryAttempts, EventInvokeConfigs.DefaultMaximumEventAgeSeconds);
-    }
-
-    private static bool NamesFunction(JsonNode? functionNameProperty, string functionLogicalId, string functionName, StackState state)
-    {
-        switch (functionNameProperty)
-        {
-            case JsonObject reference when reference["Ref"] is JsonValue target:
-                return target.GetValue<string>() == functionLogicalId;
-            case JsonObject getAtt when getAtt["Fn::GetAtt"] is JsonArray { Count: 2 } pair:
-                return (string?)pair[0] == functionLogicalId;
-            case null:
-                return false;
-            default:
-                var resolved = IntrinsicResolver.Resolve(functionNameProperty, state);
-                return resolved is JsonValue value && EventInvokeConfigs.NamesFunction(value.GetValue<string>(), functionName);
-        }
-    }
-
-    private static string QueuePolicy(string queueArn, string topicArn) => new JsonObject
-    {
-        ["Version"] = "2012-10-17",
-        ["Statement"] = new JsonArray(new JsonObject
-        {
-            ["Sid"] = "AllowTopicToSend",
-            ["Effect"] = "Allow",
-            ["Principal"] = new JsonObject { ["Service"] = "sns.amazonaws.com" },
-            ["Action"] = "sqs:SendMessage",
-            ["Resource"] = queueArn,
-            ["Condition"] = new JsonObject { ["ArnEquals"] = new JsonObject { ["aws:SourceArn"] = topicArn } },
-        }),
-    }.ToJsonString();
 }

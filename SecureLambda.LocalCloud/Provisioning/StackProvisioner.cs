@@ -66,9 +66,9 @@ public sealed class StackProvisioner(
 
         var outputs = ResolveOutputs(state, resources);
         var users = await devUsers.ProvisionAsync(settings.EffectiveDevUsers(), resources, cancellationToken);
-        var routes = resources.Select(resource => resource.AsyncDelivery).OfType<AsyncDeliveryRoute>().ToList();
+        var subscriptions = resources.Select(resource => resource.LambdaSubscription).OfType<LambdaSubscription>().ToList();
         ProvisioningLog.StackProvisioned(logger, settings.StackName, resources.Count, users.Count);
-        return new ProvisionedStack(state, resources, outputs, users, DevApiKey.For(resources, settings.ApiKeyValues.AsReadOnly()), routes);
+        return new ProvisionedStack(state, resources, outputs, users, DevApiKey.For(resources, settings.ApiKeyValues.AsReadOnly()), subscriptions);
     }
 
     /// <summary>
