@@ -53,6 +53,15 @@ public sealed class FunctionProcess : IAsyncDisposable
         return Start(environment);
     }
 
+    /// <summary>
+    /// The settings that let LocalCloud start execution environments of the function binary itself
+    /// (<c>LocalCloud:Lambda:Bootstrap</c>), as the AppHost gives them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> BootstrapSettings =>
+        Binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? new Dictionary<string, string?> { ["LocalCloud:Lambda:Bootstrap:Command"] = "dotnet", ["LocalCloud:Lambda:Bootstrap:Arguments:0"] = Binary }
+            : new Dictionary<string, string?> { ["LocalCloud:Lambda:Bootstrap:Command"] = Binary };
+
     public int ExitCode => _process.ExitCode;
 
     public static FunctionProcess Start(IReadOnlyDictionary<string, string> environment)

@@ -152,6 +152,9 @@ public static class LocalCloudStackExtensions
     /// events or answer them. It is configured as Lambda configures it (<see cref="StackFunctions.WithConfigurationOf"/>),
     /// and calls AWS as its execution role: through the stack's AWS endpoint, with a role session's credentials of its
     /// own that LocalCloud maps to the role (<see cref="StackFunctions.WithExecutionRoleSession"/>).
+    /// That process is each function's first execution environment; LocalCloud starts more of the same binary as the
+    /// function's invocations need them (<see cref="StackFunctions.WithExecutionEnvironmentsOf"/>), except under a
+    /// debugger, where each function keeps its one environment, the process the IDE attached to.
     /// </summary>
     public static IResourceBuilder<LocalCloudStackResource> WithFunctionsFrom<TProject>(this IResourceBuilder<LocalCloudStackResource> stack)
         where TProject : IProjectMetadata, new()
@@ -161,6 +164,7 @@ public static class LocalCloudStackExtensions
         var localCloud = builder.CreateResourceBuilder(stack.Resource.LocalCloud);
         var runtimeApi = stack.Resource.LocalCloudEndpoint;
         var region = () => stack.Resource.Engine?.Region ?? Engine.DefaultRegion;
+        localCloud.WithExecutionEnvironmentsOf(new TProject(), stack.Resource.Functions.Select(function => function.LogicalId));
         foreach (var function in stack.Resource.Functions)
         {
             var secret = RandomNumberGenerator.GetHexString(32, lowercase: true);

@@ -61,6 +61,55 @@ public static class StackFunctions
     }
 
     /// <summary>
+    /// Tells LocalCloud how to start more execution environments of the functions: the JIT build of
+    /// <paramref name="functions"/>' project, run with <c>dotnet</c> (unless <c>LocalCloud:Lambda:Bootstrap:Command</c>
+    /// names another binary, such as the published Native AOT <c>bootstrap</c>), reporting telemetry under each
+    /// function's dashboard name. <c>LocalCloud:Lambda:Environments:{LogicalId}</c> bounds a function's environments;
+    /// under a debugger (the AppHost's own, or an IDE's debug session) every function keeps to one.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithExecutionEnvironmentsOf(
+        this IResourceBuilder<ProjectResource> localCloud, IProjectMetadata project, IEnumerable<string> logicalIds)
+    {
+        var configuration = localCloud.ApplicationBuilder.Configuration;
+        if (configuration["LocalCloud:Lambda:Bootstrap:Command"] is { Length: > 0 } command)
+        {
+            localCloud.WithEnvironment("LocalCloud__Lambda__Bootstrap__Command", command);
+        }
+        else
+        {
+            localCloud
+                .WithEnvironment("LocalCloud__Lambda__Bootstrap__Command", "dotnet")
+                .WithEnvironment("LocalCloud__Lambda__Bootstrap__Arguments__0", JitBuildOf(project.ProjectPath));
+        }
+
+        var debugging = System.Diagnostics.Debugger.IsAttached || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DEBUG_SESSION_PORT"));
+        foreach (var logicalId in logicalIds)
+        {
+            localCloud.WithEnvironment($"LocalCloud__Lambda__Bootstrap__ServiceNames__{logicalId}", ResourceName(logicalId));
+            var bound = configuration[$"LocalCloud:Lambda:Environments:{logicalId}"] ?? (debugging ? "1" : null);
+            if (bound is not null)
+            {
+                localCloud.WithEnvironment($"LocalCloud__Lambda__Environments__{logicalId}", bound);
+            }
+        }
+
+        return localCloud;
+    }
+
+    /// <summary>
+    /// The assembly a project's build puts out, in the configuration and target framework the AppHost itself was built
+    /// with, as <c>dotnet run --no-build</c> (how Aspire runs the project) finds it: <c>bin/{Configuration}/{tfm}/{name}.dll</c>.
+    /// </summary>
+    public static string JitBuildOf(string projectPath)
+    {
+        var entry = typeof(StackFunctions).Assembly;
+        var configurationName = entry.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;
+        var framework = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
+        return Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", configurationName, framework, Path.GetFileNameWithoutExtension(projectPath) + ".dll");
+    }
+
+    /// <summary>
     /// At start, asks LocalCloud (<paramref name="lambdaApi"/>, signed with the local account's credentials) for the
     /// function's configuration and sets what Lambda sets from it. LocalCloud answers once the stack is provisioned,
     /// so the process starts with the resolved environment, as in AWS, where a function exists only once its stack does.

@@ -82,7 +82,14 @@ public sealed record FunctionRuntimeStatus(
     int QueuedInvocations,
     long Invocations,
     long InitErrors,
-    string? LastInitError);
+    string? LastInitError)
+{
+    /// <summary>The most execution environments the function may have at once.</summary>
+    public int EnvironmentBound { get; init; }
+
+    /// <summary>Invocations the function answered with a response since LocalCloud started.</summary>
+    public long SucceededInvocations { get; init; }
+}
 
 [JsonSerializable(typeof(EmulatedStack))]
 public sealed partial class LocalCloudJsonContext : JsonSerializerContext;

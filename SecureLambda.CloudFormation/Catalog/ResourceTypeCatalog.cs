@@ -88,13 +88,9 @@ public static partial class ResourceTypeCatalog
     /// </summary>
     public static IReadOnlyList<SkippedProperty> SkippedProperties { get; } =
     [
-        new("AWS::Lambda::Function", "ReservedConcurrentExecutions",
-            "each local function is one process polling the Runtime API, so its concurrency is already one"),
         new("AWS::ApiGateway::RestApi", "SecurityPolicy", "the local gateway serves plain HTTP on loopback, so there is no TLS to negotiate"),
         new("AWS::ApiGateway::RestApi", "EndpointAccessMode",
             "the local gateway has one endpoint, so there is no other endpoint type or SNI host to refuse"),
-        new("AWS::SNS::Subscription", "RedrivePolicy",
-            "SNS's own dead-letter queue keeps messages SNS cannot hand to Lambda at all; the local hand-off to the engine queue cannot fail that way"),
     ];
 
     private static readonly Dictionary<string, ResourceTypeEntry> ByType = Entries.ToDictionary(entry => entry.Type, StringComparer.Ordinal);

@@ -36,6 +36,13 @@ public sealed partial class LambdaRuntimeLoop(
             {
                 return;
             }
+            catch (HttpRequestException exception) when (exception.StatusCode == System.Net.HttpStatusCode.Forbidden)
+            {
+                // The Runtime API no longer serves this environment (LocalCloud restarted, and the environment it had
+                // started is void): it ends, as an environment Lambda has reclaimed does.
+                LogEnvironmentRevoked(runtimeApi.BaseAddress);
+                return;
+            }
             catch (HttpRequestException exception)
             {
                 // In AWS the Runtime API is always there; locally its server may still be starting or restarting.
@@ -105,6 +112,9 @@ public sealed partial class LambdaRuntimeLoop(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Runtime API at {RuntimeApi} is unavailable; retrying in {Delay}")]
     private partial void LogRuntimeApiUnavailable(Exception exception, Uri runtimeApi, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Runtime API at {RuntimeApi} refuses this environment; it ends")]
+    private partial void LogEnvironmentRevoked(Uri runtimeApi);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Invocation {RequestId} failed")]
     private partial void LogHandlerFailed(Exception exception, string requestId);

@@ -102,6 +102,11 @@ public abstract class SecureLambdaApp : IAsyncLifetime
             $"--LocalCloud:AwsPort={awsPort}",
             $"--Parameters:{ExpectedNames.User1Password}={_passwords[User1]}",
             $"--Parameters:{ExpectedNames.User2Password}={_passwords[User2]}",
+            // Each function keeps its one environment, the resource whose console the scenarios read; LocalCloud's
+            // tests cover the environments it starts on demand (ExecutionEnvironmentsTests).
+            "--LocalCloud:Lambda:Environments:ExternalLambda1=1",
+            "--LocalCloud:Lambda:Environments:ExternalLambda2=1",
+            "--LocalCloud:Lambda:Environments:InternalLambda=1",
             .. ExtraArguments,
         ];
         var builder = await (WithDashboard

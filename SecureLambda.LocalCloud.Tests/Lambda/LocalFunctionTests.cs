@@ -88,6 +88,49 @@ public sealed class LocalFunctionTests
         Assert.False(first.IsCompleted);
     }
 
+    /// <summary>https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html: running and waiting invocations count against it.</summary>
+    [Fact]
+    public async Task ThrottlesInvocations_PastTheReservedConcurrency_WithItsReason_AndAdmitsAgainOnceOneEnds()
+    {
+        var function = new LocalFunction(Definition with { ReservedConcurrency = 2 }, _clock);
+        var running = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+        var taken = await function.NextAsync(_cancellation);
+        var waiting = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+
+        var throttled = await function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+        function.Complete(taken.RequestId, InvocationStatus.Succeeded, "{}"u8.ToArray(), null);
+        await running;
+        var admitted = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+
+        Assert.Equal((InvocationStatus.Throttled, LocalFunction.ReservedConcurrencyExceeded), (throttled.Status, throttled.ErrorType));
+        Assert.False(waiting.IsCompleted);
+        Assert.False(admitted.IsCompleted);
+        Assert.Equal(2, function.Status.QueuedInvocations);
+        Assert.Equal(1, function.Status.SucceededInvocations);
+    }
+
+    [Fact]
+    public async Task AnEventThatWaitsPastTheGrace_AsksForAnEnvironment_OneThatAProcessTakesAtOnceDoesNot()
+    {
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var function = new LocalFunction(Definition, _clock, demand: (_, waiting) => asked.Enqueue(waiting));
+        var poller = function.NextAsync(_cancellation);
+        var taken = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+        await poller;
+
+        var waits = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+        Assert.Empty(asked);
+        _clock.Advance(LocalFunction.EnvironmentGrace);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (asked.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, _cancellation);
+        }
+
+        Assert.Equal([1], asked);
+        Assert.False(taken.IsCompleted || waits.IsCompleted);
+    }
+
     [Fact]
     public void RefusesAnUnknownRequestId()
     {

@@ -59,7 +59,8 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
         IEnumerable<LambdaFunctionDefinition> functions,
         IAmazonSQS? sqs = null,
         IEnumerable<SnsLambdaRoute>? subscriptions = null,
-        string? eventQueuePath = null)
+        string? eventQueuePath = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var definitions = functions.ToList();
         var builder = WebApplication.CreateSlimBuilder();
@@ -71,6 +72,7 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
             ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretAccessKey,
             ["AWS_REGION"] = MotoServer.Region,
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         if (sqs is not null)
         {
             builder.Services.AddSingleton(sqs);

@@ -150,6 +150,12 @@ public sealed class EmulatedStackTests(ProvisioningFixture fixture)
         builder.Services.AddSingleton<DataPlaneState>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LambdaFunctions>();
+        // The functions' environments, which LocalCloud starts none of here (no bootstrap).
+        builder.Services.AddOptions<LocalLambdaOptions>();
+        builder.Services.AddOptions<SecureLambda.LocalCloud.AwsEndpoint.AwsEndpointOptions>();
+        builder.Services.AddSingleton<AccountCredentials>();
+        builder.Services.AddSingleton<RuntimeApiKeys>();
+        builder.Services.AddSingleton<ExecutionEnvironments>();
         builder.Services.AddIam();
         var app = builder.Build();
         app.MapEmulatedStack();

@@ -26,6 +26,11 @@ public sealed record GatewayResponse(string ResponseType, int StatusCode, string
     public static readonly GatewayResponse IntegrationFailure = new("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException", SpaceAfterColon: true);
     /// <summary>The function's resource policy does not let API Gateway invoke it: "Invalid permissions on Lambda function".</summary>
     public static readonly GatewayResponse InvalidLambdaPermissions = new("DEFAULT_5XX", 500, "Internal server error", "InternalServerErrorException", SpaceAfterColon: true);
+    /// <summary>
+    /// Lambda throttled the invocation (past its reserved concurrency): API Gateway answers a proxy integration's
+    /// throttled Lambda with 500, not 429 (https://repost.aws/knowledge-center/api-gateway-internal-server-error).
+    /// </summary>
+    public static readonly GatewayResponse LambdaThrottled = new("DEFAULT_5XX", 500, "Internal server error", "InternalServerErrorException", SpaceAfterColon: true);
     public static readonly GatewayResponse IntegrationTimeout = new("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", "InternalServerErrorException", SpaceAfterColon: true);
     public static readonly GatewayResponse RequestTooLarge = new("REQUEST_TOO_LARGE", 413, "Request Too Long", "RequestTooLongException");
     public static readonly GatewayResponse HeadersTooLarge = new("REQUEST_TOO_LARGE", 413, "HTTP header is larger than 10240 bytes.", "RequestTooLongException");

@@ -66,6 +66,9 @@ public sealed partial class LambdaProxyIntegration(LambdaFunctions functions, La
             case InvocationStatus.TimedOut:
                 await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationTimeout, stage, request.RequestId);
                 return;
+            case InvocationStatus.Throttled:
+                await GatewayResponses.WriteAsync(context, GatewayResponse.LambdaThrottled, stage, request.RequestId);
+                return;
             default:
                 await GatewayResponses.WriteAsync(context, GatewayResponse.IntegrationFailure, stage, request.RequestId);
                 return;

@@ -88,6 +88,7 @@ public static class DataPlaneBuilder
                 Runtime = properties.OptionalString("Runtime"),
                 MemorySize = properties.OptionalInt("MemorySize") ?? LambdaFunctionDefinition.DefaultMemorySize,
                 Role = properties.OptionalString("Role"),
+                ReservedConcurrency = properties.OptionalInt("ReservedConcurrentExecutions"),
                 Environment = EnvironmentVariables(properties),
             });
         }

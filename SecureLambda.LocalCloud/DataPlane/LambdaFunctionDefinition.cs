@@ -39,6 +39,13 @@ public sealed record LambdaFunctionDefinition(
     /// <summary><c>Role</c>: the execution role's ARN, as the template resolves it.</summary>
     public string? Role { get; init; }
 
+    /// <summary>
+    /// <c>ReservedConcurrentExecutions</c>: the most invocations that may run at once, past which Lambda throttles;
+    /// null when the function draws on the account's unreserved concurrency.
+    /// https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+    /// </summary>
+    public int? ReservedConcurrency { get; init; }
+
     /// <summary><c>Environment.Variables</c>, resolved: a <c>!Ref</c> to a secret is the secret's ARN in the engine.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

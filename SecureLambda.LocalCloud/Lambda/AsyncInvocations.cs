@@ -21,6 +21,7 @@ public sealed partial class AsyncInvocations(
     DataPlaneState state,
     LambdaFunctions functions,
     LambdaInvoker invoker,
+    ExecutionEnvironments environments,
     AsyncFailureRouter failures,
     IOptions<LocalLambdaOptions> options,
     TimeProvider timeProvider,
@@ -69,9 +70,11 @@ public sealed partial class AsyncInvocations(
         var running = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            // As many at a time as there are environments to take them (at least one, which waits for a first
-            // process), up to the function's bound: one environment takes the function's events in the order they came.
-            var free = Math.Clamp(function.ConnectedEnvironments, 1, function.MaxEnvironments) - Volatile.Read(ref running);
+            // Up to the function's bound at a time, when LocalCloud starts the environments to take them; else as many
+            // as there are environments (at least one, which waits for a first process), so that one environment
+            // takes the function's events in the order they came.
+            var parallel = environments.CanLaunch ? function.MaxEnvironments : Math.Clamp(function.ConnectedEnvironments, 1, function.MaxEnvironments);
+            var free = parallel - Volatile.Read(ref running);
             foreach (var queued in store.Lease(logicalId, timeProvider.GetUtcNow(), free))
             {
                 Interlocked.Increment(ref running);

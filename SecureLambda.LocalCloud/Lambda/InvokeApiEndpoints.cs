@@ -167,7 +167,8 @@ public static class InvokeApiEndpoints
                     InvokeApiJsonContext.Default.FunctionErrorDocument, contentType: null, context.RequestAborted);
                 return;
             case InvocationStatus.Throttled:
-                await WriteServiceErrorAsync(context, StatusCodes.Status429TooManyRequests, "TooManyRequestsException", "Rate Exceeded.");
+                // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors: the Reason says which limit.
+                await WriteServiceErrorAsync(context, StatusCodes.Status429TooManyRequests, "TooManyRequestsException", "Rate Exceeded.", result.ErrorType);
                 return;
             default:
                 await WriteServiceErrorAsync(context, StatusCodes.Status502BadGateway, "ResourceNotReadyException",
@@ -211,15 +212,19 @@ public static class InvokeApiEndpoints
         return context.Response.WriteAsJsonAsync(new AuthenticationError(verification.Message), InvokeApiJsonContext.Default.AuthenticationError, contentType: null, context.RequestAborted);
     }
 
-    private static Task WriteServiceErrorAsync(HttpContext context, int status, string errorType, string message)
+    private static Task WriteServiceErrorAsync(HttpContext context, int status, string errorType, string message, string? reason = null)
     {
         context.Response.StatusCode = status;
         context.Response.Headers["x-amzn-ErrorType"] = errorType;
-        return context.Response.WriteAsJsonAsync(new ServiceError("User", message), InvokeApiJsonContext.Default.ServiceError, contentType: null, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(new ServiceError("User", message) { Reason = reason }, InvokeApiJsonContext.Default.ServiceError, contentType: null, context.RequestAborted);
     }
 }
 
-internal sealed record ServiceError(string Type, [property: JsonPropertyName("message")] string Message);
+internal sealed record ServiceError(string Type, [property: JsonPropertyName("message")] string Message)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+}
 
 internal sealed record AuthenticationError([property: JsonPropertyName("message")] string Message);
 

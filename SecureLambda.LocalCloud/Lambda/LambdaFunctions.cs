@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SecureLambda.LocalCloud.DataPlane;
 
 namespace SecureLambda.LocalCloud.Lambda;
@@ -7,7 +8,7 @@ namespace SecureLambda.LocalCloud.Lambda;
 /// data-plane model and kept across a re-provisioning (the functions keep their names), so a function process that
 /// started first simply waits for its first event and never loses its place.
 /// </summary>
-public sealed class LambdaFunctions(DataPlaneState state, TimeProvider timeProvider)
+public sealed class LambdaFunctions(DataPlaneState state, ExecutionEnvironments environments, IOptions<LocalLambdaOptions> options, TimeProvider timeProvider)
 {
     private IReadOnlyDictionary<string, LocalFunction>? _functions;
 
@@ -33,7 +34,7 @@ public sealed class LambdaFunctions(DataPlaneState state, TimeProvider timeProvi
         var byKey = new Dictionary<string, LocalFunction>(StringComparer.Ordinal);
         foreach (var definition in model.Functions)
         {
-            var function = new LocalFunction(definition, timeProvider);
+            var function = new LocalFunction(definition, timeProvider, options.Value.QueueCapacity, options.Value.EnvironmentsOf(definition), environments.Demand);
             byKey[definition.FunctionName] = function;
             byKey[definition.Arn] = function;
             byKey.TryAdd(definition.LogicalId, function);

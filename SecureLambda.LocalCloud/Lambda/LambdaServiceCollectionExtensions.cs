@@ -33,6 +33,33 @@ public sealed class LocalLambdaOptions
     /// keeps it in memory, for as long as the process lives.
     /// </summary>
     public string? EventQueuePath { get; set; }
+
+    /// <summary>The function binary LocalCloud starts execution environments from; unset, it starts none and serves whatever process polls.</summary>
+    public LambdaBootstrapOptions Bootstrap { get; set; } = new();
+
+    /// <summary>
+    /// Each function's bound of execution environments, by logical id, in place of <see cref="MaxEnvironmentsPerFunction"/>
+    /// (a debug session pins a function to 1). Past the bound, invocations wait for an environment to be free.
+    /// </summary>
+    public Dictionary<string, int> Environments { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The most execution environments LocalCloud starts for one function: its <c>ReservedConcurrentExecutions</c> when
+    /// that is fewer, else this machine's share (two per processor). Lambda would run more at once, up to the reserved
+    /// concurrency; locally, more processes than that only contend for the processors (measured in docs/performance.md),
+    /// so the invocations past it wait for a free environment and only those past the reserved concurrency are throttled.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    public int MaxEnvironmentsPerFunction { get; set; } = Math.Max(LocalFunction.DefaultMaxEnvironments, 2 * System.Environment.ProcessorCount);
+
+    /// <summary>The bound of the function's execution environments: configured, else the lesser of its reserved concurrency and the machine's share; at least one.</summary>
+    public int EnvironmentsOf(LambdaFunctionDefinition function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Math.Max(1, Environments.TryGetValue(function.LogicalId, out var configured)
+            ? configured
+            : Math.Min(function.ReservedConcurrency ?? MaxEnvironmentsPerFunction, MaxEnvironmentsPerFunction));
+    }
 }
 
 public static class LambdaServiceCollectionExtensions
@@ -47,12 +74,17 @@ public static class LambdaServiceCollectionExtensions
             .Validate(
                 options => options.RuntimeApiSecrets.Values.All(secret => secret.Length >= RuntimeApiKeys.MinimumSecretLength && secret.All(char.IsAsciiLetterOrDigit)),
                 $"Every LocalCloud:Lambda:RuntimeApiSecrets value must be at least {RuntimeApiKeys.MinimumSecretLength} letters or digits (for example `openssl rand -hex 16`).")
+            .Validate(
+                options => options.Environments.Values.All(bound => bound is >= 1 and <= 1000),
+                "Every LocalCloud:Lambda:Environments value must be a number of execution environments from 1 to 1000.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataPlaneState>();
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<AccountCredentials>();
         services.TryAddSingleton<RuntimeApiKeys>();
+        services.TryAddSingleton<ExecutionEnvironments>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExecutionEnvironments>());
         services.AddFaultInjection();
         services.TryAddSingleton<LambdaInvoker>();
         services.AddEngineClients();

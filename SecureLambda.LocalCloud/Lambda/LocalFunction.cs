@@ -8,24 +8,36 @@ namespace SecureLambda.LocalCloud.Lambda;
 /// <summary>
 /// One function's execution side: events wait in a bounded queue until a function process asks for one with
 /// <c>GET …/invocation/next</c>; each process holds at most one event at a time, because it asks for the next event only
-/// after it has posted the outcome of the last one, exactly as a Lambda execution environment does.
+/// after it has posted the outcome of the last one, exactly as a Lambda execution environment does. An event that
+/// waits with no idle process asks for a new environment (<paramref name="demand"/>, with the number waiting), up to
+/// <see cref="MaxEnvironments"/>. With a <c>ReservedConcurrentExecutions</c>, the invocations past it (running or
+/// waiting) are throttled, as Lambda throttles them.
 /// </summary>
 public sealed class LocalFunction(
     LambdaFunctionDefinition definition,
     TimeProvider timeProvider,
     int queueCapacity = LocalFunction.DefaultQueueCapacity,
-    int maxEnvironments = LocalFunction.DefaultMaxEnvironments)
+    int maxEnvironments = LocalFunction.DefaultMaxEnvironments,
+    Action<LocalFunction, int>? demand = null)
 {
+    /// <summary>The reason Lambda gives for a throttle past the function's reserved concurrency.</summary>
+    public const string ReservedConcurrencyExceeded = "ReservedFunctionConcurrentInvocationLimitExceeded";
+
     public const int DefaultQueueCapacity = 100;
 
     /// <summary>The execution environments a function gets unless its reserved concurrency or the options say otherwise.</summary>
     public const int DefaultMaxEnvironments = 4;
+
+    /// <summary>How long an event waits for an environment that is there before it asks for a new one.</summary>
+    public static readonly TimeSpan EnvironmentGrace = TimeSpan.FromMilliseconds(50);
 
     private readonly Channel<PendingInvocation> _waiting = Channel.CreateBounded<PendingInvocation>(
         new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.Wait });
 
     private readonly ConcurrentDictionary<string, PendingInvocation> _inFlight = new(StringComparer.Ordinal);
     private int _pollers;
+    private int _concurrent;
+    private long _succeeded;
     private int _hasPolled;
     private long _invocations;
     private long _initErrors;
@@ -52,7 +64,11 @@ public sealed class LocalFunction(
         QueuedInvocations: _waiting.Reader.Count,
         Invocations: Interlocked.Read(ref _invocations),
         InitErrors: Interlocked.Read(ref _initErrors),
-        LastInitError: Volatile.Read(ref _lastInitError));
+        LastInitError: Volatile.Read(ref _lastInitError))
+    {
+        EnvironmentBound = MaxEnvironments,
+        SucceededInvocations = Interlocked.Read(ref _succeeded),
+    };
 
     /// <summary>A process reported that it could not initialize (<c>POST …/init/error</c>); it exits after that, as in Lambda.</summary>
     public void ReportInitError(string? errorType)
@@ -69,10 +85,48 @@ public sealed class LocalFunction(
     public async Task<InvocationResult> InvokeAsync(byte[] payload, string? traceHeader, CancellationToken cancellationToken)
     {
         var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload, traceHeader);
-        if (!_waiting.Writer.TryWrite(invocation))
+        try
         {
-            return new InvocationResult(invocation.RequestId, InvocationStatus.Throttled, []);
+            // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html: past the reserved
+            // concurrency, Lambda throttles; the caller gets 429 TooManyRequestsException.
+            if (Interlocked.Increment(ref _concurrent) > Definition.ReservedConcurrency)
+            {
+                return new InvocationResult(invocation.RequestId, InvocationStatus.Throttled, [], ReservedConcurrencyExceeded);
+            }
+
+            if (!_waiting.Writer.TryWrite(invocation))
+            {
+                return new InvocationResult(invocation.RequestId, InvocationStatus.Throttled, []);
+            }
+
+            if (demand is not null && _waiting.Reader.Count > IdlePollers)
+            {
+                _ = AskForEnvironmentAsync(invocation, demand);
+            }
+
+            return await RunAsync(invocation, cancellationToken);
         }
+        finally
+        {
+            Interlocked.Decrement(ref _concurrent);
+        }
+    }
+
+    /// <summary>
+    /// An environment that has just answered asks for its next event within moments: only an event that still waits
+    /// after <see cref="EnvironmentGrace"/> needs a new environment.
+    /// </summary>
+    private async Task AskForEnvironmentAsync(PendingInvocation invocation, Action<LocalFunction, int> demand)
+    {
+        await Task.WhenAny(invocation.Started.Task, Task.Delay(EnvironmentGrace, timeProvider));
+        if (!invocation.Started.Task.IsCompleted)
+        {
+            demand(this, _waiting.Reader.Count);
+        }
+    }
+
+    private async Task<InvocationResult> RunAsync(PendingInvocation invocation, CancellationToken cancellationToken)
+    {
 
         try
         {
@@ -141,6 +195,11 @@ public sealed class LocalFunction(
         if (!_inFlight.TryRemove(requestId, out var invocation) || !invocation.TryFinish())
         {
             return false;
+        }
+
+        if (status == InvocationStatus.Succeeded)
+        {
+            Interlocked.Increment(ref _succeeded);
         }
 
         invocation.Completion.TrySetResult(new InvocationResult(requestId, status, payload, errorType));

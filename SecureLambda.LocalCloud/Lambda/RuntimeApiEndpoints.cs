@@ -38,6 +38,7 @@ public static partial class RuntimeApiEndpoints
             }
 
             context.Items[typeof(LocalFunction)] = target;
+            context.Items[typeof(RuntimeApiKeys)] = context.Request.RouteValues["secret"];
             return await next(invocation);
         });
         runtime.MapGet(RuntimeApi.NextInvocation, NextAsync);
@@ -51,9 +52,11 @@ public static partial class RuntimeApiEndpoints
 
     private static LocalFunction Admitted(HttpContext context) => (LocalFunction)context.Items[typeof(LocalFunction)]!;
 
-    private static async Task NextAsync(HttpContext context)
+    private static async Task NextAsync(HttpContext context, ExecutionEnvironments environments)
     {
         var target = Admitted(context);
+        // An environment LocalCloud started is past its cold start once it asks for an event.
+        environments.Polled(target.Definition.LogicalId, (string)context.Items[typeof(RuntimeApiKeys)]!);
 
         PendingInvocation invocation;
         try

@@ -57,7 +57,8 @@ internal sealed class BenchOptions
 
     public double StackSeconds { get; private set; } = 20;
 
-    public int StackEnvironments { get; private set; } = 1;
+    /// <summary>Each function's bound of execution environments; null keeps the template's reserved concurrency.</summary>
+    public int? StackEnvironments { get; private set; }
 
     /// <summary>The load process expects the real function's greeting, not the stand-in pollers' <c>{}</c>.</summary>
     public bool ExpectGreeting { get; private set; }

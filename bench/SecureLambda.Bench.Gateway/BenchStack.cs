@@ -36,7 +36,7 @@ internal sealed class BenchStack : IAsyncDisposable
     /// <summary>The engine behind LocalCloud's AWS endpoint, for the baseline that calls it directly.</summary>
     public MotoServer Moto => _moto;
 
-    public static async Task<BenchStack> StartAsync(IReadOnlyDictionary<string, string> parameters)
+    public static async Task<BenchStack> StartAsync(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string?>? settingsOverrides = null)
     {
         var moto = await MotoServer.StartAsync();
         try
@@ -49,6 +49,11 @@ internal sealed class BenchStack : IAsyncDisposable
             foreach (var (name, value) in parameters)
             {
                 settings[$"LocalCloud:Parameters:{name}"] = value;
+            }
+
+            foreach (var (name, value) in settingsOverrides ?? new Dictionary<string, string?>())
+            {
+                settings[name] = value;
             }
 
             return new BenchStack(moto, await LocalCloudServer.StartAsync<Program>(moto, settings, environment: "Production"));

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.SecretsManager;
 using SecureLambda.Aws.Sns;
+using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.Testing;
 
 namespace SecureLambda.Bench.Gateway;
@@ -17,7 +19,6 @@ namespace SecureLambda.Bench.Gateway;
 internal static class StackBench
 {
     private const string Greeting = """{"message":"Hello Ada. Greetings from ExternalLambda1! Message forwarded to InternalLambda."}""";
-    private const string Delivered = "Hello Ada. Greetings from InternalLambda!";
 
     /// <summary>How long the topic may stay quiet before the backlog counts as drained.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
@@ -26,50 +27,51 @@ internal static class StackBench
 
     public static async Task RunAsync(BenchOptions options)
     {
-        await using var host = await BenchStack.StartAsync(BenchStack.LimitsRaised);
-        // Each function's environments: processes of the binary polling the same Runtime API, as Lambda scales out.
-        var functions = FunctionProcess.StackFunctions
-            .SelectMany(f => Enumerable.Range(0, options.StackEnvironments).Select(_ => (f.LogicalId, Process: FunctionProcess.StartBehind(host.Server, f.LogicalId, f.Handler, f.GreeterName))))
-            .ToList();
-        try
+        // LocalCloud starts each function's environments, processes of the binary, as invocations need them, up to the
+        // template's ReservedConcurrentExecutions, or --stack-environments.
+        var parameters = new Dictionary<string, string?>(FunctionProcess.BootstrapSettings);
+        foreach (var (logicalId, _, _) in FunctionProcess.StackFunctions)
         {
-            IReadOnlyList<FunctionProcess> internalLambda = [.. functions.Where(f => f.LogicalId == "InternalLambda").Select(f => f.Process)];
-            var token = await host.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
-            using var http = Load.CreateClient(host.Server.Address);
-            var spec = new RequestSpec(GatewayBench.Lambda1, GatewayBench.Body, token);
-            Console.WriteLine();
-            Console.WriteLine($"## Whole stack: POST {GatewayBench.Lambda1} → ExternalLambda1 (GetSecretValue, Publish) → SNS → InternalLambda, the function binary {Path.GetFileName(FunctionProcess.Binary)}, {options.StackEnvironments} process(es) per function");
-
-            // One client, one request at a time: the latency a developer feels.
-            GatewayBench.Check("warm-up serial", await Load.ClosedLoopAsync(http, spec, GreetingOk, 1, TimeSpan.FromSeconds(options.WarmupSeconds)), null);
-            await DrainAsync(internalLambda);
-            var serial = await MeasureAsync(internalLambda, async () => LoadSummary.From(await Load.ClosedLoopAsync(http, spec, GreetingOk, 1, TimeSpan.FromSeconds(options.StackSeconds))));
-
-            // Many clients from a separate process (its own warm-up included in what InternalLambda counts).
-            var loaded = await MeasureAsync(internalLambda, () =>
-                GatewayBench.RunChildAsync(host.Server.Address, token, options.StackClients, options, options.StackSeconds, expectGreeting: true));
-
-            Console.WriteLine();
-            Console.WriteLine("| clients | gateway 200s | gateway rps | p50 ms | p99 ms | p99.9 ms | wrong | delivered to InternalLambda | end-to-end greetings/s | drain after the load s |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            Console.WriteLine(serial.Row(1));
-            Console.WriteLine(loaded.Row(options.StackClients));
-
-            await EngineCeilingAsync(host, options);
-        }
-        finally
-        {
-            foreach (var (_, process) in functions)
+            if (options.StackEnvironments is { } bound)
             {
-                await process.DisposeAsync();
+                parameters[$"LocalCloud:Lambda:Environments:{logicalId}"] = bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }
+
+        await using var host = await BenchStack.StartAsync(BenchStack.LimitsRaised, parameters);
+        var functions = host.Server.Services.GetRequiredService<LambdaFunctions>();
+        var internalLambda = (await functions.FindAsync("InternalLambda", CancellationToken.None))!;
+        var token = await host.Server.SignInAsync(LocalCloudServer.User1, "UserPool1ClientId");
+        using var http = Load.CreateClient(host.Server.Address);
+        var spec = new RequestSpec(GatewayBench.Lambda1, GatewayBench.Body, token);
+        Console.WriteLine();
+        Console.WriteLine($"## Whole stack: POST {GatewayBench.Lambda1} → ExternalLambda1 (GetSecretValue, Publish) → SNS → InternalLambda, the function binary {Path.GetFileName(FunctionProcess.Binary)}, environments started by LocalCloud on demand up to {(options.StackEnvironments is { } n ? $"{n}" : "the default bound (the reserved concurrency, at most LocalCloud:Lambda:MaxEnvironmentsPerFunction)")} per function");
+
+        // One client, one request at a time: the latency a developer feels.
+        GatewayBench.Check("warm-up serial", await Load.ClosedLoopAsync(http, spec, GreetingOk, 1, TimeSpan.FromSeconds(options.WarmupSeconds)), null);
+        await DrainAsync(internalLambda);
+        var serial = await MeasureAsync(internalLambda, async () => LoadSummary.From(await Load.ClosedLoopAsync(http, spec, GreetingOk, 1, TimeSpan.FromSeconds(options.StackSeconds))));
+
+        // Many clients from a separate process (its own warm-up included in what InternalLambda counts).
+        var loaded = await MeasureAsync(internalLambda, () =>
+            GatewayBench.RunChildAsync(host.Server.Address, token, options.StackClients, options, options.StackSeconds, expectGreeting: true));
+
+        Console.WriteLine();
+        Console.WriteLine("| clients | gateway 200s | gateway rps | p50 ms | p99 ms | p99.9 ms | wrong | delivered to InternalLambda | end-to-end greetings/s | drain after the load s |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(serial.Row(1));
+        Console.WriteLine(loaded.Row(options.StackClients));
+        Console.WriteLine();
+        Console.WriteLine("Execution environments at the end: " + string.Join(", ",
+            (await functions.ListAsync(CancellationToken.None)).Select(function => $"{function.Definition.LogicalId} {function.ConnectedEnvironments} of {function.MaxEnvironments}")));
+
+        await EngineCeilingAsync(host, options);
     }
 
     /// <summary>A load run, and InternalLambda's deliveries from its start until the topic has been quiet for <see cref="Quiet"/>.</summary>
-    private static async Task<StackRun> MeasureAsync(IReadOnlyList<FunctionProcess> internalLambda, Func<Task<LoadSummary>> load)
+    private static async Task<StackRun> MeasureAsync(LocalFunction internalLambda, Func<Task<LoadSummary>> load)
     {
-        var before = Count(internalLambda);
+        var before = Delivered(internalLambda);
         var start = Stopwatch.GetTimestamp();
         var summary = await load();
         var loadEnded = Stopwatch.GetElapsedTime(start);
@@ -80,20 +82,20 @@ internal static class StackBench
         }
 
         var drainedAt = await DrainAsync(internalLambda);
-        var delivered = Count(internalLambda) - before;
+        var delivered = Delivered(internalLambda) - before;
         var endToEnd = Stopwatch.GetElapsedTime(start, drainedAt);
         return new StackRun(summary, delivered, delivered / endToEnd.TotalSeconds, (endToEnd - loadEnded).TotalSeconds);
     }
 
-    /// <summary>Waits until InternalLambda has logged no new greeting for <see cref="Quiet"/>; returns the time of its last one.</summary>
-    private static async Task<long> DrainAsync(IReadOnlyList<FunctionProcess> internalLambda)
+    /// <summary>Waits until InternalLambda has answered no new greeting for <see cref="Quiet"/>; returns the time of its last one.</summary>
+    private static async Task<long> DrainAsync(LocalFunction internalLambda)
     {
-        var count = Count(internalLambda);
+        var count = Delivered(internalLambda);
         var lastChange = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(lastChange) < Quiet)
         {
             await Task.Delay(100);
-            var now = Count(internalLambda);
+            var now = Delivered(internalLambda);
             if (now != count)
             {
                 (count, lastChange) = (now, Stopwatch.GetTimestamp());
@@ -103,9 +105,8 @@ internal static class StackBench
         return lastChange;
     }
 
-    /// <summary>The deliveries InternalLambda's environments have logged so far, together.</summary>
-    private static int Count(IReadOnlyList<FunctionProcess> internalLambda) =>
-        internalLambda.Sum(process => process.CountLines(line => line.Contains(Delivered, StringComparison.Ordinal)));
+    /// <summary>The greetings InternalLambda's environments have answered so far, together.</summary>
+    private static long Delivered(LocalFunction internalLambda) => internalLambda.Status.SucceededInvocations;
 
     /// <summary>moto's own rate for the calls each greeting costs it, serially, straight to it as the administrator.</summary>
     private static async Task EngineCeilingAsync(BenchStack host, BenchOptions options)
@@ -117,7 +118,7 @@ internal static class StackBench
         var topicArn = host.Server.Outputs.GetProperty("TopicArn").GetString()!;
         var calls = Math.Min(options.HopCalls, 1000);
         Console.WriteLine();
-        Console.WriteLine($"moto alone, {calls} serial calls each after 100 warm-up (Publish goes to the topic with its Lambda subscription's stand-in queue):");
+        Console.WriteLine($"moto alone, {calls} serial calls each after 100 warm-up (Publish goes to the topic, whose Lambda subscription is LocalCloud's):");
         Console.WriteLine("| call | p50 ms | p99 ms | calls/s |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (name, call) in new (string, Func<Task>)[]
@@ -142,7 +143,7 @@ internal static class StackBench
         }
     }
 
-    private sealed record StackRun(LoadSummary Gateway, int Delivered, double EndToEndPerSecond, double DrainSeconds)
+    private sealed record StackRun(LoadSummary Gateway, long Delivered, double EndToEndPerSecond, double DrainSeconds)
     {
         public string Row(int clients) =>
             $"| {clients} | {Gateway.Requests - Gateway.Failures} | {Gateway.Rps:0.0} | {Gateway.P50:0.00} | {Gateway.P99:0.00} | {Gateway.P999:0.00} | {Gateway.Failures} | {Delivered} | {EndToEndPerSecond:0.0} | {DrainSeconds:0.0} |";
