@@ -82,6 +82,8 @@ public static class StackFunctions
                 .WithEnvironment("LocalCloud__Lambda__Bootstrap__Arguments__0", JitBuildOf(project.ProjectPath));
         }
 
+        // Each function's own resource is its first environment; LocalCloud starts the others.
+        localCloud.WithEnvironment("LocalCloud__Lambda__Bootstrap__HostedEnvironments", "1");
         var debugging = System.Diagnostics.Debugger.IsAttached || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DEBUG_SESSION_PORT"));
         foreach (var logicalId in logicalIds)
         {

@@ -88,6 +88,34 @@ public sealed class ExecutionEnvironmentsTests
         await Task.WhenAll(invocations).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
+    /// <summary>The host's own environment of a function (the AppHost's process) counts in its bound before it first polls: none starts in its place.</summary>
+    [Fact]
+    public async Task AFunctionPinnedToTheHostsOneEnvironment_StartsNoOther_WhileThatOneIsStillStarting()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["LocalCloud:Lambda:Bootstrap:Command"] = "/bin/sh",
+            ["LocalCloud:Lambda:Bootstrap:Arguments:0"] = "-c",
+            ["LocalCloud:Lambda:Bootstrap:Arguments:1"] = "exec sleep 60",
+            ["LocalCloud:Lambda:Bootstrap:HostedEnvironments"] = "1",
+            ["LocalCloud:Lambda:Environments:Greeter"] = "1",
+            ["LocalCloud:Lambda:Environments:Other"] = "2",
+        };
+        await using var host = await LocalLambdaHost.StartAsync([Greeter, Other], settings: settings);
+        using var http = host.SignedClient();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancellation);
+        var invocations = (string[])["secure-lambda-Greeter", "secure-lambda-Other"];
+        var sent = invocations.Select(name => http.PostAsync(new Uri($"/2015-03-31/functions/{name}/invocations", UriKind.Relative), new StringContent("{}"), stop.Token)).ToList();
+        var environments = host.Services.GetRequiredService<ExecutionEnvironments>();
+
+        // The function with room for one more starts it; the pinned one starts none.
+        await Eventually(() => environments.Running("Other") == 1);
+        Assert.Equal(0, environments.Running("Greeter"));
+
+        await stop.CancelAsync();
+        await Task.WhenAll(sent).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
     /// <summary>An environment's secret is its own: it admits that environment to its function's Runtime API only.</summary>
     [Fact]
     public async Task AnEnvironmentsSecret_OpensItsFunctionsRuntimeApi_NotAnothers_AndNothingOnceRevoked()

@@ -18,6 +18,13 @@ public sealed class LambdaBootstrapOptions
     /// <summary>Its arguments, such as the assembly <c>dotnet</c> runs.</summary>
     public List<string> Arguments { get; set; } = [];
 
+    /// <summary>
+    /// The environments of each function that the host runs itself (the AppHost's one process per function, which an
+    /// IDE may debug): counted in the bound from the start, before they first poll, so that none is started in their place.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1000)]
+    public int HostedEnvironments { get; set; }
+
     /// <summary>The service name each function's environments report telemetry as (the dashboard's name), by logical id; the function's name otherwise.</summary>
     public Dictionary<string, string> ServiceNames { get; set; } = new(StringComparer.Ordinal);
 }
@@ -71,7 +78,7 @@ public sealed partial class ExecutionEnvironments(
             // What the function has: the environments started here (an environment between its answer and its next
             // poll is neither idle nor running, yet there), and the one from outside, such as the AppHost's process.
             var starting = _starting.GetValueOrDefault(logicalId);
-            var present = Running(logicalId) + (_outside.ContainsKey(logicalId) ? 1 : 0);
+            var present = Running(logicalId) + Math.Max(options.Value.Bootstrap.HostedEnvironments, _outside.ContainsKey(logicalId) ? 1 : 0);
             if (starting >= waiting - function.IdlePollers || Math.Max(present, function.ConnectedEnvironments + starting) >= function.MaxEnvironments)
             {
                 return;
@@ -151,9 +158,22 @@ public sealed partial class ExecutionEnvironments(
         var environment = new LaunchedEnvironment(definition.LogicalId, number, process, init);
         _environments[secret] = environment;
         process.Exited += (_, _) => Exited(secret, environment);
-        if (!process.Start())
+        try
         {
-            throw new InvalidOperationException($"{start.FileName} did not start.");
+            if (!process.Start())
+            {
+                throw new InvalidOperationException($"{start.FileName} did not start.");
+            }
+        }
+        catch
+        {
+            // Nothing of it stays: not its secret, nor its place among the environments.
+            _environments.TryRemove(secret, out _);
+            keys.RevokeEnvironmentSecret(definition.LogicalId, secret);
+            init?.SetStatus(ActivityStatusCode.Error, "The bootstrap did not start.");
+            init?.Dispose();
+            process.Dispose();
+            throw;
         }
 
         init?.SetTag("process.pid", process.Id);
