@@ -25,7 +25,7 @@ public sealed class LocalFunction(
 
     public const int DefaultQueueCapacity = 100;
 
-    /// <summary>The execution environments a function gets unless its reserved concurrency or the options say otherwise.</summary>
+    /// <summary>The execution environments a function may have when nothing says otherwise, and the least of <see cref="LocalLambdaOptions.MaxEnvironmentsPerFunction"/>.</summary>
     public const int DefaultMaxEnvironments = 4;
 
     /// <summary>How long an event waits for an environment that is there before it asks for a new one.</summary>
@@ -127,7 +127,6 @@ public sealed class LocalFunction(
 
     private async Task<InvocationResult> RunAsync(PendingInvocation invocation, CancellationToken cancellationToken)
     {
-
         try
         {
             await invocation.Started.Task.WaitAsync(Definition.Timeout, timeProvider, cancellationToken);

@@ -47,11 +47,17 @@ public sealed class StackProvisioningService(
     {
         try
         {
+            var processStart = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+            var provisioningBegan = (DateTime.UtcNow - processStart).TotalSeconds;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             await WaitForEngineAsync(stoppingToken);
+            var engineWait = watch.Elapsed.TotalSeconds;
             var stack = await provisioner.ProvisionAsync(stoppingToken);
+            var provisioned = watch.Elapsed.TotalSeconds;
             var file = await OutputsDocument.WriteFileAsync(stack, options.Value, stoppingToken);
             ProvisioningLog.OutputsWritten(logger, file);
             accessor.SetStack(stack);
+            ProvisioningLog.StartupSteps(logger, stack.StackName, (DateTime.UtcNow - processStart).TotalSeconds, provisioningBegan, engineWait, provisioned - engineWait, watch.Elapsed.TotalSeconds - provisioned);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

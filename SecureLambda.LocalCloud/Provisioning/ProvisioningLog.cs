@@ -29,4 +29,9 @@ internal static partial class ProvisioningLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote stack outputs to {OutputsFile}")]
     public static partial void OutputsWritten(ILogger logger, string outputsFile);
+
+    /// <summary>The start-up's steps, once the stack is served: what the first authorized request waited for.</summary>
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Stack {StackName} is served {SinceProcessStart:0.00} s after LocalCloud's process started: provisioning began at {ProvisioningBegan:0.00} s, waited {EngineWait:0.00} s for the engine, provisioned in {Provisioning:0.00} s and wrote the outputs in {Outputs:0.00} s")]
+    public static partial void StartupSteps(ILogger logger, string stackName, double sinceProcessStart, double provisioningBegan, double engineWait, double provisioning, double outputs);
 }

@@ -23,7 +23,9 @@ internal sealed class BenchOptions
           --hop-calls N             GetSecretValue calls per path of the aws-hop run, interleaved (default 3000)
           --stack-clients N         closed-loop clients of the whole-stack run (default 16)
           --stack-seconds S         measured seconds of each whole-stack run (default 20)
-          --stack-environments N    processes per function in the whole-stack run (default 1)
+          --stack-environments N    bound of each function's environments, started on demand (default: the reserved
+                                    concurrency, at most LocalCloud:Lambda:MaxEnvironmentsPerFunction)
+          --stack-open-rps R        rate of the whole stack's open-loop run (default 150)
         Internal: --load-only --url URL --clients N --throughput-seconds S --warmup-seconds S [--expect-greeting] (token in BENCH_TOKEN)
         """;
 
@@ -56,6 +58,9 @@ internal sealed class BenchOptions
     public int StackClients { get; private set; } = 16;
 
     public double StackSeconds { get; private set; } = 20;
+
+    /// <summary>The rate of the open-loop run through the whole stack, requests per second.</summary>
+    public double StackOpenRate { get; private set; } = 150;
 
     /// <summary>Each function's bound of execution environments; null keeps the template's reserved concurrency.</summary>
     public int? StackEnvironments { get; private set; }
@@ -126,6 +131,9 @@ internal sealed class BenchOptions
                     break;
                 case "--stack-seconds":
                     options.StackSeconds = Number();
+                    break;
+                case "--stack-open-rps":
+                    options.StackOpenRate = Number();
                     break;
                 case "--stack-environments":
                     options.StackEnvironments = (int)Number();
