@@ -116,6 +116,22 @@ public sealed class ExecutionEnvironmentsTests
         await Task.WhenAll(sent).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
+    /// <summary>A bootstrap that is not there: the invocation ends as one no environment took, and nothing is left running.</summary>
+    [Fact]
+    public async Task ABootstrapThatDoesNotExist_LeavesTheInvocationUntaken_AndStartsNothing()
+    {
+        var quick = Other with { Timeout = TimeSpan.FromSeconds(1) };
+        var settings = new Dictionary<string, string?> { ["LocalCloud:Lambda:Bootstrap:Command"] = "/nonexistent/bootstrap" };
+        await using var host = await LocalLambdaHost.StartAsync([quick], settings: settings);
+        using var http = host.SignedClient();
+
+        using var response = await http.PostAsync(new Uri("/2015-03-31/functions/secure-lambda-Other/invocations", UriKind.Relative), new StringContent("{}"), _cancellation);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("ResourceNotReadyException", response.Headers.GetValues("x-amzn-ErrorType").Single());
+        Assert.Equal(0, host.Services.GetRequiredService<ExecutionEnvironments>().Running("Other"));
+    }
+
     /// <summary>An environment's secret is its own: it admits that environment to its function's Runtime API only.</summary>
     [Fact]
     public async Task AnEnvironmentsSecret_OpensItsFunctionsRuntimeApi_NotAnothers_AndNothingOnceRevoked()
