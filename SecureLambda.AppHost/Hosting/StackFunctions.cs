@@ -62,7 +62,7 @@ public static class StackFunctions
 
     /// <summary>
     /// Tells LocalCloud how to start more execution environments of the functions: the JIT build of
-    /// <paramref name="functions"/>' project, run with <c>dotnet</c> (unless <c>LocalCloud:Lambda:Bootstrap:Command</c>
+    /// <paramref name="project"/>, run with <c>dotnet</c> (unless <c>LocalCloud:Lambda:Bootstrap:Command</c>
     /// names another binary, such as the published Native AOT <c>bootstrap</c>), reporting telemetry under each
     /// function's dashboard name. <c>LocalCloud:Lambda:Environments:{LogicalId}</c> bounds a function's environments;
     /// under a debugger (the AppHost's own, or an IDE's debug session) every function keeps to one.

@@ -104,6 +104,26 @@ public sealed class LambdaRuntimeLoopTests
         Assert.Equal(traceHeader, seen.Env);
     }
 
+    /// <summary>
+    /// A Runtime API that refuses the environment (403: LocalCloud restarted, and the secret of the environment it had
+    /// started is void) ends the loop, so the process exits rather than poll for ever; an unreachable one is retried.
+    /// </summary>
+    [Fact]
+    public async Task EndsTheLoop_WhenTheRuntimeApiRefusesTheEnvironment()
+    {
+        using var http = new HttpClient(new RefusingHandler());
+        var client = new LambdaRuntimeApiClient(http, RuntimeApiAddress.Parse("127.0.0.1:9/fn/secret"));
+        var loop = new LambdaRuntimeLoop(client, new DelegateHandler((_, _) => Task.FromResult<byte[]>([])), TimeProvider.System, NullLogger<LambdaRuntimeLoop>.Instance);
+
+        await loop.RunAsync(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+    }
+
+    private sealed class RefusingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Forbidden) { Content = new StringContent("""{"errorMessage":"This Runtime API serves only the function process it was made for.","errorType":"AccessDenied"}""") });
+    }
+
     private static RunningLoop RunLoop(FakeLambdaRuntimeApi api, ILambdaHandler handler, TimeProvider clock)
     {
         var http = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
