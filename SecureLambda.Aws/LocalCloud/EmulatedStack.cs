@@ -84,9 +84,6 @@ public sealed record FunctionRuntimeStatus(
     long InitErrors,
     string? LastInitError)
 {
-    /// <summary>The most execution environments the function may have at once.</summary>
-    public int EnvironmentBound { get; init; }
-
     /// <summary>Invocations the function answered with a response since LocalCloud started.</summary>
     public long SucceededInvocations { get; init; }
 }

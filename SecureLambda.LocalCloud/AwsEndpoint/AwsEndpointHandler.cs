@@ -100,7 +100,7 @@ public sealed partial class AwsEndpointHandler(
                 return;
             case AwsCaller.FunctionRole role when !AllowsUnsigned(call, request):
                 var model = await dataPlane.WaitAsync(context.RequestAborted);
-                var function = model.Functions.First(candidate => candidate.LogicalId == role.FunctionLogicalId);
+                var function = model.Function(role.FunctionLogicalId);
                 var verdict = iam.Authorize(model, function, call, parameters, IsSecureTransport(context));
                 if (!verdict.IsAllowed)
                 {

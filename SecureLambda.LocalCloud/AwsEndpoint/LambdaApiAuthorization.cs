@@ -48,7 +48,7 @@ internal static class LambdaApiAuthorization
         var named = Uri.UnescapeDataString((string)request.RouteValues["function"]!);
         if (await services.GetRequiredService<LambdaFunctions>().FindAsync(named, context.RequestAborted) is { } function)
         {
-            var self = model.Functions.First(candidate => candidate.LogicalId == role.FunctionLogicalId);
+            var self = model.Function(role.FunctionLogicalId);
             var verdict = services.GetRequiredService<IamAuthorizer>().Authorize(
                 model, self, new IamTarget(invoke ? "lambda:InvokeFunction" : "lambda:GetFunctionConfiguration", function.Definition.Arn), AwsEndpointHandler.IsSecureTransport(context));
             if (!verdict.IsAllowed)

@@ -25,6 +25,9 @@ public sealed class DataPlaneModel
 
     public IReadOnlyList<LambdaFunctionDefinition> Functions { get; }
 
+    /// <summary>The stack's function with the logical id, which a role session or a subscription of the stack names.</summary>
+    public LambdaFunctionDefinition Function(string logicalId) => Functions.First(function => function.LogicalId == logicalId);
+
     /// <summary>Each <c>AWS::SNS::Subscription</c> with protocol <c>lambda</c>, which LocalCloud delivers.</summary>
     public IReadOnlyList<SnsLambdaRoute> Subscriptions { get; }
 

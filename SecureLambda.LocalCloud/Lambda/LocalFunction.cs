@@ -66,7 +66,6 @@ public sealed class LocalFunction(
         InitErrors: Interlocked.Read(ref _initErrors),
         LastInitError: Volatile.Read(ref _lastInitError))
     {
-        EnvironmentBound = MaxEnvironments,
         SucceededInvocations = Interlocked.Read(ref _succeeded),
     };
 

@@ -38,7 +38,6 @@ public static partial class RuntimeApiEndpoints
             }
 
             context.Items[typeof(LocalFunction)] = target;
-            context.Items[typeof(RuntimeApiKeys)] = context.Request.RouteValues["secret"];
             return await next(invocation);
         });
         runtime.MapGet(RuntimeApi.NextInvocation, NextAsync);
@@ -56,7 +55,7 @@ public static partial class RuntimeApiEndpoints
     {
         var target = Admitted(context);
         // An environment LocalCloud started is past its cold start once it asks for an event.
-        environments.Polled(target.Definition.LogicalId, (string)context.Items[typeof(RuntimeApiKeys)]!);
+        environments.Polled(target.Definition.LogicalId, (string)context.Request.RouteValues["secret"]!);
 
         PendingInvocation invocation;
         try

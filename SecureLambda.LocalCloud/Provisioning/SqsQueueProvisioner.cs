@@ -64,7 +64,7 @@ public sealed class SqsQueueProvisioner(EngineClients engine) : ResourceTypeProv
     /// Creates the queue, or when one of that name exists, sets the attributes on it (so a changed redrive policy
     /// applies on restart). <c>FifoQueue</c> can only be set at creation.
     /// </summary>
-    internal static async Task<(string Url, string Arn)> EnsureQueueAsync(
+    private static async Task<(string Url, string Arn)> EnsureQueueAsync(
         IAmazonSQS sqs,
         string name,
         Dictionary<string, string> attributes,

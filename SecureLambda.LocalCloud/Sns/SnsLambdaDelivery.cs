@@ -45,7 +45,7 @@ public sealed partial class SnsLambdaDelivery(
     private async Task DeliverAsync(DataPlaneModel model, SnsLambdaRoute route, PublishedMessage message, CancellationToken cancellationToken)
     {
         var subscription = route.Subscription;
-        var function = model.Functions.First(candidate => candidate.LogicalId == subscription.FunctionLogicalId);
+        var function = model.Function(subscription.FunctionLogicalId);
         var notification = SnsEnvelope.For(message, subscription.SubscriptionArn, timeProvider.GetUtcNow());
         if (iam.AuthorizeServiceInvoke(model, "sns.amazonaws.com", function, subscription.TopicArn) is { IsAllowed: false } denied)
         {
