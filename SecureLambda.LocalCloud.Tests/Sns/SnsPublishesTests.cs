@@ -1,5 +1,7 @@
+using System.Collections.Specialized;
 using System.Text;
 using System.Web;
+using SecureLambda.LocalCloud.AwsEndpoint;
 using SecureLambda.LocalCloud.Sns;
 
 namespace SecureLambda.LocalCloud.Tests.Sns;
@@ -81,6 +83,7 @@ public sealed class SnsPublishesTests
         Assert.Throws<FormatException>(() => SnsPublishes.Accepted("Publish", Form(("TopicArn", Topic), ("Message", "m")), "{}"u8));
     }
 
-    private static byte[] Form(params (string Name, string Value)[] fields) =>
-        Encoding.UTF8.GetBytes(string.Join('&', fields.Select(field => $"{HttpUtility.UrlEncode(field.Name)}={HttpUtility.UrlEncode(field.Value)}")));
+    /// <summary>The fields as the AWS endpoint reads them from a form body.</summary>
+    private static NameValueCollection Form(params (string Name, string Value)[] fields) =>
+        AwsRequestClassifier.Form(Encoding.UTF8.GetBytes(string.Join('&', fields.Select(field => $"{HttpUtility.UrlEncode(field.Name)}={HttpUtility.UrlEncode(field.Value)}"))));
 }

@@ -1,3 +1,4 @@
+using System.Collections.Specialized;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -89,7 +90,8 @@ public sealed partial class AwsEndpointHandler(
         // the pool's refusals and any fault are its attributes and events.
         using var activity = LocalCloudTelemetry.Source.StartActivity(call.ToString(), ActivityKind.Internal);
         Annotate(activity, call, caller);
-        var parameters = ParametersOf(call, request, body);
+        var fields = call.Protocol == AwsProtocol.Query ? QueryFields(request, body) : null;
+        var parameters = ParametersOf(call, request, body, fields);
         switch (caller)
         {
             case AwsCaller.Refused refused:
@@ -112,12 +114,10 @@ public sealed partial class AwsEndpointHandler(
         }
 
         Func<EngineAnswer, ValueTask<EngineAnswer?>>? rewrite = null;
-        // A Query call's parameters are its form, or, in a GET, its query string.
-        var form = call.Protocol == AwsProtocol.Query && body.IsEmpty ? System.Text.Encoding.UTF8.GetBytes(request.QueryString.Value?.TrimStart('?') ?? string.Empty) : body;
-        if (call.Service == AwsServiceCall.Sns
-            && snsLambda.HasSubscribers(await dataPlane.WaitAsync(context.RequestAborted), SnsPublishes.TopicOf(call.Operation, form.Span)))
+        if (call.Service == AwsServiceCall.Sns && fields is not null
+            && snsLambda.HasSubscribers(await dataPlane.WaitAsync(context.RequestAborted), SnsPublishes.TopicOf(call.Operation, fields.Value)))
         {
-            rewrite = answer => DeliverToLambdaAsync(call.Operation!, form, answer, context.RequestAborted);
+            rewrite = answer => DeliverToLambdaAsync(call.Operation!, fields.Value, answer, context.RequestAborted);
         }
         else if (call.Service == AwsServiceCall.CognitoIdentityProvider)
         {
@@ -177,11 +177,11 @@ public sealed partial class AwsEndpointHandler(
     /// Once the engine has accepted a publish to a topic with lambda subscribers, and before the publisher has its
     /// answer, SNS hands each message to Lambda (<see cref="SnsLambdaDelivery"/>): an answered publish is a queued event.
     /// </summary>
-    private async ValueTask<EngineAnswer?> DeliverToLambdaAsync(string operation, ReadOnlyMemory<byte> form, EngineAnswer answer, CancellationToken cancellationToken)
+    private async ValueTask<EngineAnswer?> DeliverToLambdaAsync(string operation, NameValueCollection fields, EngineAnswer answer, CancellationToken cancellationToken)
     {
         if (answer.StatusCode == StatusCodes.Status200OK)
         {
-            await snsLambda.DeliverAsync(SnsPublishes.Accepted(operation, form.Span, answer.Body), cancellationToken);
+            await snsLambda.DeliverAsync(SnsPublishes.Accepted(operation, fields, answer.Body), cancellationToken);
         }
 
         return null;
@@ -212,7 +212,25 @@ public sealed partial class AwsEndpointHandler(
     /// A request's top-level parameters: the members of a JSON body, or the fields of a form and the query string. The
     /// body is parsed at the first ask, and only a body that was read whole has any.
     /// </summary>
-    private static Func<string, string?> ParametersOf(AwsServiceCall call, HttpRequest request, ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// A Query call's parameters, parsed once when first asked for: its form body's fields, and those of the query
+    /// string the body does not have (all of them, in a GET).
+    /// </summary>
+    private static Lazy<NameValueCollection> QueryFields(HttpRequest request, ReadOnlyMemory<byte> body) => new(() =>
+    {
+        var fields = AwsRequestClassifier.Form(body.Span);
+        foreach (var (name, values) in request.Query)
+        {
+            if (fields[name] is null && values.FirstOrDefault() is { } value)
+            {
+                fields[name] = value;
+            }
+        }
+
+        return fields;
+    });
+
+    private static Func<string, string?> ParametersOf(AwsServiceCall call, HttpRequest request, ReadOnlyMemory<byte> body, Lazy<NameValueCollection>? queryFields)
     {
         if (call.Protocol == AwsProtocol.Json)
         {
@@ -234,7 +252,7 @@ public sealed partial class AwsEndpointHandler(
                 : null;
         }
 
-        return name => (call.Protocol == AwsProtocol.Query ? AwsRequestClassifier.FormValue(body.Span, name) : null) ?? request.Query[name].FirstOrDefault();
+        return queryFields is not null ? name => queryFields.Value[name] : name => request.Query[name].FirstOrDefault();
     }
 
     /// <summary>The call in OpenTelemetry's AWS SDK conventions (<c>rpc.system = aws-api</c>) and who made it.</summary>

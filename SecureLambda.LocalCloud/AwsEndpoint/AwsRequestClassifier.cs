@@ -1,3 +1,4 @@
+using System.Collections.Specialized;
 using System.Text;
 using System.Web;
 
@@ -64,8 +65,10 @@ public static class AwsRequestClassifier
     }
 
     /// <summary>One field of an <c>application/x-www-form-urlencoded</c> body, decoded; null when absent.</summary>
-    public static string? FormValue(ReadOnlySpan<byte> body, string name) =>
-        HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body))[name];
+    public static string? FormValue(ReadOnlySpan<byte> body, string name) => Form(body)[name];
+
+    /// <summary>An <c>application/x-www-form-urlencoded</c> body's fields, decoded.</summary>
+    public static NameValueCollection Form(ReadOnlySpan<byte> body) => HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body));
 
     public static bool IsForm(IReadOnlyList<string> contentType) =>
         contentType is [var value] && value.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);

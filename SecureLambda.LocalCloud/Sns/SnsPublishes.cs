@@ -2,7 +2,6 @@ using System.Collections.Specialized;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Web;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -22,7 +21,7 @@ public sealed record PublishedMessage(
     IReadOnlyDictionary<string, SnsAttributeValue> Attributes);
 
 /// <summary>
-/// Reads what a <c>Publish</c> or <c>PublishBatch</c> call published, from its Query-protocol form and the engine's
+/// Reads what a <c>Publish</c> or <c>PublishBatch</c> call published, from its Query-protocol fields and the engine's
 /// answer: only what the engine accepted (each entry with its <c>MessageId</c>), as only that reaches subscribers.
 /// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html, https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html
 /// </summary>
@@ -32,24 +31,22 @@ public static class SnsPublishes
     public const string PublishBatch = "PublishBatch";
 
     /// <summary>The topic a call publishes to (<c>TopicArn</c>, or <c>TargetArn</c> for <c>Publish</c>), or null.</summary>
-    public static string? TopicOf(string? operation, ReadOnlySpan<byte> form)
+    public static string? TopicOf(string? operation, NameValueCollection fields)
     {
+        ArgumentNullException.ThrowIfNull(fields);
         if (operation is not (Publish or PublishBatch))
         {
             return null;
         }
 
-        var fields = Fields(form);
         return fields["TopicArn"] ?? (operation == Publish ? fields["TargetArn"] : null);
     }
 
-    /// <summary>The messages the engine accepted, from the call's form and the engine's 200 answer.</summary>
+    /// <summary>The messages the engine accepted, from the call's fields and the engine's 200 answer.</summary>
     /// <exception cref="FormatException">The engine's answer is not the operation's XML.</exception>
-    public static IReadOnlyList<PublishedMessage> Accepted(string operation, ReadOnlySpan<byte> form, ReadOnlySpan<byte> answer)
+    public static IReadOnlyList<PublishedMessage> Accepted(string operation, NameValueCollection fields, ReadOnlySpan<byte> answer)
     {
-        var fields = Fields(form);
-        var topicArn = fields["TopicArn"] ?? fields["TargetArn"];
-        if (topicArn is null)
+        if (TopicOf(operation, fields) is not { } topicArn)
         {
             return [];
         }
@@ -107,8 +104,6 @@ public static class SnsPublishes
 
         return new PublishedMessage(topicArn, messageId, message, fields[prefix + "Subject"], attributes);
     }
-
-    private static NameValueCollection Fields(ReadOnlySpan<byte> form) => HttpUtility.ParseQueryString(Encoding.UTF8.GetString(form));
 
     private static XDocument Parse(ReadOnlySpan<byte> answer)
     {
