@@ -65,6 +65,8 @@ def one_run(password, log_path):
     for port in (4566, 4567):
         if port_open(port):
             sys.exit(f"port {port} is in use: stop the running stack first")
+    if stack_processes():
+        sys.exit(f"processes of a stack still run ({stack_processes()}): stop them first")
     marks = {}
     start = time.monotonic()
     deadline = start + 120
@@ -117,8 +119,30 @@ def one_run(password, log_path):
         except subprocess.TimeoutExpired:
             os.killpg(apphost.pid, signal.SIGKILL)
             apphost.wait()
-        # The AppHost's orchestrator stops moto, LocalCloud and the functions after the AppHost exits.
-        poll("the stack to stop", lambda: not port_open(4566) and not port_open(4567), time.monotonic() + 60, 0.2)
+        # The AppHost's orchestrator stops moto, LocalCloud and the functions after the AppHost exits, and takes seconds
+        # to: a run that started while they still ran would share the two cores with their shutdown.
+        poll("the stack to stop", lambda: not port_open(4566) and not port_open(4567) and not stack_processes(),
+             time.monotonic() + 60, 0.2)
+
+
+def stack_processes():
+    """PIDs of the processes a run starts: the stack's own (run from this repository), DCP and the dashboard."""
+    own, pid = set(), os.getpid()
+    while pid > 1:  # this script and the shells that started it
+        own.add(pid)
+        with open(f"/proc/{pid}/stat") as f:
+            pid = int(f.read().rsplit(")", 1)[1].split()[1])
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(pid) not in own and (f"{ROOT}/SecureLambda." in command or "aspire.hosting.orchestration" in command
+                                        or "aspire.dashboard" in command.lower() or "moto_server" in command):
+            found.append(int(pid))
+    return found
 
 
 def main():

@@ -45,6 +45,7 @@ public static class LocalCloudStackExtensions
         var port = builder.Configuration.GetValue("LocalCloud:Port", DefaultLocalCloudPort);
         var awsPort = builder.Configuration.GetValue("LocalCloud:AwsPort", DefaultAwsPort);
         var localCloud = builder.AddProject<Projects.SecureLambda_LocalCloud>(ResourceNames.LocalCloud, launchProfileName: null)
+            .StartedFromBuildOutput()
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithHttpEndpoint(port: awsPort, name: AwsEndpointName, isProxied: false)
             // Plain HTTP on loopback, like the functions: no process of the stack needs the HTTPS development
@@ -170,6 +171,7 @@ public static class LocalCloudStackExtensions
             var secret = RandomNumberGenerator.GetHexString(32, lowercase: true);
             localCloud.WithEnvironment($"LocalCloud__Lambda__RuntimeApiSecrets__{function.LogicalId}", secret);
             var environment = builder.AddProject<TProject>(StackFunctions.ResourceName(function.LogicalId), launchProfileName: null)
+                .StartedFromBuildOutput()
                 .WithParentRelationship(function)
                 .WithoutHttpsCertificate()
                 .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}/{function.LogicalId}/{secret}"))

@@ -79,12 +79,12 @@ public static class StackFunctions
         {
             localCloud
                 .WithEnvironment("LocalCloud__Lambda__Bootstrap__Command", "dotnet")
-                .WithEnvironment("LocalCloud__Lambda__Bootstrap__Arguments__0", JitBuildOf(project.ProjectPath));
+                .WithEnvironment("LocalCloud__Lambda__Bootstrap__Arguments__0", BuildOutput.AssemblyOf(project.ProjectPath));
         }
 
         // Each function's own resource is its first environment; LocalCloud starts the others.
         localCloud.WithEnvironment("LocalCloud__Lambda__Bootstrap__HostedEnvironments", "1");
-        var debugging = System.Diagnostics.Debugger.IsAttached || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DEBUG_SESSION_PORT"));
+        var debugging = System.Diagnostics.Debugger.IsAttached || BuildOutput.InIdeDebugSession(configuration);
         foreach (var logicalId in logicalIds)
         {
             localCloud.WithEnvironment($"LocalCloud__Lambda__Bootstrap__ServiceNames__{logicalId}", ResourceName(logicalId));
@@ -96,19 +96,6 @@ public static class StackFunctions
         }
 
         return localCloud;
-    }
-
-    /// <summary>
-    /// The assembly a project's build puts out, in the configuration and target framework the AppHost itself was built
-    /// with, as <c>dotnet run --no-build</c> (how Aspire runs the project) finds it: <c>bin/{Configuration}/{tfm}/{name}.dll</c>.
-    /// </summary>
-    public static string JitBuildOf(string projectPath)
-    {
-        var entry = typeof(StackFunctions).Assembly;
-        var configurationName = entry.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-            .OfType<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;
-        var framework = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
-        return Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", configurationName, framework, Path.GetFileNameWithoutExtension(projectPath) + ".dll");
     }
 
     /// <summary>

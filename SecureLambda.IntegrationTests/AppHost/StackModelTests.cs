@@ -154,6 +154,41 @@ public sealed class StackModelTests(AppHostModel model) : IClassFixture<AppHostM
 #pragma warning restore ASPIRECERTIFICATES001
     }
 
+    /// <summary>
+    /// <c>dotnet run --no-build</c>, Aspire's own launch of a project, evaluates the project with MSBuild before the
+    /// process exists; LocalCloud and the functions start from the assembly the AppHost's build put out instead.
+    /// </summary>
+    [Fact]
+    public async Task LocalCloudAndEachFunction_StartFromTheirBuildsAssembly_InTheirProjectFolder()
+    {
+        var processes = Resources.OfType<ProjectResource>().Where(resource =>
+            resource.Name == ResourceNames.LocalCloud || resource.GetProjectMetadata().ProjectPath.EndsWith("SecureLambda.Functions.csproj", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, processes.Count);
+
+        foreach (var process in processes)
+        {
+            var projectPath = process.GetProjectMetadata().ProjectPath;
+            var executable = Assert.Single(process.Annotations.OfType<ExecutableAnnotation>());
+            Assert.Equal(("dotnet", Path.GetDirectoryName(projectPath)), (executable.Command, executable.WorkingDirectory));
+            var assembly = Assert.Single(await ArgumentsAsync(process));
+            Assert.Equal(Path.Combine(Path.GetDirectoryName(projectPath)!, "bin"), Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(assembly))));
+            Assert.Equal(Path.GetFileNameWithoutExtension(projectPath) + ".dll", Path.GetFileName(assembly));
+            Assert.True(File.Exists(assembly), $"{process.Name} would start {assembly}, which the build did not put out.");
+        }
+    }
+
+    /// <summary>An IDE's debug session launches the projects itself, to attach to them: Aspire's launch stays.</summary>
+    [Fact]
+    public async Task UnderAnIdesDebugSession_TheProjectsKeepAspiresLaunch()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(
+            ["--DEBUG_SESSION_PORT=localhost:1"], TestContext.Current.CancellationToken);
+
+        var localCloud = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.LocalCloud);
+        Assert.Empty(localCloud.Annotations.OfType<ExecutableAnnotation>());
+        Assert.Empty(await ArgumentsAsync(localCloud));
+    }
+
     [Fact]
     public void CognitoRoutes_AreReadFromTheTemplate_PathsFromTheResourcesAndPoolsFromTheAuthorizers()
     {
@@ -184,6 +219,18 @@ public sealed class StackModelTests(AppHostModel model) : IClassFixture<AppHostM
                 IManifestExpressionProvider expression => expression.ValueExpression,
                 var other => other?.ToString() ?? string.Empty,
             });
+    }
+
+    private static async Task<List<string>> ArgumentsAsync(ProjectResource resource)
+    {
+        var arguments = new List<object>();
+        var context = new CommandLineArgsCallbackContext(arguments, TestContext.Current.CancellationToken);
+        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return arguments.Select(argument => argument.ToString() ?? string.Empty).ToList();
     }
 
     private static IResource? ParentOf(IResource resource) =>
