@@ -12,19 +12,29 @@ public static class ResourceGraph
     /// does not hold imposes no order (only the Fn::If branch that is not taken may name one).
     /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html
     /// </summary>
-    public static IReadOnlyList<TemplateResource> Order(StackState state)
+    public static IReadOnlyList<TemplateResource> Order(StackState state) => Order(state, DependenciesOf(state));
+
+    /// <summary>
+    /// What each resource whose Condition holds waits for: the resources of <see cref="Order(StackState)"/>'s rule, by
+    /// logical id. CloudFormation creates the resources that do not wait for one another at the same time.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> DependenciesOf(StackState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var template = state.Template;
-        var included = template.Resources.Values
-            .Where(resource => resource.Condition is null || state.EvaluateCondition(resource.Condition))
-            .ToList();
+        var included = Included(state).ToList();
         var includedIds = included.Select(resource => resource.LogicalId).ToHashSet(StringComparer.Ordinal);
-        var dependencies = included.ToDictionary(
+        return included.ToDictionary(
             resource => resource.LogicalId,
-            resource => Dependencies(resource, state).Where(includedIds.Contains).ToHashSet(StringComparer.Ordinal),
+            IReadOnlySet<string> (resource) => Dependencies(resource, state).Where(includedIds.Contains).ToHashSet(StringComparer.Ordinal),
             StringComparer.Ordinal);
+    }
 
+    private static IEnumerable<TemplateResource> Included(StackState state) =>
+        state.Template.Resources.Values.Where(resource => resource.Condition is null || state.EvaluateCondition(resource.Condition));
+
+    private static List<TemplateResource> Order(StackState state, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies)
+    {
+        var included = Included(state).ToList();
         var ordered = new List<TemplateResource>(included.Count);
         var done = new HashSet<string>(StringComparer.Ordinal);
         var pending = new List<TemplateResource>(included);
@@ -79,7 +89,7 @@ public static class ResourceGraph
     }
 
     private static string Cycle(
-        List<TemplateResource> pending, Dictionary<string, HashSet<string>> dependencies, HashSet<string> done)
+        List<TemplateResource> pending, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies, HashSet<string> done)
     {
         var path = new List<string>();
         var current = pending[0].LogicalId;

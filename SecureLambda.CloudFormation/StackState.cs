@@ -9,10 +9,14 @@ namespace SecureLambda.CloudFormation;
 
 /// <summary>
 /// Everything intrinsics resolve against: parameter values, pseudo parameters, conditions, and the physical ids and
-/// attributes of the resources provisioned so far.
+/// attributes of the resources provisioned so far. Safe to share between the resources provisioned at once: each
+/// reads what it refers to while others record theirs.
 /// </summary>
 public sealed class StackState
 {
+    // One lock for the lot: reads and writes are dictionary lookups, and a condition evaluates the ones it names
+    // within it (the lock is reentrant on the same thread).
+    private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _physicalIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, JsonNode>> _attributes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _conditions = new(StringComparer.Ordinal);
@@ -55,27 +59,45 @@ public sealed class StackState
     public void SetPhysicalId(string logicalId, string physicalId)
     {
         RequireResource(logicalId);
-        _physicalIds[logicalId] = physicalId;
+        lock (_gate)
+        {
+            _physicalIds[logicalId] = physicalId;
+        }
     }
 
     public void SetAttribute(string logicalId, string attribute, JsonNode value)
     {
         RequireResource(logicalId);
         ArgumentNullException.ThrowIfNull(value);
-        if (!_attributes.TryGetValue(logicalId, out var attributes))
+        var copy = value.DeepClone();
+        lock (_gate)
         {
-            _attributes[logicalId] = attributes = new(StringComparer.Ordinal);
-        }
+            if (!_attributes.TryGetValue(logicalId, out var attributes))
+            {
+                _attributes[logicalId] = attributes = new(StringComparer.Ordinal);
+            }
 
-        attributes[attribute] = value.DeepClone();
+            attributes[attribute] = copy;
+        }
     }
 
-    public bool IsProvisioned(string logicalId) => _physicalIds.ContainsKey(logicalId);
+    public bool IsProvisioned(string logicalId)
+    {
+        lock (_gate)
+        {
+            return _physicalIds.ContainsKey(logicalId);
+        }
+    }
 
-    public string GetPhysicalId(string logicalId) =>
-        _physicalIds.TryGetValue(logicalId, out var physicalId)
-            ? physicalId
-            : throw new TemplateException($"Resource {logicalId} is not provisioned yet.");
+    public string GetPhysicalId(string logicalId)
+    {
+        lock (_gate)
+        {
+            return _physicalIds.TryGetValue(logicalId, out var physicalId)
+                ? physicalId
+                : throw new TemplateException($"Resource {logicalId} is not provisioned yet.");
+        }
+    }
 
     /// <summary>A copy of the attribute value set by <see cref="SetAttribute"/>.</summary>
     public JsonNode GetAttribute(string logicalId, string attribute)
@@ -85,13 +107,24 @@ public sealed class StackState
             throw new TemplateException($"Attribute {attribute} of resource {logicalId} is read before {logicalId} is provisioned.");
         }
 
-        return _attributes.TryGetValue(logicalId, out var attributes) && attributes.TryGetValue(attribute, out var value)
-            ? value.DeepClone()
-            : throw new TemplateException($"Resource {logicalId} has no attribute {attribute} (LocalCloud never set it).");
+        lock (_gate)
+        {
+            return _attributes.TryGetValue(logicalId, out var attributes) && attributes.TryGetValue(attribute, out var value)
+                ? value.DeepClone()
+                : throw new TemplateException($"Resource {logicalId} has no attribute {attribute} (LocalCloud never set it).");
+        }
     }
 
     /// <summary>Evaluates a condition of the Conditions section once, on first use; a condition cycle fails.</summary>
     public bool EvaluateCondition(string name)
+    {
+        lock (_gate)
+        {
+            return EvaluateConditionLocked(name);
+        }
+    }
+
+    private bool EvaluateConditionLocked(string name)
     {
         if (_conditions.TryGetValue(name, out var known))
         {

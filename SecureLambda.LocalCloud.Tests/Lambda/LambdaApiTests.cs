@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Lambda;
+using SecureLambda.LocalCloud.Provisioning;
 using SecureLambda.Testing;
 
 namespace SecureLambda.LocalCloud.Tests.Lambda;
@@ -239,6 +241,52 @@ public sealed class LambdaApiTests
         Assert.Equal(("ResourceNotFoundException", HttpStatusCode.NotFound), (refused.ErrorCode, refused.StatusCode));
         Assert.Equal("Function not found: nope", refused.AwsMessage);
     }
+
+    /// <summary>
+    /// In AWS a function exists once its own resource is created, not once its whole stack is: while the stack is still
+    /// being provisioned, GetFunctionConfiguration waits for a function that is not created yet, and describes it as
+    /// soon as it is, so that its process starts while the slower resources are still being made.
+    /// </summary>
+    [Fact]
+    public async Task WhileTheStackIsStillProvisioned_AFunction_IsDescribedOnceItsOwnResourceIsCreated()
+    {
+        await using var host = await LocalLambdaHost.StartAsync([], publishDataPlane: false);
+        var progress = host.Services.GetRequiredService<ProvisioningProgress>();
+        progress.Began();
+        using var http = new HttpClient();
+        var client = new Aws.Lambda.LambdaClient(http, ClientContextFor(host));
+
+        var asked = client.GetFunctionConfigurationAsync("secure-lambda-Echo", _cancellation);
+        progress.Provisioned(FunctionResource(Configured) with { LogicalId = "OtherFunction", PhysicalId = "secure-lambda-Other" });
+        await Task.Delay(TimeSpan.FromMilliseconds(200), _cancellation);
+        var waitedForItsOwn = !asked.IsCompleted;
+        progress.Provisioned(FunctionResource(Configured));
+        var configuration = await asked.WaitAsync(Timeout, _cancellation);
+
+        Assert.True(waitedForItsOwn, "GetFunctionConfiguration answered before the function was created.");
+        Assert.Equal(("secure-lambda-Echo", "external", 256, 5), (configuration.FunctionName, configuration.Handler, configuration.MemorySize, configuration.Timeout));
+        Assert.Equal(Configured.Environment, configuration.Variables);
+    }
+
+    /// <summary>A function's resource as provisioning records it, with the properties <paramref name="function"/> reads from it.</summary>
+    private static ProvisionedResource FunctionResource(LambdaFunctionDefinition function) => new(
+        function.LogicalId,
+        "AWS::Lambda::Function",
+        function.FunctionName,
+        new System.Text.Json.Nodes.JsonObject
+        {
+            ["Handler"] = function.Handler,
+            ["Runtime"] = function.Runtime,
+            ["Role"] = function.Role,
+            ["MemorySize"] = function.MemorySize,
+            ["Timeout"] = function.Timeout.TotalSeconds,
+            ["Environment"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["Variables"] = new System.Text.Json.Nodes.JsonObject(function.Environment.Select(variable =>
+                    KeyValuePair.Create(variable.Key, (System.Text.Json.Nodes.JsonNode?)variable.Value))),
+            },
+        },
+        new Dictionary<string, System.Text.Json.Nodes.JsonNode> { ["Arn"] = function.Arn });
 
     private static Aws.Core.AwsClientContext ClientContextFor(LocalLambdaHost host)
     {

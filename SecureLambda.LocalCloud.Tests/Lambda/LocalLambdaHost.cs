@@ -55,12 +55,14 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
     public SnsLambdaDelivery Sns => _app.Services.GetRequiredService<SnsLambdaDelivery>();
 
     /// <param name="eventQueuePath">The file of Lambda's asynchronous event queue; null keeps it in memory.</param>
+    /// <param name="publishDataPlane">False leaves the data plane unpublished, as while the stack is still provisioned.</param>
     public static async Task<LocalLambdaHost> StartAsync(
         IEnumerable<LambdaFunctionDefinition> functions,
         IAmazonSQS? sqs = null,
         IEnumerable<SnsLambdaRoute>? subscriptions = null,
         string? eventQueuePath = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool publishDataPlane = true)
     {
         var definitions = functions.ToList();
         var builder = WebApplication.CreateSlimBuilder();
@@ -87,7 +89,11 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
         var app = builder.Build();
         app.MapLambdaRuntimeApi();
         app.MapLambdaInvokeApi();
-        app.Services.GetRequiredService<DataPlaneState>().Publish(new DataPlaneModel([], definitions, subscriptions ?? []));
+        if (publishDataPlane)
+        {
+            app.Services.GetRequiredService<DataPlaneState>().Publish(new DataPlaneModel([], definitions, subscriptions ?? []));
+        }
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new LocalLambdaHost(app, new Uri(address), definitions);

@@ -194,6 +194,45 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
         Assert.IsType<InvalidOperationException>(error.InnerException);
     }
 
+    /// <summary>
+    /// CloudFormation creates the resources that do not depend on one another at the same time, and a resource is
+    /// there once it is created, before its stack is: the two queues are made at once, and ExternalLambda1 is known
+    /// while a user pool (which nothing of it waits for) is still being made. One pool only is held: a held resource
+    /// keeps one of the engine's two slots.
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html
+    /// </summary>
+    [Fact]
+    public async Task ResourcesThatWaitForNoOther_AreCreatedAtOnce_AndAFunctionIsKnownWhileAPoolIsStillBeingMade()
+    {
+        await using var services = ProvisioningFixture.BuildServices(
+            fixture.Moto,
+            replace: collection =>
+            {
+                collection.Remove(collection.Single(descriptor => descriptor.ImplementationType == typeof(SqsQueueProvisioner)));
+                collection.Remove(collection.Single(descriptor => descriptor.ImplementationType == typeof(CognitoUserPoolProvisioner)));
+                collection.AddSingleton<SqsQueueProvisioner>();
+                collection.AddSingleton<CognitoUserPoolProvisioner>();
+                collection.AddSingleton<IResourceProvisioner>(provider => new OverlapCountingQueues(provider.GetRequiredService<SqsQueueProvisioner>()));
+                collection.AddSingleton<IResourceProvisioner>(provider => new HeldPools(provider.GetRequiredService<CognitoUserPoolProvisioner>()));
+            });
+        var queues = services.GetServices<IResourceProvisioner>().OfType<OverlapCountingQueues>().Single();
+        var pools = services.GetServices<IResourceProvisioner>().OfType<HeldPools>().Single();
+        var progress = services.GetRequiredService<ProvisioningProgress>();
+        progress.Began();
+
+        var provisioning = services.GetRequiredService<StackProvisioner>().ProvisionAsync(TestContext.Current.CancellationToken);
+        var function = await progress.FunctionAsync(resource => resource.LogicalId == "ExternalLambda1", TestContext.Current.CancellationToken)
+            .WaitAsync(ReceiveDeadline, TestContext.Current.CancellationToken);
+        var poolsStillHeld = !provisioning.IsCompleted;
+        pools.Release();
+        var stack = await provisioning.WaitAsync(ReceiveDeadline, TestContext.Current.CancellationToken);
+
+        Assert.True(poolsStillHeld, $"The stack was provisioned while {HeldPools.HeldPool} was held.");
+        Assert.Equal(Stack.Get("ExternalLambda1").PhysicalId, function!.PhysicalId);
+        Assert.Equal(2, queues.MostAtOnce);
+        Assert.Equal(Stack.Outputs["UserPool1Id"], stack.Outputs["UserPool1Id"]);
+    }
+
     private async Task<JsonElement> SignInAsync(DevUser user, string password)
     {
         var reply = await Aws(
@@ -216,6 +255,67 @@ public sealed class StackProvisionerMotoTests(ProvisioningFixture fixture)
         }
 
         throw new TimeoutException($"No message reached {queueUrl} within {ReceiveDeadline}.");
+    }
+
+    /// <summary>The queue provisioner, counting how many queues are being made at once; the first waits for a second.</summary>
+    private sealed class OverlapCountingQueues(SqsQueueProvisioner queues) : IResourceProvisioner
+    {
+        private readonly TaskCompletionSource _second = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inside;
+        private int _most;
+
+        public int MostAtOnce => Volatile.Read(ref _most);
+
+        public IReadOnlySet<string> ProvisionedTypes => queues.ProvisionedTypes;
+
+        public async Task<ProvisionedResource> ProvisionAsync(
+            TemplateResource resource, JsonObject resolvedProperties, StackState state, CancellationToken cancellationToken)
+        {
+            var inside = Interlocked.Increment(ref _inside);
+            int seen;
+            while ((seen = Volatile.Read(ref _most)) < inside && Interlocked.CompareExchange(ref _most, inside, seen) != seen)
+            {
+            }
+
+            try
+            {
+                if (inside >= 2)
+                {
+                    _second.TrySetResult();
+                }
+
+                // Without a second at once within the deadline, this one goes on alone and MostAtOnce stays 1.
+                await Task.WhenAny(_second.Task, Task.Delay(TimeSpan.FromSeconds(20), cancellationToken));
+                return await queues.ProvisionAsync(resource, resolvedProperties, state, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inside);
+            }
+        }
+    }
+
+    /// <summary>The user pool provisioner, holding <see cref="HeldPool"/> until released.</summary>
+    private sealed class HeldPools(CognitoUserPoolProvisioner pools) : IResourceProvisioner
+    {
+        public const string HeldPool = "MyUserPool2";
+
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlySet<string> ProvisionedTypes => pools.ProvisionedTypes;
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task<ProvisionedResource> ProvisionAsync(
+            TemplateResource resource, JsonObject resolvedProperties, StackState state, CancellationToken cancellationToken)
+        {
+            if (resource.LogicalId == HeldPool)
+            {
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+
+            return await pools.ProvisionAsync(resource, resolvedProperties, state, cancellationToken);
+        }
     }
 
     private sealed class FailingQueueProvisioner : IResourceProvisioner

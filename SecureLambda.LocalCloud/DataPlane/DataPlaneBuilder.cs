@@ -66,34 +66,42 @@ public static class DataPlaneBuilder
         var functions = new List<LambdaFunctionDefinition>();
         foreach (var function in stack.OfType("AWS::Lambda::Function"))
         {
-            var properties = function.TypedProperties;
-            var timeout = properties.OptionalDouble("Timeout") is { } seconds
-                ? TimeSpan.FromSeconds(seconds)
-                : LambdaFunctionDefinition.DefaultTimeout;
             var config = configs.FirstOrDefault(config => EventInvokeConfigs.NamesFunction(config.GetString("FunctionName")!, function.PhysicalId));
             var configProperties = config?.TypedProperties;
-            functions.Add(new LambdaFunctionDefinition(
-                function.LogicalId,
-                function.PhysicalId,
-                function.Attributes["Arn"].GetValue<string>(),
-                timeout,
-                configProperties?.OptionalInt("MaximumRetryAttempts") ?? EventInvokeConfigs.DefaultMaximumRetryAttempts)
+            functions.Add(Function(function) with
             {
+                MaximumRetryAttempts = configProperties?.OptionalInt("MaximumRetryAttempts") ?? EventInvokeConfigs.DefaultMaximumRetryAttempts,
                 MaximumEventAge = configProperties?.OptionalInt("MaximumEventAgeInSeconds") is { } age
                     ? TimeSpan.FromSeconds(age)
                     : LambdaFunctionDefinition.DefaultMaximumEventAge,
                 OnFailure = Queue(configProperties?.OptionalObject("DestinationConfig")?.OptionalObject("OnFailure")?.OptionalString("Destination"), config ?? function, $"The on-failure destination of {function.LogicalId},"),
-                DeadLetter = Queue(properties.OptionalObject("DeadLetterConfig")?.OptionalString("TargetArn"), function, $"The dead-letter queue of {function.LogicalId},"),
-                Handler = properties.OptionalString("Handler"),
-                Runtime = properties.OptionalString("Runtime"),
-                MemorySize = properties.OptionalInt("MemorySize") ?? LambdaFunctionDefinition.DefaultMemorySize,
-                Role = properties.OptionalString("Role"),
-                ReservedConcurrency = properties.OptionalInt("ReservedConcurrentExecutions"),
-                Environment = EnvironmentVariables(properties),
+                DeadLetter = Queue(function.TypedProperties.OptionalObject("DeadLetterConfig")?.OptionalString("TargetArn"), function, $"The dead-letter queue of {function.LogicalId},"),
             });
         }
 
         return functions;
+    }
+
+    /// <summary>
+    /// A function as its own resource defines it: its names, code settings and environment, without what other
+    /// resources of the stack add (its EventInvokeConfig, the queues its failed events go to).
+    /// </summary>
+    public static LambdaFunctionDefinition Function(ProvisionedResource function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var properties = function.TypedProperties;
+        var timeout = properties.OptionalDouble("Timeout") is { } seconds
+            ? TimeSpan.FromSeconds(seconds)
+            : LambdaFunctionDefinition.DefaultTimeout;
+        return new LambdaFunctionDefinition(function.LogicalId, function.PhysicalId, function.Attributes["Arn"].GetValue<string>(), timeout)
+        {
+            Handler = properties.OptionalString("Handler"),
+            Runtime = properties.OptionalString("Runtime"),
+            MemorySize = properties.OptionalInt("MemorySize") ?? LambdaFunctionDefinition.DefaultMemorySize,
+            Role = properties.OptionalString("Role"),
+            ReservedConcurrency = properties.OptionalInt("ReservedConcurrentExecutions"),
+            Environment = EnvironmentVariables(properties),
+        };
     }
 
     /// <summary>Each lambda subscription, with its dead-letter queue, which must be one of the stack's.</summary>

@@ -51,6 +51,25 @@ public sealed record LambdaFunctionDefinition(
 
     /// <summary>https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-memorysize</summary>
     public const int DefaultMemorySize = 128;
+
+    /// <summary>
+    /// Whether a name, an ARN (optionally qualified with <c>:$LATEST</c>, the only version a function of the stack has)
+    /// or a logical id refers to this function.
+    /// </summary>
+    public bool IsNamedBy(string nameOrArn)
+    {
+        var key = Unqualified(nameOrArn);
+        return key == FunctionName || key == Arn || key == LogicalId;
+    }
+
+    /// <summary><paramref name="nameOrArn"/> without the <c>:$LATEST</c> qualifier.</summary>
+    public static string Unqualified(string nameOrArn)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrArn);
+        return nameOrArn.EndsWith(LatestQualifier, StringComparison.Ordinal) ? nameOrArn[..^LatestQualifier.Length] : nameOrArn;
+    }
+
+    private const string LatestQualifier = ":$LATEST";
 }
 
 /// <summary>An SQS queue of the stack that failed asynchronous events are written to.</summary>

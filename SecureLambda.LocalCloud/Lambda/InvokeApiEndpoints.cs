@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Text.Json.Serialization;
 using SecureLambda.Aws.Lambda;
 using SecureLambda.Aws.Signing;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Faults;
 using SecureLambda.LocalCloud.Hosting;
+using SecureLambda.LocalCloud.Provisioning;
 
 namespace SecureLambda.LocalCloud.Lambda;
 
@@ -43,7 +45,12 @@ public static class InvokeApiEndpoints
     /// only, like <c>Invoke</c>: the environment can hold what only the account may read.
     /// https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html
     /// </summary>
-    private static async Task GetConfigurationAsync(string function, HttpContext context, LambdaFunctions functions, AccountCredentials account, TimeProvider timeProvider)
+    /// <summary>
+    /// https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html. While the stack is still being
+    /// provisioned, a function that is created already is answered at once (<see cref="ProvisioningProgress"/>).
+    /// </summary>
+    private static async Task GetConfigurationAsync(
+        string function, HttpContext context, LambdaFunctions functions, ProvisioningProgress provisioning, AccountCredentials account, TimeProvider timeProvider)
     {
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         var verification = Verify(context, [], account, timeProvider);
@@ -53,7 +60,9 @@ public static class InvokeApiEndpoints
             return;
         }
 
-        if (await functions.FindAsync(Uri.UnescapeDataString(function), context.RequestAborted) is not { Definition: var definition })
+        var name = Uri.UnescapeDataString(function);
+        var created = await provisioning.FunctionAsync(resource => DataPlaneBuilder.Function(resource).IsNamedBy(name), context.RequestAborted);
+        if ((created is not null ? DataPlaneBuilder.Function(created) : (await functions.FindAsync(name, context.RequestAborted))?.Definition) is not { } definition)
         {
             await WriteServiceErrorAsync(context, StatusCodes.Status404NotFound, "ResourceNotFoundException", $"Function not found: {function}");
             return;

@@ -16,8 +16,7 @@ public sealed class LambdaFunctions(DataPlaneState state, ExecutionEnvironments 
     public async ValueTask<LocalFunction?> FindAsync(string nameOrArn, CancellationToken cancellationToken)
     {
         var functions = Volatile.Read(ref _functions) ?? await IndexAsync(cancellationToken);
-        var key = nameOrArn.EndsWith(":$LATEST", StringComparison.Ordinal) ? nameOrArn[..^":$LATEST".Length] : nameOrArn;
-        return functions.GetValueOrDefault(key);
+        return functions.GetValueOrDefault(LambdaFunctionDefinition.Unqualified(nameOrArn));
     }
 
     /// <summary>Every function of the stack, once, in template order.</summary>

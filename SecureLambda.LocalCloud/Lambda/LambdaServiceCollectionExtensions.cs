@@ -80,6 +80,7 @@ public static class LambdaServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataPlaneState>();
+        services.TryAddSingleton<Provisioning.ProvisioningProgress>();
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<AccountCredentials>();
         services.TryAddSingleton<RuntimeApiKeys>();

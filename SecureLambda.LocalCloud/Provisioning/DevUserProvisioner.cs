@@ -34,7 +34,8 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(resources);
 
-        var devUsers = new List<DevUser>();
+        // Each user is checked before any is made; then all are made at once, each in a pool of its own.
+        var pending = new List<(int Index, DevUserOptions User, ProvisionedResource Pool, ProvisionedResource Client)>();
         for (var index = 0; index < users.Count; index++)
         {
             var user = users[index];
@@ -50,22 +51,24 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
             var client = resources.FirstOrDefault(resource =>
                     resource.Type == CognitoUserPoolClientProvisioner.Type && resource.GetString("UserPoolId") == pool.PhysicalId)
                 ?? throw new InvalidOperationException($"User pool {user.UserPool} has no AWS::Cognito::UserPoolClient to sign in with.");
-
-            var hasPassword = await EnsureUserAsync(pool.PhysicalId, user.Email, cancellationToken);
-            var password = user.Password ?? (hasPassword ? null : GeneratedPassword(index, user.Email, pool));
-            if (password is not null)
-            {
-                await engine.Cognito.AdminSetUserPasswordAsync(pool.PhysicalId, user.Email, password, permanent: true, cancellationToken);
-            }
-
-            ProvisioningLog.DevUserReady(logger, user.Email, pool.LogicalId, pool.PhysicalId);
-            devUsers.Add(new DevUser(user.Email, pool.LogicalId, pool.PhysicalId, client.PhysicalId));
+            pending.Add((index, user, pool, client));
         }
 
-        return devUsers;
+        return await Task.WhenAll(pending.Select(async entry =>
+        {
+            var (index, user, pool, client) = entry;
+            var hasPassword = await EnsureUserAsync(pool.PhysicalId, user.Email!, cancellationToken);
+            var password = user.Password ?? (hasPassword ? null : GeneratedPassword(index, user.Email!, pool));
+            if (password is not null)
+            {
+                await engine.Cognito.AdminSetUserPasswordAsync(pool.PhysicalId, user.Email!, password, permanent: true, cancellationToken);
+            }
+
+            ProvisioningLog.DevUserReady(logger, user.Email!, pool.LogicalId, pool.PhysicalId);
+            return new DevUser(user.Email!, pool.LogicalId, pool.PhysicalId, client.PhysicalId);
+        }));
     }
 
-    /// <summary>Creates the user if missing; returns whether it already had a permanent password.</summary>
     private async Task<bool> EnsureUserAsync(string poolId, string email, CancellationToken cancellationToken)
     {
         var cognito = engine.Cognito;

@@ -36,6 +36,7 @@ public sealed class ProvisionedStackAccessor : IProvisionedStackAccessor
 public sealed class StackProvisioningService(
     StackProvisioner provisioner,
     ProvisionedStackAccessor accessor,
+    ProvisioningProgress progress,
     EngineClients engine,
     IOptions<StackProvisioningOptions> options,
     ILogger<StackProvisioningService> logger) : BackgroundService
@@ -45,6 +46,8 @@ public sealed class StackProvisioningService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Before the first await, so before the host listens: a function asked for early is awaited, not missed.
+        progress.Began();
         try
         {
             var processStart = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
@@ -68,6 +71,11 @@ public sealed class StackProvisioningService(
             // The app keeps running so /health can say why; the data plane sees the fault when it awaits the stack.
             ProvisioningLog.ProvisioningFailed(logger, options.Value.StackName, exception);
             accessor.SetFailed(exception);
+        }
+        finally
+        {
+            // After the accessor: whoever asked for a function early asks the data plane from now on.
+            progress.Ended();
         }
     }
 

@@ -41,6 +41,7 @@ public static class ProvisioningServiceCollectionExtensions
             ServiceDescriptor.Singleton<IOutputRewriter, LocalApiUrlRewriter>(),
         ]);
         services.TryAddSingleton<DevUserProvisioner>();
+        services.TryAddSingleton<ProvisioningProgress>();
         services.TryAddSingleton<StackProvisioner>();
         services.TryAddSingleton<ProvisionedStackAccessor>();
         services.TryAddSingleton<IProvisionedStackAccessor>(provider => provider.GetRequiredService<ProvisionedStackAccessor>());

@@ -14,6 +14,10 @@ namespace SecureLambda.LocalCloud.Provisioning;
 /// resolves each resource's properties, hands it to the provisioner for its type (a skipped type gets its stand-in ids
 /// from <see cref="LocalResourceProvisioner.StandIn"/>) and records the physical id and attributes, so
 /// later intrinsics and the Outputs resolve as they would in AWS. Then it makes the dev users exist.
+/// As CloudFormation does, it creates a resource as soon as every resource it depends on exists, so resources that do
+/// not depend on one another are created at the same time (those made in the engine, up to
+/// <see cref="MaxConcurrentEngineResources"/> at once); the first failure stops the ones not yet started.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html
 /// </summary>
 public sealed class StackProvisioner(
     IOptions<StackProvisioningOptions> options,
@@ -21,6 +25,7 @@ public sealed class StackProvisioner(
     IEnumerable<IResourceProvisioner> provisioners,
     DevUserProvisioner devUsers,
     IEnumerable<IOutputRewriter> outputRewriters,
+    ProvisioningProgress progress,
     ILogger<StackProvisioner> logger)
 {
     /// <summary>
@@ -32,6 +37,13 @@ public sealed class StackProvisioner(
         ["CodeS3Bucket"] = "localcloud-code",
         ["CodeS3Key"] = "bootstrap.zip",
     };
+
+    /// <summary>
+    /// How many resources are created in the engine at once. moto is one Python process: two overlap its work with
+    /// LocalCloud's own; four made its first calls to each service (which import that service's code) slower than one
+    /// at a time (docs/performance.md).
+    /// </summary>
+    public const int MaxConcurrentEngineResources = 2;
 
     private readonly ProvisionerRegistry _provisioners = new(provisioners);
     private readonly IOutputRewriter[] _outputRewriters = [.. outputRewriters];
@@ -50,20 +62,7 @@ public sealed class StackProvisioner(
             settings.AccountId,
             ParameterOverrides(template, settings)));
 
-        var resources = new List<ProvisionedResource>();
-        foreach (var resource in ResourceGraph.Order(state))
-        {
-            var provisioned = await ProvisionResourceAsync(resource, state, cancellationToken);
-            state.SetPhysicalId(resource.LogicalId, provisioned.PhysicalId);
-            foreach (var (attribute, value) in provisioned.Attributes)
-            {
-                state.SetAttribute(resource.LogicalId, attribute, value.DeepClone());
-            }
-
-            ProvisioningLog.ResourceProvisioned(logger, resource.LogicalId, resource.Type, provisioned.PhysicalId);
-            resources.Add(provisioned);
-        }
-
+        var resources = await ProvisionResourcesAsync(state, cancellationToken);
         var outputs = ResolveOutputs(state, resources);
         var users = await devUsers.ProvisionAsync(settings.EffectiveDevUsers(), resources, cancellationToken);
         var subscriptions = resources.Select(resource => resource.LambdaSubscription).OfType<LambdaSubscription>().ToList();
@@ -96,6 +95,68 @@ public sealed class StackProvisioner(
         throw new FileNotFoundException(
             $"Template '{options.TemplatePath}' was found neither in {start} nor in any of its parents; set LocalCloud:TemplatePath.",
             options.TemplatePath);
+    }
+
+    /// <summary>Every resource, each once all it depends on is provisioned, in <see cref="ResourceGraph.Order(StackState)"/>.</summary>
+    private async Task<List<ProvisionedResource>> ProvisionResourcesAsync(StackState state, CancellationToken cancellationToken)
+    {
+        var dependencies = ResourceGraph.DependenciesOf(state);
+        var order = ResourceGraph.Order(state);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var engineSlots = new SemaphoreSlim(MaxConcurrentEngineResources);
+        var provisioning = new Dictionary<string, Task<ProvisionedResource>>(StringComparer.Ordinal);
+        foreach (var resource in order)
+        {
+            // In dependency order, so every resource's dependencies have their tasks already.
+            var after = dependencies[resource.LogicalId].Select(logicalId => provisioning[logicalId]).ToArray();
+            provisioning[resource.LogicalId] = ProvisionAfterAsync(resource, after);
+        }
+
+        try
+        {
+            await Task.WhenAll(provisioning.Values);
+        }
+        catch when (provisioning.Values.FirstOrDefault(task => task.IsFaulted) is { } failed)
+        {
+            // The first failure in dependency order: a resource that waited on it failed with the same exception,
+            // and those stopped by it are cancelled.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.InnerException!);
+        }
+
+        return [.. order.Select(resource => provisioning[resource.LogicalId].Result)];
+
+        async Task<ProvisionedResource> ProvisionAfterAsync(TemplateResource resource, Task<ProvisionedResource>[] after)
+        {
+            await Task.WhenAll(after);
+            var slots = ResourceTypeCatalog.Find(resource.Type)!.Kind == ResourceKind.ProvisionedInEngine ? engineSlots : null;
+            if (slots is not null)
+            {
+                await slots.WaitAsync(stopping.Token);
+            }
+
+            try
+            {
+                var provisioned = await ProvisionResourceAsync(resource, state, stopping.Token);
+                state.SetPhysicalId(resource.LogicalId, provisioned.PhysicalId);
+                foreach (var (attribute, value) in provisioned.Attributes)
+                {
+                    state.SetAttribute(resource.LogicalId, attribute, value);
+                }
+
+                ProvisioningLog.ResourceProvisioned(logger, resource.LogicalId, resource.Type, provisioned.PhysicalId);
+                progress.Provisioned(provisioned);
+                return provisioned;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                await stopping.CancelAsync();
+                throw;
+            }
+            finally
+            {
+                slots?.Release();
+            }
+        }
     }
 
     private async Task<ProvisionedResource> ProvisionResourceAsync(
