@@ -5,7 +5,8 @@ Build first (dotnet build SecureLambda.AppHost); the AppHost is started with `do
 is not counted. Each run: start the AppHost in its own process group, note when its log prints the dashboard's login URL
 (the AppHost's own start: its host, DCP and the dashboard up; the resources start after it), poll LocalCloud's /health until "Healthy" and
 /_localcloud/outputs until it answers, sign user1 in through Cognito InitiateAuth, POST {"name":"Ada"} to /lambda1
-until 200; print the elapsed time of each phase; stop the AppHost and wait until its ports are free.
+until 200; print the elapsed time of each phase, and the AppHost's own start-up line (when each process started, after
+the AppHost's process); stop the AppHost and wait until its processes have exited.
 
     python3 scripts/local-stack-startup.py [--runs 3]
 """
@@ -154,6 +155,11 @@ def main():
         marks = one_run(password, f"/tmp/securelambda-apphost-run{run}.log")
         print(f"run {run}: " + ", ".join(f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in marks.items()),
               flush=True)
+        # The AppHost's own start-up line: when the orchestrator started each process, after the AppHost's process.
+        with open(f"/tmp/securelambda-apphost-run{run}.log") as log:
+            timeline = next((line.strip() for line in log if "every process runs" in line), None)
+        if timeline:
+            print(f"       {timeline}", flush=True)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ public static class LocalCloudStackExtensions
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.AddHostedService<StackDashboard>();
+            builder.Services.AddHostedService<StartupTimeline>();
             DashboardCommands.WithFaultCommands(stack);
         }
 
