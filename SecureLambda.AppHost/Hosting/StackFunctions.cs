@@ -100,8 +100,9 @@ public static class StackFunctions
 
     /// <summary>
     /// At start, asks LocalCloud (<paramref name="lambdaApi"/>, signed with the local account's credentials) for the
-    /// function's configuration and sets what Lambda sets from it. LocalCloud answers once the stack is provisioned,
-    /// so the process starts with the resolved environment, as in AWS, where a function exists only once its stack does.
+    /// function's configuration and sets what Lambda sets from it. LocalCloud answers once the function's own resource is
+    /// created, so the process starts with the resolved environment, as in AWS, where a function exists once its resource
+    /// does, while the rest of its stack may still be created.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithConfigurationOf(
         this IResourceBuilder<ProjectResource> process, string logicalId, EndpointReference lambdaApi, Func<string> region) =>

@@ -42,12 +42,9 @@ public static class InvokeApiEndpoints
     /// <summary>
     /// <c>GetFunctionConfiguration</c>: the function as the stack defines it, with its environment resolved against the
     /// engine, so that whatever starts a function process can give it what Lambda gives a function. Signed requests
-    /// only, like <c>Invoke</c>: the environment can hold what only the account may read.
+    /// only, like <c>Invoke</c>: the environment can hold what only the account may read. While the stack is still being
+    /// provisioned, a function whose own resource is created is answered at once (<see cref="ProvisioningProgress"/>).
     /// https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html
-    /// </summary>
-    /// <summary>
-    /// https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html. While the stack is still being
-    /// provisioned, a function that is created already is answered at once (<see cref="ProvisioningProgress"/>).
     /// </summary>
     private static async Task GetConfigurationAsync(
         string function, HttpContext context, LambdaFunctions functions, ProvisioningProgress provisioning, AccountCredentials account, TimeProvider timeProvider)

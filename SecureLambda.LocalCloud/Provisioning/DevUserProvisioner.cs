@@ -34,7 +34,7 @@ public sealed class DevUserProvisioner(EngineClients engine, ILogger<DevUserProv
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(resources);
 
-        // Each user is checked before any is made; then all are made at once, each in a pool of its own.
+        // Each user is checked before any is made; then all are made at once.
         var pending = new List<(int Index, DevUserOptions User, ProvisionedResource Pool, ProvisionedResource Client)>();
         for (var index = 0; index < users.Count; index++)
         {

@@ -39,9 +39,8 @@ public sealed class StackProvisioner(
     };
 
     /// <summary>
-    /// How many resources are created in the engine at once. moto is one Python process: two overlap its work with
-    /// LocalCloud's own; four made its first calls to each service (which import that service's code) slower than one
-    /// at a time (docs/performance.md).
+    /// How many resources are created in the engine at once. moto is one Python process, so more at once do not make
+    /// it faster: two overlap its work with LocalCloud's own and were a little faster than one or four (docs/performance.md).
     /// </summary>
     public const int MaxConcurrentEngineResources = 2;
 
