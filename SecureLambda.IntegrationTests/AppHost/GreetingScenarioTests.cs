@@ -40,6 +40,24 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
     }
 
     /// <summary>
+    /// The AppHost's start-up line times each process of the stack from the AppHost's own start, in the order the model
+    /// makes them wait for one another: LocalCloud starts with the engine, each function with LocalCloud.
+    /// </summary>
+    [Fact]
+    public async Task TheStartUpLine_TimesEveryProcessOfTheStack_InTheOrderTheyWaitForEachOther()
+    {
+        var record = await PollAsync(() => stack.AppHostLogs.GetSnapshot().FirstOrDefault(entry => entry.Category?.EndsWith(".StartupTimeline", StringComparison.Ordinal) == true));
+
+        var started = StartedAt().Matches(record.Message).ToDictionary(
+            match => match.Groups["process"].Value,
+            match => double.Parse(match.Groups["seconds"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([ResourceNames.Engine, ResourceNames.LocalCloud, ExpectedNames.ExternalLambda1, ExpectedNames.ExternalLambda2, ExpectedNames.InternalLambda], started.Keys);
+        Assert.All(started.Values, seconds => Assert.InRange(seconds, 0, SecureLambdaApp.StartTimeout.TotalSeconds));
+        Assert.True(started[ResourceNames.LocalCloud] >= started[ResourceNames.Engine], record.Message);
+        Assert.All([ExpectedNames.ExternalLambda1, ExpectedNames.ExternalLambda2, ExpectedNames.InternalLambda], function => Assert.True(started[function] >= started[ResourceNames.LocalCloud], record.Message));
+    }
+
+    /// <summary>
     /// One process per AWS::Lambda::Function of the template, each started with what Lambda gives the function: its
     /// Handler as _HANDLER, its physical name, and its Environment resolved against the engine (TOPIC_SECRET_ID is the
     /// secret's ARN there, not a name written twice). All of it from LocalCloud's GetFunctionConfiguration.
@@ -85,6 +103,25 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
 
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex AnsiEscape();
+
+    [GeneratedRegex(@"(?<process>[a-z0-9-]+) (?<seconds>\d+\.\d+) s")]
+    private static partial Regex StartedAt();
+
+    /// <summary>What <paramref name="find"/> finds, asked again until it finds something or <see cref="SecureLambdaApp.StepTimeout"/> passes.</summary>
+    private static async Task<T> PollAsync<T>(Func<T?> find)
+        where T : class
+    {
+        using var deadline = new CancellationTokenSource(SecureLambdaApp.StepTimeout);
+        while (true)
+        {
+            if (find() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+    }
 
     public enum TokenFrom
     {

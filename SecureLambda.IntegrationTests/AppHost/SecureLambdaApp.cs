@@ -43,6 +43,10 @@ public abstract class SecureLambdaApp : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not been started.");
 
+    /// <summary>What the AppHost itself logs (its own categories, not the resources' consoles).</summary>
+    public Microsoft.Extensions.Logging.Testing.FakeLogCollector AppHostLogs =>
+        App.Services.GetRequiredService<Microsoft.Extensions.Logging.Testing.FakeLogCollector>();
+
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>The engine that serves Cognito (moto, or the moto beside LocalStack), behind the AWS endpoint.</summary>
@@ -121,6 +125,7 @@ public abstract class SecureLambdaApp : IAsyncLifetime
                 : DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(args, token))
             .WaitAsync(StartTimeout, token);
 
+        builder.Services.AddFakeLogging();
         _app = await builder.BuildAsync(token).WaitAsync(StartTimeout, token);
         await _app.StartAsync(token).WaitAsync(StartTimeout, token);
 
