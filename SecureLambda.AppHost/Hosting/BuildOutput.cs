@@ -31,14 +31,15 @@ public static class BuildOutput
 
     /// <summary>
     /// Starts <paramref name="project"/> as <c>dotnet {its build's assembly}</c>, in its project folder as
-    /// <c>dotnet run</c> would. An IDE's debug session and <c>dotnet watch</c> keep Aspire's own launch: the IDE starts
-    /// the project to attach its debugger, and <c>dotnet watch</c> rebuilds it on every change.
+    /// <c>dotnet run</c> would, when the AppHost runs the stack (a publish writes the project as it is). An IDE's debug
+    /// session and <c>dotnet watch</c> keep Aspire's own launch: the IDE starts the project to attach its debugger, and
+    /// <c>dotnet watch</c> rebuilds it on every change.
     /// </summary>
     public static IResourceBuilder<ProjectResource> StartedFromBuildOutput(this IResourceBuilder<ProjectResource> project)
     {
         ArgumentNullException.ThrowIfNull(project);
         var configuration = project.ApplicationBuilder.Configuration;
-        if (InIdeDebugSession(configuration) || string.Equals(configuration["DOTNET_WATCH"], "true", StringComparison.OrdinalIgnoreCase))
+        if (!project.ApplicationBuilder.ExecutionContext.IsRunMode || InIdeDebugSession(configuration) || string.Equals(configuration["DOTNET_WATCH"], "true", StringComparison.OrdinalIgnoreCase))
         {
             return project;
         }

@@ -177,12 +177,20 @@ public sealed class StackModelTests(AppHostModel model) : IClassFixture<AppHostM
         }
     }
 
-    /// <summary>An IDE's debug session launches the projects itself, to attach to them: Aspire's launch stays.</summary>
-    [Fact]
-    public async Task UnderAnIdesDebugSession_TheProjectsKeepAspiresLaunch()
+    /// <summary>
+    /// An IDE's debug session launches the projects itself, to attach to them, and a publish writes the projects as they
+    /// are, with no local path in the manifest: Aspire's launch stays.
+    /// </summary>
+    [Theory]
+    [InlineData("--DEBUG_SESSION_PORT=localhost:1")]
+    [InlineData("--operation=publish")]
+    public async Task UnderAnIdesDebugSession_OrInAPublish_TheProjectsKeepAspiresLaunch(string setting)
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.SecureLambda_AppHost>(
-            ["--DEBUG_SESSION_PORT=localhost:1"], TestContext.Current.CancellationToken);
+            [setting], TestContext.Current.CancellationToken);
+        Assert.Equal(
+            setting.StartsWith("--operation", StringComparison.Ordinal) ? DistributedApplicationOperation.Publish : DistributedApplicationOperation.Run,
+            builder.ExecutionContext.Operation);
 
         var localCloud = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.LocalCloud);
         Assert.Empty(localCloud.Annotations.OfType<ExecutableAnnotation>());
