@@ -120,10 +120,10 @@ public static class StackFunctions
             }
 
             // Lambda's own variables come last: a function's Environment may not set them (they are reserved).
-            context.EnvironmentVariables["_HANDLER"] = configuration.Handler ?? string.Empty;
-            context.EnvironmentVariables["AWS_LAMBDA_FUNCTION_NAME"] = configuration.FunctionName;
-            context.EnvironmentVariables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = configuration.MemorySize.ToString(CultureInfo.InvariantCulture);
-            context.EnvironmentVariables["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+            foreach (var (name, value) in LambdaFunctionVariables.Of(configuration.Handler, configuration.FunctionName, configuration.MemorySize))
+            {
+                context.EnvironmentVariables[name] = value;
+            }
         });
 
     private static async Task<FunctionConfiguration> GetWhenListeningAsync(string logicalId, EndpointReference lambdaApi, string region, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
     [Fact]
     public async Task TheStartUpLine_TimesEveryProcessOfTheStack_InTheOrderTheyWaitForEachOther()
     {
-        var record = await PollAsync(() => stack.AppHostLogs.GetSnapshot().FirstOrDefault(entry => entry.Category?.EndsWith(".StartupTimeline", StringComparison.Ordinal) == true));
+        var record = await StartupLineAsync();
 
         var started = StartedAt().Matches(record.Message).ToDictionary(
             match => match.Groups["process"].Value,
@@ -107,20 +107,20 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
     [GeneratedRegex(@"(?<process>[a-z0-9-]+) (?<seconds>\d+\.\d+) s")]
     private static partial Regex StartedAt();
 
-    /// <summary>What <paramref name="find"/> finds, asked again until it finds something or <see cref="SecureLambdaApp.StepTimeout"/> passes.</summary>
-    private static async Task<T> PollAsync<T>(Func<T?> find)
-        where T : class
+    /// <summary>The AppHost's start-up line: the log so far, then each new record, until it comes or <see cref="SecureLambdaApp.StepTimeout"/> passes.</summary>
+    private async Task<Microsoft.Extensions.Logging.Testing.FakeLogRecord> StartupLineAsync()
     {
-        using var deadline = new CancellationTokenSource(SecureLambdaApp.StepTimeout);
-        while (true)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(SecureLambdaApp.StepTimeout);
+        await foreach (var record in stack.AppHostLogs.GetLogsAsync(deadline.Token))
         {
-            if (find() is { } found)
+            if (record.Category?.EndsWith(".StartupTimeline", StringComparison.Ordinal) == true)
             {
-                return found;
+                return record;
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
         }
+
+        throw new InvalidOperationException("The AppHost's log ended without its start-up line.");
     }
 
     public enum TokenFrom

@@ -4,6 +4,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using SecureLambda.Aws.Core;
+using SecureLambda.Aws.Lambda;
 using SecureLambda.LocalCloud.AwsEndpoint;
 using SecureLambda.LocalCloud.Diagnostics;
 
@@ -215,19 +217,20 @@ public sealed partial class ExecutionEnvironments(
         }
 
         var (apiHost, awsUrl) = Addresses();
-        variables["_HANDLER"] = definition.Handler ?? string.Empty;
-        variables["AWS_LAMBDA_FUNCTION_NAME"] = definition.FunctionName;
-        variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = definition.MemorySize.ToString(CultureInfo.InvariantCulture);
-        variables["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+        foreach (var (name, value) in LambdaFunctionVariables.Of(definition.Handler, definition.FunctionName, definition.MemorySize))
+        {
+            variables[name] = value;
+        }
+
         variables["AWS_LAMBDA_RUNTIME_API"] = $"{apiHost}/{definition.LogicalId}/{secret}";
         variables["AWS_ENDPOINT_URL"] = awsUrl;
         variables["AWS_REGION"] = account.Region;
         variables["AWS_DEFAULT_REGION"] = account.Region;
         if (options.Value.Credentials.TryGetValue(definition.LogicalId, out var session) && session.AccessKeyId.Length > 0)
         {
-            variables["AWS_ACCESS_KEY_ID"] = session.AccessKeyId;
-            variables["AWS_SECRET_ACCESS_KEY"] = session.SecretAccessKey;
-            variables["AWS_SESSION_TOKEN"] = session.SessionToken;
+            variables[EnvironmentCredentialsProvider.AccessKeyIdVariable] = session.AccessKeyId;
+            variables[EnvironmentCredentialsProvider.SecretAccessKeyVariable] = session.SecretAccessKey;
+            variables[EnvironmentCredentialsProvider.SessionTokenVariable] = session.SessionToken;
         }
 
         return variables;
