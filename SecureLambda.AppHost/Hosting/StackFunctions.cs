@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.Lambda;
