@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SecureLambda.Aws.Tracing;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Diagnostics;
 using SecureLambda.LocalCloud.Faults;
 
@@ -57,7 +58,7 @@ public sealed partial class LambdaInvoker(FaultInjector faults, ILogger<LambdaIn
                 LogTimedOut(name, result.RequestId, function.Definition.Timeout);
                 break;
             case InvocationStatus.Throttled:
-                LogThrottled(name);
+                LogThrottled(name, ThrottleReason(function.Definition, result.ErrorType));
                 break;
             case InvocationStatus.FunctionError:
                 LogFunctionError(name, result.RequestId, result.ErrorType);
@@ -82,6 +83,15 @@ public sealed partial class LambdaInvoker(FaultInjector faults, ILogger<LambdaIn
             : new InvocationResult(requestId, InvocationStatus.FunctionError, ErrorDocument(error), error.Code);
     }
 
+    /// <summary>Why an invocation was throttled, in the words of the limit it met.</summary>
+    private static string ThrottleReason(LambdaFunctionDefinition function, string? errorType) => errorType switch
+    {
+        LocalFunction.ReservedConcurrencyExceeded =>
+            $"more invocations at once than its reserved concurrency of {function.ReservedConcurrency} ({errorType})",
+        null => "its queue of invocations waiting for an execution environment is full",
+        _ => $"a fault rule's {errorType}",
+    };
+
     /// <summary>The error document a runtime posts for an unhandled error (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-invokeerror).</summary>
     private static byte[] ErrorDocument(FaultError error)
     {
@@ -103,8 +113,8 @@ public sealed partial class LambdaInvoker(FaultInjector faults, ILogger<LambdaIn
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName} did not answer invocation {RequestId} within its timeout {Timeout}")]
     private partial void LogTimedOut(string functionName, string requestId, TimeSpan timeout);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName} has too many invocations waiting; this one was refused")]
-    private partial void LogThrottled(string functionName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName} throttled an invocation: {Reason}")]
+    private partial void LogThrottled(string functionName, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName} failed invocation {RequestId} with {ErrorType}")]
     private partial void LogFunctionError(string functionName, string requestId, string? errorType);

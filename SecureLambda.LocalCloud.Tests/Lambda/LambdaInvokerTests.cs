@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using SecureLambda.LocalCloud.DataPlane;
+using SecureLambda.LocalCloud.Faults;
+using SecureLambda.LocalCloud.Lambda;
+
+namespace SecureLambda.LocalCloud.Tests.Lambda;
+
+/// <summary>A throttled invocation's warning names the limit it met, so that a load test's 500s can be told apart.</summary>
+public sealed class LambdaInvokerTests
+{
+    private static readonly LambdaFunctionDefinition Definition =
+        new("ExternalLambda1", "secure-lambda-ExternalLambda1", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-ExternalLambda1", TimeSpan.FromSeconds(10));
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeLogger<LambdaInvoker> _logger = new();
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+
+    private LambdaInvoker Invoker() => new(new FaultInjector(new FaultRules(), new Random(7), _clock, NullLogger<FaultInjector>.Instance), _logger);
+
+    [Fact]
+    public async Task AnInvocationPastTheReservedConcurrency_IsLoggedAsThrottledByIt()
+    {
+        var function = new LocalFunction(Definition with { ReservedConcurrency = 1 }, _clock);
+        var waiting = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+
+        var throttled = await Invoker().InvokeAsync(function, "{}"u8.ToArray(), _cancellation);
+
+        Assert.Equal(InvocationStatus.Throttled, throttled.Status);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(
+            "Function secure-lambda-ExternalLambda1 throttled an invocation: more invocations at once than its reserved concurrency of 1 (ReservedFunctionConcurrentInvocationLimitExceeded)",
+            _logger.LatestRecord.Message);
+    }
+
+    [Fact]
+    public async Task AnInvocationPastAFullQueue_IsLoggedAsThrottledByTheQueue()
+    {
+        var function = new LocalFunction(Definition, _clock, queueCapacity: 1);
+        var waiting = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
+
+        var throttled = await Invoker().InvokeAsync(function, "{}"u8.ToArray(), _cancellation);
+
+        Assert.Equal(InvocationStatus.Throttled, throttled.Status);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(
+            "Function secure-lambda-ExternalLambda1 throttled an invocation: its queue of invocations waiting for an execution environment is full",
+            _logger.LatestRecord.Message);
+    }
+}
