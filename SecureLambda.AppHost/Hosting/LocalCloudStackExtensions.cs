@@ -86,6 +86,7 @@ public static class LocalCloudStackExtensions
         {
             builder.Services.AddHostedService<StackDashboard>();
             builder.Services.AddHostedService<StartupTimeline>();
+            builder.Services.AddHostedService<ExecutionEnvironmentsOutput>();
             DashboardCommands.WithFaultCommands(stack);
         }
 

@@ -81,8 +81,11 @@ public static class StackFunctions
                 .WithEnvironment("LocalCloud__Lambda__Bootstrap__Arguments__0", BuildOutput.AssemblyOf(project.ProjectPath));
         }
 
-        // Each function's own resource is its first environment; LocalCloud starts the others.
-        localCloud.WithEnvironment("LocalCloud__Lambda__Bootstrap__HostedEnvironments", "1");
+        // Each function's own resource is its first environment; LocalCloud starts the others, whose output it writes
+        // for ExecutionEnvironmentsOutput to show in the function's console.
+        localCloud
+            .WithEnvironment("LocalCloud__Lambda__Bootstrap__HostedEnvironments", "1")
+            .WithEnvironment("LocalCloud__Lambda__Bootstrap__OutputToStandardOutput", "true");
         var debugging = System.Diagnostics.Debugger.IsAttached || BuildOutput.InIdeDebugSession(configuration);
         foreach (var logicalId in logicalIds)
         {

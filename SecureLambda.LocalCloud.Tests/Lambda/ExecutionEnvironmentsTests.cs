@@ -240,6 +240,47 @@ public sealed class ExecutionEnvironmentsTests
         Assert.Equal(1, runtime.Events);
     }
 
+    /// <summary>
+    /// For a host that shows each function's output in one place (the AppHost, as Lambda sends every environment's
+    /// output to the function's log group), every line an environment writes goes to LocalCloud's standard output,
+    /// marked with the function and the environment, standard error as such.
+    /// </summary>
+    [Fact]
+    public async Task WithOutputToStandardOutput_AnEnvironmentsLines_AreWrittenMarkedWithItsFunctionAndNumber()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["LocalCloud:Lambda:Bootstrap:Command"] = "/bin/sh",
+            ["LocalCloud:Lambda:Bootstrap:Arguments:0"] = "-c",
+            ["LocalCloud:Lambda:Bootstrap:Arguments:1"] = "echo '{\"message\":\"Hello {Ada}\"}'; echo 'no runtime here' >&2; exec sleep 60",
+            ["LocalCloud:Lambda:Bootstrap:OutputToStandardOutput"] = "true",
+            ["LocalCloud:Lambda:Environments:Greeter"] = "1",
+        };
+        using var standardOutput = new LineWriter();
+        await using var host = await LocalLambdaHost.StartAsync([Greeter], settings: settings, standardOutput: standardOutput);
+        using var http = host.SignedClient();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancellation);
+        var invocation = http.PostAsync(new Uri("/2015-03-31/functions/secure-lambda-Greeter/invocations", UriKind.Relative), new StringContent("{}"), stop.Token);
+
+        await Eventually(() => standardOutput.Lines.Count == 2);
+
+        Assert.Equal(
+            ["[Greeter environment 1 stderr] no runtime here", "[Greeter environment 1] {\"message\":\"Hello {Ada}\"}"],
+            standardOutput.Lines.Order(StringComparer.Ordinal));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => invocation);
+    }
+
+    /// <summary>The lines written to it, one by one, safe to read while they are written.</summary>
+    private sealed class LineWriter : TextWriter
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void WriteLine(string? value) => Lines.Enqueue(value ?? string.Empty);
+    }
+
     private static bool IsLambdasOwn(string name) =>
         name is "PATH" or "HOME" or "TMPDIR" or "LANG" or "LC_ALL" or "DOTNET_ROOT" or "DOTNET_ROOT_X64" or "_HANDLER" or "OTEL_SERVICE_NAME" or "OTEL_RESOURCE_ATTRIBUTES"
         || name.StartsWith("AWS_", StringComparison.Ordinal)

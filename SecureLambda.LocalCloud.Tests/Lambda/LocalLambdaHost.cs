@@ -56,13 +56,15 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
 
     /// <param name="eventQueuePath">The file of Lambda's asynchronous event queue; null keeps it in memory.</param>
     /// <param name="publishDataPlane">False leaves the data plane unpublished, as while the stack is still provisioned.</param>
+    /// <param name="standardOutput">LocalCloud's standard output, for the environments' lines; the console by default.</param>
     public static async Task<LocalLambdaHost> StartAsync(
         IEnumerable<LambdaFunctionDefinition> functions,
         IAmazonSQS? sqs = null,
         IEnumerable<SnsLambdaRoute>? subscriptions = null,
         string? eventQueuePath = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool publishDataPlane = true)
+        bool publishDataPlane = true,
+        TextWriter? standardOutput = null)
     {
         var definitions = functions.ToList();
         var builder = WebApplication.CreateSlimBuilder();
@@ -82,6 +84,11 @@ internal sealed class LocalLambdaHost : IAsyncDisposable
         else
         {
             builder.Services.AddSingleton<IAmazonSQS>(_ => new AmazonSQSClient(new AmazonSQSConfig { ServiceURL = "http://127.0.0.1:9" }));
+        }
+
+        if (standardOutput is not null)
+        {
+            builder.Services.AddSingleton(new ExecutionEnvironmentsConsole(standardOutput));
         }
 
         builder.Services.AddLocalLambda();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SecureLambda.Aws.Core;
 using SecureLambda.Aws.Lambda;
 using SecureLambda.LocalCloud.AwsEndpoint;
+using SecureLambda.LocalCloud.DataPlane;
 using SecureLambda.LocalCloud.Diagnostics;
 
 namespace SecureLambda.LocalCloud.Lambda;
@@ -29,6 +30,26 @@ public sealed class LambdaBootstrapOptions
 
     /// <summary>The service name each function's environments report telemetry as (the dashboard's name), by logical id; the function's name otherwise.</summary>
     public Dictionary<string, string> ServiceNames { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether each line the environments write goes to LocalCloud's standard output as an
+    /// <see cref="ExecutionEnvironmentOutput"/> line, for a host that shows it with the function's own output (the
+    /// AppHost, in the function's console); otherwise LocalCloud logs it.
+    /// </summary>
+    public bool OutputToStandardOutput { get; set; }
+}
+
+/// <summary>LocalCloud's standard output, where the environments' lines go with <see cref="LambdaBootstrapOptions.OutputToStandardOutput"/>.</summary>
+public sealed class ExecutionEnvironmentsConsole(TextWriter writer)
+{
+    // Each environment's standard output and standard error are read at once.
+    private readonly TextWriter _writer = TextWriter.Synchronized(writer);
+
+    public void Write(ExecutionEnvironmentOutput line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        _writer.WriteLine(line.ToString());
+    }
 }
 
 /// <summary>
@@ -48,6 +69,7 @@ public sealed partial class ExecutionEnvironments(
     RuntimeApiKeys keys,
     IServiceProvider services,
     IHostApplicationLifetime lifetime,
+    ExecutionEnvironmentsConsole console,
     ILogger<ExecutionEnvironments> logger) : IHostedService
 {
     /// <summary>What an environment inherits of LocalCloud's own environment: what a process needs to run at all, and the telemetry export.</summary>
@@ -180,8 +202,8 @@ public sealed partial class ExecutionEnvironments(
 
         init?.SetTag("process.pid", process.Id);
         LogLaunched(definition.FunctionName, number, process.Id);
-        _ = PipeAsync(process.StandardOutput, definition.FunctionName, number, LogLevel.Information);
-        _ = PipeAsync(process.StandardError, definition.FunctionName, number, LogLevel.Warning);
+        _ = PipeAsync(process.StandardOutput, definition, number, isError: false);
+        _ = PipeAsync(process.StandardError, definition, number, isError: true);
     }
 
     /// <summary>
@@ -266,13 +288,21 @@ public sealed partial class ExecutionEnvironments(
         environment.Process.Dispose();
     }
 
-    private async Task PipeAsync(StreamReader output, string functionName, int number, LogLevel level)
+    private async Task PipeAsync(StreamReader output, LambdaFunctionDefinition definition, int number, bool isError)
     {
+        var toStandardOutput = options.Value.Bootstrap.OutputToStandardOutput;
         try
         {
             while (await output.ReadLineAsync() is { } line)
             {
-                LogOutput(level, functionName, number, line);
+                if (toStandardOutput)
+                {
+                    console.Write(new ExecutionEnvironmentOutput(definition.LogicalId, number, isError, line));
+                }
+                else
+                {
+                    LogOutput(isError ? LogLevel.Warning : LogLevel.Information, definition.FunctionName, number, line);
+                }
             }
         }
         catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)

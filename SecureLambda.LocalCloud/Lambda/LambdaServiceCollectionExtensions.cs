@@ -84,6 +84,7 @@ public static class LambdaServiceCollectionExtensions
         services.TryAddSingleton<LambdaFunctions>();
         services.TryAddSingleton<AccountCredentials>();
         services.TryAddSingleton<RuntimeApiKeys>();
+        services.TryAddSingleton(new ExecutionEnvironmentsConsole(Console.Out));
         services.TryAddSingleton<ExecutionEnvironments>();
         services.AddHostedService(sp => sp.GetRequiredService<ExecutionEnvironments>());
         services.AddFaultInjection();
