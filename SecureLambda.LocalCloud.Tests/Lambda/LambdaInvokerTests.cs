@@ -19,33 +19,19 @@ public sealed class LambdaInvokerTests
 
     private LambdaInvoker Invoker() => new(new FaultInjector(new FaultRules(), new Random(7), _clock, NullLogger<FaultInjector>.Instance), _logger);
 
-    [Fact]
-    public async Task AnInvocationPastTheReservedConcurrency_IsLoggedAsThrottledByIt()
+    [Theory]
+    [InlineData(1, LocalFunction.DefaultQueueCapacity,
+        "more invocations at once than its reserved concurrency of 1 (ReservedFunctionConcurrentInvocationLimitExceeded)")]
+    [InlineData(null, 1, "its queue of invocations waiting for an execution environment is full")]
+    public async Task AThrottledInvocation_IsLoggedWithTheLimitItMet(int? reservedConcurrency, int queueCapacity, string reason)
     {
-        var function = new LocalFunction(Definition with { ReservedConcurrency = 1 }, _clock);
+        var function = new LocalFunction(Definition with { ReservedConcurrency = reservedConcurrency }, _clock, queueCapacity);
         var waiting = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
 
         var throttled = await Invoker().InvokeAsync(function, "{}"u8.ToArray(), _cancellation);
 
         Assert.Equal(InvocationStatus.Throttled, throttled.Status);
         Assert.False(waiting.IsCompleted);
-        Assert.Equal(
-            "Function secure-lambda-ExternalLambda1 throttled an invocation: more invocations at once than its reserved concurrency of 1 (ReservedFunctionConcurrentInvocationLimitExceeded)",
-            _logger.LatestRecord.Message);
-    }
-
-    [Fact]
-    public async Task AnInvocationPastAFullQueue_IsLoggedAsThrottledByTheQueue()
-    {
-        var function = new LocalFunction(Definition, _clock, queueCapacity: 1);
-        var waiting = function.InvokeAsync("{}"u8.ToArray(), null, _cancellation);
-
-        var throttled = await Invoker().InvokeAsync(function, "{}"u8.ToArray(), _cancellation);
-
-        Assert.Equal(InvocationStatus.Throttled, throttled.Status);
-        Assert.False(waiting.IsCompleted);
-        Assert.Equal(
-            "Function secure-lambda-ExternalLambda1 throttled an invocation: its queue of invocations waiting for an execution environment is full",
-            _logger.LatestRecord.Message);
+        Assert.Equal($"Function secure-lambda-ExternalLambda1 throttled an invocation: {reason}", _logger.LatestRecord.Message);
     }
 }
