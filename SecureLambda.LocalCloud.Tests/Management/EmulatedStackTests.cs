@@ -155,6 +155,7 @@ public sealed class EmulatedStackTests(ProvisioningFixture fixture)
         builder.Services.AddOptions<SecureLambda.LocalCloud.AwsEndpoint.AwsEndpointOptions>();
         builder.Services.AddSingleton<AccountCredentials>();
         builder.Services.AddSingleton<RuntimeApiKeys>();
+        builder.Services.AddSingleton(new ExecutionEnvironmentsConsole(TextWriter.Null));
         builder.Services.AddSingleton<ExecutionEnvironments>();
         builder.Services.AddIam();
         var app = builder.Build();
