@@ -21,7 +21,6 @@ internal sealed partial class ExecutionEnvironmentsOutput(DistributedApplication
     {
         var functions = stack.Functions.Where(function => function.Environments.Count > 0)
             .ToDictionary(function => function.LogicalId, function => function.Environments[0], StringComparer.Ordinal);
-        var consoles = new Dictionary<string, ILogger>(StringComparer.Ordinal);
         try
         {
             await foreach (var batch in logs.WatchAsync(stack.LocalCloud).WithCancellation(cancellationToken))
@@ -30,21 +29,11 @@ internal sealed partial class ExecutionEnvironmentsOutput(DistributedApplication
                 {
                     if (ExecutionEnvironmentOutput.TryParse(line.Content) is { } output && functions.TryGetValue(output.LogicalId, out var function))
                     {
-                        if (!consoles.TryGetValue(output.LogicalId, out var console))
-                        {
-                            // The orchestrator's id of the process (internal-lambda-xxxxxxxx), under which its console
-                            // is kept, once the orchestrator has made it; until then, the model's name.
-                            if (notifications.TryGetCurrentState(function.Name, out var state))
-                            {
-                                console = logs.GetLogger(state.ResourceId);
-                                consoles[output.LogicalId] = console;
-                            }
-                            else
-                            {
-                                console = logs.GetLogger(function);
-                            }
-                        }
-
+                        // The orchestrator's id of the process (internal-lambda-xxxxxxxx), under which its console is
+                        // kept, once the orchestrator has made it; until then, the model's name.
+                        var console = notifications.TryGetCurrentState(function.Name, out var state)
+                            ? logs.GetLogger(state.ResourceId)
+                            : logs.GetLogger(function);
                         WriteLine(console, output.IsError ? LogLevel.Error : LogLevel.Information, output.Text);
                     }
                 }

@@ -27,7 +27,7 @@ public sealed class ExecutionEnvironmentsConsoleTests(TwoInternalEnvironmentsApp
             .WaitAsync(StepTimeout, cancellationToken);
         Assert.True(stopped.Success, stopped.Message);
         await stack.App.ResourceNotifications.WaitForResourceAsync(
-                ExpectedNames.InternalLambda, update => update.Snapshot.State?.Text is not (null or "Running" or "Stopping"), cancellationToken)
+                ExpectedNames.InternalLambda, update => KnownResourceStates.TerminalStates.Contains(update.Snapshot.State?.Text), cancellationToken)
             .WaitAsync(StepTimeout, cancellationToken);
         var name = UniqueName("Ada");
 
