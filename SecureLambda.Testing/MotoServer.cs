@@ -19,6 +19,12 @@ public sealed class MotoServer : IAsyncDisposable
     public const string SecretAccessKey = "testing";
     public const string InstallHint = "moto_server is not on PATH. Install it with: pip install \"moto[server]\"";
 
+    /// <summary>
+    /// Where the engine's <c>sitecustomize.py</c> is copied (from SecureLambda.AppHost/moto): the same start-up
+    /// customisation as the AppHost's moto_server, so tests and benchmarks measure the engine the stack runs.
+    /// </summary>
+    public static readonly string SiteCustomizeDirectory = Path.Combine(AppContext.BaseDirectory, "moto");
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Func<string?> _whyStopped;
@@ -54,6 +60,9 @@ public sealed class MotoServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        startInfo.Environment["PYTHONPATH"] = string.Join(
+            Path.PathSeparator,
+            new[] { SiteCustomizeDirectory, Environment.GetEnvironmentVariable("PYTHONPATH") }.Where(path => !string.IsNullOrEmpty(path)));
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {executable}.");
         // Drain its output so a chatty server never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };

@@ -103,6 +103,8 @@ from moto.server import main
 sys.exit(main())
 PY
 chmod 755 "$rootfs/usr/local/bin/moto_server"
+# The engine's start-up customisation, as the AppHost's and the tests' moto_server have it (the file says what it does).
+install -D -m 644 "$(dirname "$0")/../SecureLambda.AppHost/moto/sitecustomize.py" "$rootfs/opt/securelambda/moto/sitecustomize.py"
 chroot "$rootfs" useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin moto
 rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
 
@@ -111,6 +113,7 @@ tar -C "$rootfs" -cf - . | docker import \
   --change 'USER moto' \
   --change 'WORKDIR /tmp' \
   --change 'EXPOSE 5000' \
+  --change 'ENV PYTHONPATH=/opt/securelambda/moto' \
   --change 'ENTRYPOINT ["/usr/local/bin/moto_server", "-H", "0.0.0.0", "-p", "5000"]' \
   --change "LABEL org.opencontainers.image.title=\"moto $moto_version on Debian bookworm\" org.opencontainers.image.source=scripts/build-engine-image.sh" \
   - "$image" >/dev/null
