@@ -291,8 +291,7 @@ public static class StackView
     {
         var crashed = function.Environments
             .Select(environment => processOf(environment))
-            .FirstOrDefault(snapshot => snapshot?.State?.Text is { } text
-                && (text == KnownResourceStates.Exited || text == KnownResourceStates.FailedToStart || text == KnownResourceStates.Finished));
+            .FirstOrDefault(snapshot => snapshot?.State?.Text is { } text && KnownResourceStates.TerminalStates.Contains(text));
         var status = view?.Functions.FirstOrDefault(candidate => candidate.LogicalResourceId == function.LogicalId);
         if (status is null && crashed is null)
         {

@@ -112,11 +112,14 @@ public sealed class StackViewTests(AppHostModel model) : IClassFixture<AppHostMo
         Assert.Contains((StackView.InvocationsProperty, "7"), view.Properties);
     }
 
-    [Fact]
-    public void AFunctionWhoseProcessExited_IsCrashed_WithTheExitCode_WhateverLocalCloudLastSaw()
+    [Theory]
+    [InlineData("Exited")]
+    [InlineData("FailedToStart")]
+    [InlineData("Finished")]
+    public void AFunctionWhoseProcessEnded_IsCrashed_WithTheExitCode_WhateverLocalCloudLastSaw(string processState)
     {
         var function = Stack.TemplateResources.OfType<LambdaFunctionResource>().Single(resource => resource.Name == "InternalLambda");
-        var exited = new CustomResourceSnapshot { ResourceType = "Project", Properties = [], State = KnownResourceStates.Exited, ExitCode = 139 };
+        var exited = new CustomResourceSnapshot { ResourceType = "Project", Properties = [], State = processState, ExitCode = 139 };
         var status = new FunctionRuntimeStatus("InternalLambda", "secure-lambda-InternalLambda", true, 1, 0, 0, 3, 0, null);
 
         var view = Describe(Emulated(EmulatedStack.Complete, [], functions: [status]), processOf: resource => resource == function.Environments[0] ? exited : null)["InternalLambda"];
