@@ -32,7 +32,7 @@ public sealed class EngineSiteCustomizeTests
     [Theory]
     [InlineData(true, false)]
     [InlineData(false, true)]
-    public async Task MotosModuleList_IsReadOnceAtStartUp_AndIsTheSameList(bool withSiteCustomize, bool expectListedAgain)
+    public async Task MotosModuleList_IsReadOnceWithTheSiteCustomize_ListedAgainWithout_AndIsTheSameList(bool withSiteCustomize, bool expectListedAgain)
     {
         var (exitCode, output) = await RunPythonAsync(ModuleListScript, withSiteCustomize);
 
