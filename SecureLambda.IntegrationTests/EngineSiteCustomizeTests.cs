@@ -4,14 +4,15 @@ namespace SecureLambda.IntegrationTests;
 
 /// <summary>
 /// The engine's start-up customisation (SecureLambda.AppHost/moto/sitecustomize.py, here the copy that
-/// <see cref="MotoServer"/> puts on moto's PYTHONPATH), run in moto's own Python, with it on PYTHONPATH and without.
+/// <see cref="MotoServer"/> puts on moto's PYTHONPATH), run in the <c>python3</c> on PATH, the one moto is installed for,
+/// with it on PYTHONPATH and without.
 /// </summary>
 public sealed class EngineSiteCustomizeTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    // Asks moto for its module list, then makes listing or stat-ing a directory fail and asks again. Prints the first
-    // list, what the same rule as moto's (a package folder not named __*) gives for moto's directory, and whether the
+    // Asks moto for its module list, then makes listing or stat-ing a directory fail and asks again. Prints whether
+    // the list is what moto's own rule (a package folder not named __*) gives for moto's directory, and whether the
     // second call had to look at the file system.
     private const string ModuleListScript = """
         import json, os, moto, moto.backends as backends
