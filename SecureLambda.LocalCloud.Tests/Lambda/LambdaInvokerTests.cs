@@ -10,8 +10,7 @@ namespace SecureLambda.LocalCloud.Tests.Lambda;
 /// <summary>A throttled invocation's warning names the limit it met, so that a load test's 500s can be told apart.</summary>
 public sealed class LambdaInvokerTests
 {
-    private static readonly LambdaFunctionDefinition Definition =
-        new("ExternalLambda1", "secure-lambda-ExternalLambda1", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-ExternalLambda1", TimeSpan.FromSeconds(10));
+    private static readonly LambdaFunctionDefinition Definition = TestFunctions.ExternalLambda1;
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
     private readonly FakeLogger<LambdaInvoker> _logger = new();

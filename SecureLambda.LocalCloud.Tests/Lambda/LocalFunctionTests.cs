@@ -6,8 +6,7 @@ namespace SecureLambda.LocalCloud.Tests.Lambda;
 
 public sealed class LocalFunctionTests
 {
-    private static readonly LambdaFunctionDefinition Definition =
-        new("ExternalLambda1", "secure-lambda-ExternalLambda1", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-ExternalLambda1", TimeSpan.FromSeconds(10));
+    private static readonly LambdaFunctionDefinition Definition = TestFunctions.ExternalLambda1;
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;

@@ -13,6 +13,7 @@ using SecureLambda.LocalCloud.Iam;
 using SecureLambda.LocalCloud.Lambda;
 using SecureLambda.LocalCloud.Management;
 using SecureLambda.LocalCloud.Provisioning;
+using SecureLambda.LocalCloud.Tests.Lambda;
 using SecureLambda.LocalCloud.Tests.Provisioning;
 
 namespace SecureLambda.LocalCloud.Tests.Management;
@@ -21,8 +22,7 @@ namespace SecureLambda.LocalCloud.Tests.Management;
 [Collection(ProvisioningMotoCollectionDefinition.Name)]
 public sealed class EmulatedStackTests(ProvisioningFixture fixture)
 {
-    private static readonly LambdaFunctionDefinition Function =
-        new("ExternalLambda1", "secure-lambda-ExternalLambda1", "arn:aws:lambda:us-east-1:123456789012:function:secure-lambda-ExternalLambda1", TimeSpan.FromSeconds(10));
+    private static readonly LambdaFunctionDefinition Function = TestFunctions.ExternalLambda1;
 
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
 
