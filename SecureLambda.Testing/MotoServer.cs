@@ -60,9 +60,7 @@ public sealed class MotoServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.Environment["PYTHONPATH"] = string.Join(
-            Path.PathSeparator,
-            new[] { SiteCustomizeDirectory, Environment.GetEnvironmentVariable("PYTHONPATH") }.Where(path => !string.IsNullOrEmpty(path)));
+        startInfo.Environment["PYTHONPATH"] = PythonPath.WithFirst(SiteCustomizeDirectory);
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {executable}.");
         // Drain its output so a chatty server never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };

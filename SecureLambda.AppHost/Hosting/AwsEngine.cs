@@ -171,17 +171,17 @@ public static class Engine
 
     /// <summary>
     /// <c>moto_server</c> on <paramref name="port"/>, loopback only, with <c>moto/sitecustomize.py</c> on its
-    /// <c>PYTHONPATH</c>: its request log goes to stdout, so the dashboard does not show every request as an error line.
+    /// <c>PYTHONPATH</c>: its request log goes to stdout, so the dashboard does not show every request as an error line,
+    /// and moto reads its module list once instead of on every request.
     /// </summary>
     private static IResourceBuilder<MotoResource> AddMoto(this IDistributedApplicationBuilder builder, string name, int port, string region)
     {
         // aspire deploy models the local stack too but runs none of it: only a run needs moto installed.
         var executable = ExecutableSearch.FindOnPath("moto_server")
             ?? (builder.ExecutionContext.IsRunMode ? throw new DistributedApplicationException(MotoInstallHint) : "moto_server");
-        var pythonPath = string.Join(Path.PathSeparator, new[] { Path.Combine(builder.AppHostDirectory, "moto"), Environment.GetEnvironmentVariable("PYTHONPATH") }.Where(path => !string.IsNullOrEmpty(path)));
         return builder.AddResource(new MotoResource(name, executable, builder.AppHostDirectory, region))
             .WithArgs("-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("PYTHONPATH", pythonPath)
+            .WithEnvironment("PYTHONPATH", PythonPath.WithFirst(Path.Combine(builder.AppHostDirectory, "moto")))
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithHttpHealthCheck("/moto-api/");
     }
