@@ -54,7 +54,8 @@ public sealed partial class GreetingScenarioTests(DefaultApp stack) : IClassFixt
         Assert.Equal([ResourceNames.Engine, ResourceNames.LocalCloud, ExpectedNames.ExternalLambda1, ExpectedNames.ExternalLambda2, ExpectedNames.InternalLambda], started.Keys);
         // Here the AppHost runs in the test process, which may have started long before this class's app: each process
         // started after it and before the line was written (the line rounds to 0.01 s).
-        var processAge = (record.Timestamp - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds;
+        using var testProcess = System.Diagnostics.Process.GetCurrentProcess();
+        var processAge = (record.Timestamp - testProcess.StartTime.ToUniversalTime()).TotalSeconds;
         Assert.All(started.Values, seconds => Assert.InRange(seconds, 0, processAge + 0.01));
         Assert.True(started[ResourceNames.LocalCloud] >= started[ResourceNames.Engine], record.Message);
         Assert.All([ExpectedNames.ExternalLambda1, ExpectedNames.ExternalLambda2, ExpectedNames.InternalLambda], function => Assert.True(started[function] >= started[ResourceNames.LocalCloud], record.Message));
